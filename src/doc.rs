@@ -1,0 +1,157 @@
+//! The document model: one `Document` owns the article text and every annotation is a
+//! span of UTF-8 byte offsets into it. Byte offsets are the internal currency because
+//! they slice `&str` in O(1); conversion to code-point offsets happens once, at output.
+
+use serde::Serialize;
+
+/// A half-open `[start, end)` range of UTF-8 byte offsets into a document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "span start {start} > end {end}");
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// The text this span covers; `None` when it is out of range or not on char boundaries.
+    pub fn slice<'t>(&self, text: &'t str) -> Option<&'t str> {
+        text.get(self.start..self.end)
+    }
+}
+
+/// An article as read from the input, before any annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: String,
+    pub title: Option<String>,
+    pub text: String,
+}
+
+/// How a quote is marked in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// Every part opens and closes with a quote mark.
+    Direct,
+    /// Reported speech with no quote marks.
+    Indirect,
+    /// Reported speech that is partly quoted.
+    Mixed,
+}
+
+impl QuoteKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Indirect => "indirect",
+            QuoteKind::Mixed => "mixed",
+        }
+    }
+}
+
+/// Who said a quote: a canonical name, an optional role and the mention the
+/// attribution rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speaker {
+    pub name: String,
+    pub role: Option<String>,
+    pub mention: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// Hull of the content parts.
+    pub span: Span,
+    pub parts: Vec<Span>,
+    pub kind: QuoteKind,
+    pub speaker: Option<Speaker>,
+    pub cue: Option<Span>,
+    /// Which attribution step found the speaker (e.g. "adjacent-cue").
+    pub method: &'static str,
+    pub confidence: f32,
+}
+
+/// Where an entity came from, so users can audit it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntitySource {
+    Model,
+    Gazetteer,
+    Rule,
+}
+
+impl EntitySource {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EntitySource::Model => "model",
+            EntitySource::Gazetteer => "gazetteer",
+            EntitySource::Rule => "rule",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub span: Span,
+    pub label: String,
+    pub source: EntitySource,
+}
+
+/// An article with its annotations. Every span indexes `text`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub id: String,
+    pub title: Option<String>,
+    pub text: String,
+    pub sentences: Vec<Span>,
+    pub entities: Vec<Entity>,
+    pub quotes: Vec<Quote>,
+}
+
+impl Document {
+    pub fn new(article: Article) -> Self {
+        Document {
+            id: article.id,
+            title: article.title,
+            text: article.text,
+            sentences: Vec::new(),
+            entities: Vec::new(),
+            quotes: Vec::new(),
+        }
+    }
+
+    pub fn span_text(&self, span: Span) -> &str {
+        span.slice(&self.text).unwrap_or("")
+    }
+
+    /// Index of the sentence containing byte offset `pos`, if any.
+    pub fn sentence_index_at(&self, pos: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= pos);
+        (i < self.sentences.len() && self.sentences[i].start <= pos).then_some(i)
+    }
+
+    /// Number of whitespace-separated words, the unit of the throughput figures.
+    pub fn word_count(&self) -> usize {
+        self.text.split_whitespace().count()
+    }
+}

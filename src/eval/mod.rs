@@ -1,0 +1,51 @@
+//! Accuracy measurement against gold files: the source of the README's figures.
+
+pub mod sentences;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::de::DeserializeOwned;
+
+/// Reads a JSONL gold file into typed records, naming the line of any bad record.
+pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not a gold record", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Precision, recall and F1 from counts, in percent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct Prf {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    pub fn from_counts(true_positives: f64, predicted: f64, gold: f64) -> Self {
+        let precision = if predicted > 0.0 { true_positives / predicted } else { 0.0 };
+        let recall = if gold > 0.0 { true_positives / gold } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        Prf {
+            precision: 100.0 * precision,
+            recall: 100.0 * recall,
+            f1: 100.0 * f1,
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Sentence-boundary scoring, defined as `../shared/tools/score_sbd.py` defines it:
+//! exact-match documents (sentence lists equal after trimming) and precision/recall/F1
+//! on sentence end offsets.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::Prf;
+use crate::segment::Segmenter;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldDocument {
+    pub id: String,
+    pub text: String,
+    pub sentences: Vec<String>,
+}
+
+/// Our sentences for one gold document, in the gold file's shape.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    pub id: String,
+    pub sentences: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SentenceScores {
+    pub documents: usize,
+    pub exact: usize,
+    pub boundaries: Prf,
+    pub true_positives: usize,
+    pub predicted: usize,
+    pub gold: usize,
+}
+
+impl SentenceScores {
+    pub fn exact_percent(&self) -> f64 {
+        100.0 * self.exact as f64 / self.documents.max(1) as f64
+    }
+}
+
+/// End offsets of `sentences` located in `text` with a moving cursor (as the scorer does).
+fn end_offsets(text: &str, sentences: &[&str]) -> HashSet<usize> {
+    let mut ends = HashSet::new();
+    let mut pos = 0;
+    for s in sentences {
+        let start = text.get(pos..).and_then(|rest| rest.find(s)).map_or(pos, |i| pos + i);
+        pos = start + s.len();
+        ends.insert(pos);
+    }
+    ends
+}
+
+/// Segments every gold text and scores the result.
+pub fn score(gold: &[GoldDocument], segmenter: &dyn Segmenter) -> (SentenceScores, Vec<Prediction>) {
+    let mut scores = SentenceScores::default();
+    let mut predictions = Vec::with_capacity(gold.len());
+    for doc in gold {
+        let gold_sents: Vec<&str> = doc.sentences.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        let pred_sents: Vec<&str> = segmenter
+            .segment(&doc.text)
+            .iter()
+            .map(|s| doc.text[s.start..s.end].trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        scores.documents += 1;
+        scores.exact += usize::from(gold_sents == pred_sents);
+        let gold_ends = end_offsets(&doc.text, &gold_sents);
+        let pred_ends = end_offsets(&doc.text, &pred_sents);
+        scores.true_positives += gold_ends.intersection(&pred_ends).count();
+        scores.predicted += pred_ends.len();
+        scores.gold += gold_ends.len();
+        predictions.push(Prediction {
+            id: doc.id.clone(),
+            sentences: pred_sents.into_iter().map(String::from).collect(),
+        });
+    }
+    scores.boundaries = Prf::from_counts(
+        scores.true_positives as f64,
+        scores.predicted as f64,
+        scores.gold as f64,
+    );
+    (scores, predictions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::RuleSegmenter;
+
+    #[test]
+    fn perfect_segmentation_scores_full_marks() {
+        let gold = vec![GoldDocument {
+            id: "a".into(),
+            text: "One here. Two there.".into(),
+            sentences: vec!["One here.".into(), "Two there.".into()],
+        }];
+        let (s, _) = score(&gold, &RuleSegmenter::default());
+        assert_eq!((s.exact, s.true_positives, s.predicted, s.gold), (1, 2, 2, 2));
+        assert!((s.boundaries.f1 - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_missed_boundary_costs_recall_only() {
+        let gold = vec![GoldDocument {
+            id: "a".into(),
+            text: "one here two there".into(),
+            sentences: vec!["one here".into(), "two there".into()],
+        }];
+        let (s, _) = score(&gold, &RuleSegmenter::default());
+        assert_eq!((s.exact, s.true_positives, s.predicted, s.gold), (0, 1, 1, 2));
+    }
+}

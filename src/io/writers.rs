@@ -1,0 +1,169 @@
+//! Output: records are rendered to bytes in the worker threads (`Renderer`), then written
+//! in input order by one thread (`Sink`).
+
+use std::io::{self, Write};
+
+use crate::doc::Document;
+use crate::io::records::RecordError;
+use crate::offsets::OffsetUnit;
+use crate::output::ArticleRecord;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON object per line.
+    #[default]
+    Jsonl,
+    /// One JSON array of records.
+    Json,
+    /// A flat table (see --table).
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CsvTable {
+    /// One row per quote.
+    #[default]
+    Quotes,
+    /// One row per entity mention.
+    Entities,
+    /// One row per sentence.
+    Sentences,
+}
+
+const QUOTE_HEADER: &[&str] = &[
+    "article_id", "quote_index", "kind", "text", "speaker", "speaker_role", "cue", "start", "end",
+    "sentence_index", "confidence", "method",
+];
+const ENTITY_HEADER: &[&str] = &["article_id", "entity_index", "label", "text", "start", "end", "source"];
+const SENTENCE_HEADER: &[&str] = &["article_id", "sentence_index", "start", "end", "text"];
+
+/// Renders records to bytes; shared by the worker threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Renderer {
+    pub format: OutputFormat,
+    pub table: CsvTable,
+    pub offsets: OffsetUnit,
+}
+
+/// A rendered record, ready to be written in order.
+#[derive(Debug)]
+pub enum Rendered {
+    Article(Vec<u8>),
+    Error(Vec<u8>),
+}
+
+impl Renderer {
+    pub fn render_document(&self, doc: &Document) -> io::Result<Vec<u8>> {
+        let record = ArticleRecord::from_document(doc, self.offsets);
+        let mut buf = Vec::with_capacity(256 + 64 * doc.sentences.len());
+        match self.format {
+            OutputFormat::Jsonl | OutputFormat::Json => {
+                serde_json::to_writer(&mut buf, &record)?;
+            }
+            OutputFormat::Csv => {
+                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(&mut buf);
+                match self.table {
+                    CsvTable::Quotes => record.quote_rows().try_for_each(|r| csv.serialize(r)),
+                    CsvTable::Entities => record.entity_rows().try_for_each(|r| csv.serialize(r)),
+                    CsvTable::Sentences => record.sentence_rows(doc).try_for_each(|r| csv.serialize(r)),
+                }
+                .map_err(io::Error::other)?;
+                csv.flush()?;
+            }
+        }
+        Ok(buf)
+    }
+
+    pub fn render_error(&self, error: &RecordError) -> Vec<u8> {
+        // Serialising a struct of strings cannot fail.
+        serde_json::to_vec(error).unwrap_or_default()
+    }
+
+    fn csv_header(&self) -> &'static [&'static str] {
+        match self.table {
+            CsvTable::Quotes => QUOTE_HEADER,
+            CsvTable::Entities => ENTITY_HEADER,
+            CsvTable::Sentences => SENTENCE_HEADER,
+        }
+    }
+}
+
+/// Writes rendered records in order. Error records go to the errors stream when one is
+/// given; otherwise into the output (JSONL, JSON) or to stderr (CSV, whose rows cannot
+/// hold them).
+pub struct Sink {
+    format: OutputFormat,
+    out: Box<dyn Write + Send>,
+    errors: Option<Box<dyn Write + Send>>,
+    items_in_array: usize,
+}
+
+impl Sink {
+    pub fn new(
+        renderer: &Renderer,
+        mut out: Box<dyn Write + Send>,
+        errors: Option<Box<dyn Write + Send>>,
+    ) -> io::Result<Self> {
+        match renderer.format {
+            OutputFormat::Json => out.write_all(b"[")?,
+            OutputFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(&mut out);
+                csv.write_record(renderer.csv_header()).map_err(io::Error::other)?;
+                csv.flush()?;
+            }
+            OutputFormat::Jsonl => {}
+        }
+        Ok(Sink {
+            format: renderer.format,
+            out,
+            errors,
+            items_in_array: 0,
+        })
+    }
+
+    fn write_in_stream(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Jsonl => {
+                self.out.write_all(bytes)?;
+                self.out.write_all(b"\n")
+            }
+            OutputFormat::Json => {
+                self.out
+                    .write_all(if self.items_in_array == 0 { b"\n" } else { b",\n" })?;
+                self.items_in_array += 1;
+                self.out.write_all(bytes)
+            }
+            OutputFormat::Csv => self.out.write_all(bytes),
+        }
+    }
+
+    pub fn write(&mut self, item: &Rendered) -> io::Result<()> {
+        match item {
+            Rendered::Article(bytes) => self.write_in_stream(bytes),
+            Rendered::Error(bytes) => match (&mut self.errors, self.format) {
+                (Some(errors), _) => {
+                    errors.write_all(bytes)?;
+                    errors.write_all(b"\n")
+                }
+                (None, OutputFormat::Csv) => {
+                    let mut stderr = io::stderr().lock();
+                    stderr.write_all(bytes)?;
+                    stderr.write_all(b"\n")
+                }
+                (None, _) => self.write_in_stream(bytes),
+            },
+        }
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.format == OutputFormat::Json {
+            self.out
+                .write_all(if self.items_in_array == 0 { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()?;
+        if let Some(errors) = &mut self.errors {
+            errors.flush()?;
+        }
+        Ok(())
+    }
+}

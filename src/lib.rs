@@ -1,0 +1,24 @@
+//! quotex: turn dumps of news articles into quote datasets.
+//!
+//! ```
+//! use quotex::Pipeline;
+//! let pipeline = Pipeline::default();
+//! let doc = pipeline.process_text("Mr. Smith spoke. \"It works,\" he said.");
+//! assert_eq!(doc.sentences.len(), 2);
+//! ```
+//!
+//! One [`Document`] owns the text; every annotation is a [`Span`] of byte offsets into it,
+//! converted to code-point (or byte) offsets only at output.
+
+pub mod cli;
+pub mod doc;
+pub mod eval;
+pub mod io;
+pub mod offsets;
+pub mod output;
+pub mod pipeline;
+pub mod segment;
+
+pub use doc::{Article, Document, Entity, EntitySource, Quote, QuoteKind, Span, Speaker};
+pub use offsets::OffsetUnit;
+pub use pipeline::{Pipeline, PipelineBuilder};

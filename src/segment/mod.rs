@@ -1,0 +1,19 @@
+//! Sentence segmentation: one small trait, rule-based implementation(s) behind it.
+
+mod abbreviations;
+mod blocks;
+mod rules;
+
+pub use abbreviations::{AbbreviationClass, Abbreviations};
+pub use blocks::{blocks, paragraphs};
+pub use rules::RuleSegmenter;
+
+use crate::doc::Span;
+
+/// Splits a text into sentences.
+///
+/// Contract: the returned spans are sorted, do not overlap, start and end on non-whitespace
+/// characters, and together cover every non-whitespace character of `text`.
+pub trait Segmenter: Send + Sync {
+    fn segment(&self, text: &str) -> Vec<Span>;
+}
