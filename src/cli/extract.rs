@@ -11,7 +11,8 @@ use crate::io::{expand_inputs, run_stream, FieldNames, Renderer, Sink, StreamOpt
 use crate::pipeline::Pipeline;
 
 fn create(path: &std::path::Path, what: &str) -> Result<Box<dyn Write + Send>> {
-    let file = File::create(path).with_context(|| format!("cannot write {what} {}", path.display()))?;
+    let file =
+        File::create(path).with_context(|| format!("cannot write {what} {}", path.display()))?;
     Ok(Box::new(BufWriter::with_capacity(256 * 1024, file)))
 }
 
@@ -20,7 +21,11 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         Some(path) => create(path, "output file")?,
         None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout())),
     };
-    let errors = args.errors.as_deref().map(|p| create(p, "errors file")).transpose()?;
+    let errors = args
+        .errors
+        .as_deref()
+        .map(|p| create(p, "errors file"))
+        .transpose()?;
     let renderer = Renderer {
         format: args.format,
         table: args.table,
@@ -39,7 +44,14 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         ..StreamOptions::default()
     };
     let pipeline = Pipeline::default();
-    let summary = match run_stream(expand_inputs(&args.inputs), fields, &pipeline, renderer, sink, &options) {
+    let summary = match run_stream(
+        expand_inputs(&args.inputs),
+        fields,
+        &pipeline,
+        renderer,
+        sink,
+        &options,
+    ) {
         Ok(s) => s,
         // The reader of our output went away (e.g. `| head`): stop quietly, as ripgrep does.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
@@ -57,5 +69,9 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
             summary.words_per_second()
         );
     }
-    Ok(if summary.errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if summary.errors > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 
 /// Reads a JSONL gold file into typed records, naming the line of any bad record.
 pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), i + 1))?;
@@ -35,8 +36,16 @@ pub struct Prf {
 
 impl Prf {
     pub fn from_counts(true_positives: f64, predicted: f64, gold: f64) -> Self {
-        let precision = if predicted > 0.0 { true_positives / predicted } else { 0.0 };
-        let recall = if gold > 0.0 { true_positives / gold } else { 0.0 };
+        let precision = if predicted > 0.0 {
+            true_positives / predicted
+        } else {
+            0.0
+        };
+        let recall = if gold > 0.0 {
+            true_positives / gold
+        } else {
+            0.0
+        };
         let f1 = if precision + recall > 0.0 {
             2.0 * precision * recall / (precision + recall)
         } else {

@@ -44,7 +44,10 @@ fn end_offsets(text: &str, sentences: &[&str]) -> HashSet<usize> {
     let mut ends = HashSet::new();
     let mut pos = 0;
     for s in sentences {
-        let start = text.get(pos..).and_then(|rest| rest.find(s)).map_or(pos, |i| pos + i);
+        let start = text
+            .get(pos..)
+            .and_then(|rest| rest.find(s))
+            .map_or(pos, |i| pos + i);
         pos = start + s.len();
         ends.insert(pos);
     }
@@ -52,11 +55,19 @@ fn end_offsets(text: &str, sentences: &[&str]) -> HashSet<usize> {
 }
 
 /// Segments every gold text and scores the result.
-pub fn score(gold: &[GoldDocument], segmenter: &dyn Segmenter) -> (SentenceScores, Vec<Prediction>) {
+pub fn score(
+    gold: &[GoldDocument],
+    segmenter: &dyn Segmenter,
+) -> (SentenceScores, Vec<Prediction>) {
     let mut scores = SentenceScores::default();
     let mut predictions = Vec::with_capacity(gold.len());
     for doc in gold {
-        let gold_sents: Vec<&str> = doc.sentences.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        let gold_sents: Vec<&str> = doc
+            .sentences
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
         let pred_sents: Vec<&str> = segmenter
             .segment(&doc.text)
             .iter()
@@ -96,7 +107,10 @@ mod tests {
             sentences: vec!["One here.".into(), "Two there.".into()],
         }];
         let (s, _) = score(&gold, &RuleSegmenter::default());
-        assert_eq!((s.exact, s.true_positives, s.predicted, s.gold), (1, 2, 2, 2));
+        assert_eq!(
+            (s.exact, s.true_positives, s.predicted, s.gold),
+            (1, 2, 2, 2)
+        );
         assert!((s.boundaries.f1 - 100.0).abs() < 1e-9);
     }
 
@@ -108,6 +122,9 @@ mod tests {
             sentences: vec!["one here".into(), "two there".into()],
         }];
         let (s, _) = score(&gold, &RuleSegmenter::default());
-        assert_eq!((s.exact, s.true_positives, s.predicted, s.gold), (0, 1, 1, 2));
+        assert_eq!(
+            (s.exact, s.true_positives, s.predicted, s.gold),
+            (0, 1, 1, 2)
+        );
     }
 }

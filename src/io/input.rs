@@ -31,9 +31,15 @@ enum Compression {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputSource {
     Stdin,
-    File { path: PathBuf, format: InputFormat },
+    File {
+        path: PathBuf,
+        format: InputFormat,
+    },
     /// A path that could not be listed or read; becomes an error record.
-    Unreadable { path: PathBuf, reason: String },
+    Unreadable {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 impl InputSource {
@@ -174,7 +180,10 @@ mod tests {
 
     #[test]
     fn formats_follow_extensions_through_compression() {
-        assert_eq!(format_of(Path::new("a/b.jsonl.gz")), Some(InputFormat::Jsonl));
+        assert_eq!(
+            format_of(Path::new("a/b.jsonl.gz")),
+            Some(InputFormat::Jsonl)
+        );
         assert_eq!(format_of(Path::new("x.NDJSON")), Some(InputFormat::Jsonl));
         assert_eq!(format_of(Path::new("x.csv.zst")), Some(InputFormat::Csv));
         assert_eq!(format_of(Path::new("x.txt")), Some(InputFormat::Text));

@@ -77,14 +77,24 @@ fn read_source(source: &InputSource, fields: &FieldNames, emit: &mut Emit) -> bo
         InputSource::File { path, format } => match open_file(path) {
             Ok(r) => (r, *format),
             Err(e) => {
-                return emit(error_record(Some(name.clone()), &name, format!("cannot open: {e}")))
+                return emit(error_record(
+                    Some(name.clone()),
+                    &name,
+                    format!("cannot open: {e}"),
+                ))
             }
         },
     };
     let format = if format == InputFormat::Sniff {
         match sniff(reader.as_mut()) {
             Ok(f) => f,
-            Err(e) => return emit(error_record(Some(name.clone()), &name, format!("cannot read: {e}"))),
+            Err(e) => {
+                return emit(error_record(
+                    Some(name.clone()),
+                    &name,
+                    format!("cannot read: {e}"),
+                ))
+            }
         }
     } else {
         format
@@ -110,7 +120,11 @@ fn read_text(reader: &mut dyn BufRead, name: &str, emit: &mut Emit) -> bool {
     let record = match read_all(reader) {
         Err(e) => error_record(id, name, format!("cannot read: {e}")),
         Ok(bytes) => match String::from_utf8(bytes) {
-            Err(e) => error_record(id, name, format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())),
+            Err(e) => error_record(
+                id,
+                name,
+                format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+            ),
             Ok(text) => match checked_text(text) {
                 Err(e) => error_record(id, name, e),
                 Ok(text) => InputRecord {
@@ -128,12 +142,19 @@ fn read_text(reader: &mut dyn BufRead, name: &str, emit: &mut Emit) -> bool {
 }
 
 /// Builds an article from a JSON object, or says why it cannot.
-fn article_from_object(mut obj: Map<String, Value>, fields: &FieldNames, source: &str) -> InputRecord {
+fn article_from_object(
+    mut obj: Map<String, Value>,
+    fields: &FieldNames,
+    source: &str,
+) -> InputRecord {
     let id = match obj.remove(&fields.id) {
         None | Some(Value::Null) => Ok(source.to_string()),
         Some(Value::String(s)) => Ok(s),
         Some(Value::Number(n)) => Ok(n.to_string()),
-        Some(_) => Err(format!("field '{}' must be a string or a number", fields.id)),
+        Some(_) => Err(format!(
+            "field '{}' must be a string or a number",
+            fields.id
+        )),
     };
     let id = match id {
         Ok(id) => id,
@@ -161,7 +182,11 @@ fn article_from_object(mut obj: Map<String, Value>, fields: &FieldNames, source:
 fn article_from_value(value: Value, fields: &FieldNames, source: &str) -> InputRecord {
     match value {
         Value::Object(obj) => article_from_object(obj, fields, source),
-        other => error_record(None, source, format!("expected a JSON object, found {}", json_kind(&other))),
+        other => error_record(
+            None,
+            source,
+            format!("expected a JSON object, found {}", json_kind(&other)),
+        ),
     }
 }
 
@@ -186,7 +211,11 @@ fn read_jsonl(reader: &mut dyn BufRead, name: &str, fields: &FieldNames, emit: &
             Ok(_) => {}
             Err(e) => {
                 let source = format!("{name}:{}", line_no + 1);
-                return emit(error_record(None, &source, format!("read error: {e}; the rest of the file is unread")));
+                return emit(error_record(
+                    None,
+                    &source,
+                    format!("read error: {e}; the rest of the file is unread"),
+                ));
             }
         }
         line_no += 1;
@@ -195,7 +224,11 @@ fn read_jsonl(reader: &mut dyn BufRead, name: &str, fields: &FieldNames, emit: &
         }
         let source = format!("{name}:{line_no}");
         let record = match std::str::from_utf8(&line) {
-            Err(e) => error_record(None, &source, format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())),
+            Err(e) => error_record(
+                None,
+                &source,
+                format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+            ),
             Ok(text) => match serde_json::from_str::<Value>(text) {
                 Ok(value) => article_from_value(value, fields, &source),
                 Err(e) => error_record(None, &source, format!("malformed JSON: {e}")),
@@ -245,7 +278,9 @@ impl<'de> Visitor<'de> for &mut ElementStream<'_, '_> {
     }
 
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let value = Value::Object(de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?);
+        let value = Value::Object(de::Deserialize::deserialize(
+            de::value::MapAccessDeserializer::new(map),
+        )?);
         let source = format!("{}[0]", self.name);
         self.count += 1;
         self.stopped = !(self.emit)(article_from_value(value, self.fields, &source));
@@ -253,7 +288,12 @@ impl<'de> Visitor<'de> for &mut ElementStream<'_, '_> {
     }
 }
 
-fn read_json_array(reader: Box<dyn BufRead + Send>, name: &str, fields: &FieldNames, emit: &mut Emit) -> bool {
+fn read_json_array(
+    reader: Box<dyn BufRead + Send>,
+    name: &str,
+    fields: &FieldNames,
+    emit: &mut Emit,
+) -> bool {
     let mut stream = ElementStream {
         name,
         fields,
@@ -279,14 +319,29 @@ fn read_json_array(reader: Box<dyn BufRead + Send>, name: &str, fields: &FieldNa
     }
 }
 
-fn read_csv(reader: Box<dyn BufRead + Send>, name: &str, fields: &FieldNames, emit: &mut Emit) -> bool {
+fn read_csv(
+    reader: Box<dyn BufRead + Send>,
+    name: &str,
+    fields: &FieldNames,
+    emit: &mut Emit,
+) -> bool {
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let headers = match csv.byte_headers() {
         Ok(h) => h.clone(),
-        Err(e) => return emit(error_record(None, &format!("{name}:1"), format!("cannot read CSV header: {e}"))),
+        Err(e) => {
+            return emit(error_record(
+                None,
+                &format!("{name}:1"),
+                format!("cannot read CSV header: {e}"),
+            ))
+        }
     };
     let column = |field: &str| headers.iter().position(|h| h == field.as_bytes());
-    let (id_col, text_col, title_col) = (column(&fields.id), column(&fields.text), column(&fields.title));
+    let (id_col, text_col, title_col) = (
+        column(&fields.id),
+        column(&fields.text),
+        column(&fields.title),
+    );
     let header_names = || {
         headers
             .iter()
@@ -310,11 +365,16 @@ fn read_csv(reader: Box<dyn BufRead + Send>, name: &str, fields: &FieldNames, em
             }
         }
         let source = format!("{name}:{}", row.position().map_or(line, |p| p.line()));
-        let cell = |col: Option<usize>| col.and_then(|c| row.get(c)).map(|b| std::str::from_utf8(b));
+        let cell =
+            |col: Option<usize>| col.and_then(|c| row.get(c)).map(|b| std::str::from_utf8(b));
         let id = match cell(id_col) {
             Some(Ok(s)) if !s.is_empty() => s.to_string(),
             Some(Err(_)) => {
-                if !emit(error_record(None, &source, "invalid UTF-8 in the id column")) {
+                if !emit(error_record(
+                    None,
+                    &source,
+                    "invalid UTF-8 in the id column",
+                )) {
                     return false;
                 }
                 continue;
@@ -325,9 +385,17 @@ fn read_csv(reader: Box<dyn BufRead + Send>, name: &str, fields: &FieldNames, em
             None if text_col.is_none() => error_record(
                 Some(id),
                 &source,
-                format!("missing text field '{}' (CSV columns: {})", fields.text, header_names()),
+                format!(
+                    "missing text field '{}' (CSV columns: {})",
+                    fields.text,
+                    header_names()
+                ),
             ),
-            None => error_record(Some(id), &source, format!("row has no '{}' cell", fields.text)),
+            None => error_record(
+                Some(id),
+                &source,
+                format!("row has no '{}' cell", fields.text),
+            ),
             Some(Err(_)) => error_record(Some(id), &source, "invalid UTF-8 in the text column"),
             Some(Ok(text)) => match checked_text(text.to_string()) {
                 Err(e) => error_record(Some(id), &source, e),
@@ -399,22 +467,39 @@ mod tests {
 
     #[test]
     fn json_array_streams_elements() {
-        let recs = collect(InputFormat::JsonArray, "[{\"id\":\"a\",\"text\":\"x\"}, {\"text\":\"y\"}]");
+        let recs = collect(
+            InputFormat::JsonArray,
+            "[{\"id\":\"a\",\"text\":\"x\"}, {\"text\":\"y\"}]",
+        );
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[1].article.as_ref().unwrap().id, "in[1]");
-        let broken = collect(InputFormat::JsonArray, "[{\"id\":\"a\",\"text\":\"x\"}, {\"te");
+        let broken = collect(
+            InputFormat::JsonArray,
+            "[{\"id\":\"a\",\"text\":\"x\"}, {\"te",
+        );
         assert_eq!(broken.len(), 2);
         assert!(broken[1].article.is_err());
     }
 
     #[test]
     fn csv_rows_become_articles_or_errors() {
-        let recs = collect(InputFormat::Csv, "id,title,text\n7,T,\"Hello, world.\"\n8,U,\n");
+        let recs = collect(
+            InputFormat::Csv,
+            "id,title,text\n7,T,\"Hello, world.\"\n8,U,\n",
+        );
         assert_eq!(recs.len(), 2);
         let a = recs[0].article.as_ref().unwrap();
-        assert_eq!((a.id.as_str(), a.title.as_deref(), a.text.as_str()), ("7", Some("T"), "Hello, world."));
+        assert_eq!(
+            (a.id.as_str(), a.title.as_deref(), a.text.as_str()),
+            ("7", Some("T"), "Hello, world.")
+        );
         assert_eq!(recs[1].article.as_ref().unwrap_err().error, "empty text");
         let missing = collect(InputFormat::Csv, "id,body\n1,x\n");
-        assert!(missing[0].article.as_ref().unwrap_err().error.contains("CSV columns: id, body"));
+        assert!(missing[0]
+            .article
+            .as_ref()
+            .unwrap_err()
+            .error
+            .contains("CSV columns: id, body"));
     }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::input::InputSource;
 use super::records::{read_sources, FieldNames, InputRecord, RecordError};
-use super::writers::{Renderer, Rendered, Sink};
+use super::writers::{Rendered, Renderer, Sink};
 use crate::pipeline::Pipeline;
 
 #[derive(Debug, Clone)]
@@ -171,16 +171,16 @@ pub fn run_stream(
             }
         })?;
 
-    let writer = thread::Builder::new()
-        .name("quotex-writer".into())
-        .spawn(move || -> io::Result<Sink> {
+    let writer = thread::Builder::new().name("quotex-writer".into()).spawn(
+        move || -> io::Result<Sink> {
             for items in out_rx {
                 for item in &items {
                     sink.write(item)?;
                 }
             }
             Ok(sink)
-        })?;
+        },
+    )?;
 
     let bar = progress_bar(options.progress);
     let mut summary = Summary::default();

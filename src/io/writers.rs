@@ -31,10 +31,28 @@ pub enum CsvTable {
 }
 
 const QUOTE_HEADER: &[&str] = &[
-    "article_id", "quote_index", "kind", "text", "speaker", "speaker_role", "cue", "start", "end",
-    "sentence_index", "confidence", "method",
+    "article_id",
+    "quote_index",
+    "kind",
+    "text",
+    "speaker",
+    "speaker_role",
+    "cue",
+    "start",
+    "end",
+    "sentence_index",
+    "confidence",
+    "method",
 ];
-const ENTITY_HEADER: &[&str] = &["article_id", "entity_index", "label", "text", "start", "end", "source"];
+const ENTITY_HEADER: &[&str] = &[
+    "article_id",
+    "entity_index",
+    "label",
+    "text",
+    "start",
+    "end",
+    "source",
+];
 const SENTENCE_HEADER: &[&str] = &["article_id", "sentence_index", "start", "end", "text"];
 
 /// Renders records to bytes; shared by the worker threads.
@@ -61,11 +79,15 @@ impl Renderer {
                 serde_json::to_writer(&mut buf, &record)?;
             }
             OutputFormat::Csv => {
-                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(&mut buf);
+                let mut csv = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(&mut buf);
                 match self.table {
                     CsvTable::Quotes => record.quote_rows().try_for_each(|r| csv.serialize(r)),
                     CsvTable::Entities => record.entity_rows().try_for_each(|r| csv.serialize(r)),
-                    CsvTable::Sentences => record.sentence_rows(doc).try_for_each(|r| csv.serialize(r)),
+                    CsvTable::Sentences => {
+                        record.sentence_rows(doc).try_for_each(|r| csv.serialize(r))
+                    }
                 }
                 .map_err(io::Error::other)?;
                 csv.flush()?;
@@ -108,7 +130,8 @@ impl Sink {
             OutputFormat::Json => out.write_all(b"[")?,
             OutputFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(&mut out);
-                csv.write_record(renderer.csv_header()).map_err(io::Error::other)?;
+                csv.write_record(renderer.csv_header())
+                    .map_err(io::Error::other)?;
                 csv.flush()?;
             }
             OutputFormat::Jsonl => {}
@@ -128,8 +151,11 @@ impl Sink {
                 self.out.write_all(b"\n")
             }
             OutputFormat::Json => {
-                self.out
-                    .write_all(if self.items_in_array == 0 { b"\n" } else { b",\n" })?;
+                self.out.write_all(if self.items_in_array == 0 {
+                    b"\n"
+                } else {
+                    b",\n"
+                })?;
                 self.items_in_array += 1;
                 self.out.write_all(bytes)
             }
@@ -157,8 +183,11 @@ impl Sink {
 
     pub fn finish(mut self) -> io::Result<()> {
         if self.format == OutputFormat::Json {
-            self.out
-                .write_all(if self.items_in_array == 0 { b"]\n" } else { b"\n]\n" })?;
+            self.out.write_all(if self.items_in_array == 0 {
+                b"]\n"
+            } else {
+                b"\n]\n"
+            })?;
         }
         self.out.flush()?;
         if let Some(errors) = &mut self.errors {

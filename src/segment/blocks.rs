@@ -88,7 +88,11 @@ mod tests {
         let t = "Headline Here\nThe story went on and\nthen ended.\n\nNext.";
         assert_eq!(
             texts(t, &blocks(t)),
-            vec!["Headline Here", "The story went on and\nthen ended.", "Next."]
+            vec![
+                "Headline Here",
+                "The story went on and\nthen ended.",
+                "Next."
+            ]
         );
     }
 }

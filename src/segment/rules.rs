@@ -20,17 +20,60 @@ const BULLETS: &[char] = &['•', '⁃', '◦', '▪', '‣', '●', '■', '►
 /// A sentence cannot be a lone prepositional phrase ("At 5 a.m."), so an abbreviation
 /// that would close one does not end a sentence.
 const PREPOSITIONS: &[&str] = &[
-    "at", "by", "in", "on", "since", "until", "before", "after", "from", "around", "about",
-    "by",
+    "at", "by", "in", "on", "since", "until", "before", "after", "from", "around", "about", "by",
 ];
 /// Verbs that may follow a quoted sentence in the same sentence (`"Why?" Smith asked.`).
 const SPEECH_VERBS: &[&str] = &[
-    "said", "says", "asked", "asks", "added", "adds", "told", "tells", "explained", "explains",
-    "continued", "continues", "wrote", "writes", "replied", "replies", "insisted", "insists",
-    "noted", "notes", "recalled", "recalls", "argued", "argues", "warned", "warns", "stated",
-    "states", "declared", "declares", "admitted", "admits", "shouted", "shouts", "whispered",
-    "answered", "remarked", "joked", "cried", "exclaimed", "suggested", "suggests", "tweeted",
-    "posted", "quipped", "responded", "responds", "concluded", "concludes", "wondered",
+    "said",
+    "says",
+    "asked",
+    "asks",
+    "added",
+    "adds",
+    "told",
+    "tells",
+    "explained",
+    "explains",
+    "continued",
+    "continues",
+    "wrote",
+    "writes",
+    "replied",
+    "replies",
+    "insisted",
+    "insists",
+    "noted",
+    "notes",
+    "recalled",
+    "recalls",
+    "argued",
+    "argues",
+    "warned",
+    "warns",
+    "stated",
+    "states",
+    "declared",
+    "declares",
+    "admitted",
+    "admits",
+    "shouted",
+    "shouts",
+    "whispered",
+    "answered",
+    "remarked",
+    "joked",
+    "cried",
+    "exclaimed",
+    "suggested",
+    "suggests",
+    "tweeted",
+    "posted",
+    "quipped",
+    "responded",
+    "responds",
+    "concluded",
+    "concludes",
+    "wondered",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -117,6 +160,9 @@ impl RuleSegmenter {
     /// Does the sentence end after `words[i]` (which is followed by another word)?
     fn ends_sentence(&self, words: &[Word], i: usize, sentence_start: usize) -> bool {
         let word = words[i].text;
+        if is_emoticon(word) {
+            return !starts_lowercase(words[i + 1].text);
+        }
         let core = word.trim_end_matches(CLOSERS);
         let Some(last) = core.chars().next_back() else {
             return false;
@@ -125,14 +171,19 @@ impl RuleSegmenter {
             return false;
         }
         let next = words[i + 1].text;
+        if is_emoticon(next) {
+            return false; // ":)" belongs to the sentence before it
+        }
+        let closed_quote = word[core.len()..].contains(QUOTE_CLOSERS);
         if starts_lowercase(next) {
-            return false;
+            // Informal text starts sentences in lower case after a question mark; a quoted
+            // question followed by lower case ("Really?" she asked) continues.
+            return last == '?' && !closed_quote && !word.ends_with(')');
         }
         // "[...]": an editorial omission inside a quotation.
         if core.ends_with("[...") || core.ends_with("[…") {
             return false;
         }
-        let closed_quote = word[core.len()..].contains(QUOTE_CLOSERS);
         if closed_quote && speech_verb_follows(words, i + 1) {
             return false;
         }
@@ -142,7 +193,10 @@ impl RuleSegmenter {
         if is_dot_token(next) {
             // "compounds. . . . The": the attached period ends the sentence and the spaced
             // ellipsis opens the next one; otherwise the dot run decides.
-            let run = words[i + 1..].iter().take_while(|w| is_dot_token(w.text)).count();
+            let run = words[i + 1..]
+                .iter()
+                .take_while(|w| is_dot_token(w.text))
+                .count();
             let after = words.get(i + 1 + run);
             return run == 3 && after.is_some_and(|w| !starts_lowercase(w.text));
         }
@@ -165,7 +219,8 @@ impl RuleSegmenter {
                 AbbreviationClass::Number => !next_is_digit,
                 AbbreviationClass::Month if next_is_digit => false,
                 AbbreviationClass::Month | AbbreviationClass::General => {
-                    self.opens_sentence(next_word) && !is_prepositional_fragment(words, sentence_start, i)
+                    self.opens_sentence(next_word)
+                        && !is_prepositional_fragment(words, sentence_start, i)
                 }
             };
         }
@@ -174,15 +229,24 @@ impl RuleSegmenter {
             return pronoun_i || self.opens_sentence(next_word);
         }
         if is_dotted_acronym(key) {
-            return self.opens_sentence(next_word) && !is_prepositional_fragment(words, sentence_start, i);
+            return self.opens_sentence(next_word)
+                && !is_prepositional_fragment(words, sentence_start, i);
         }
         true
     }
 
     fn opens_sentence(&self, word: &str) -> bool {
         let bare = word.trim_end_matches(|c: char| !c.is_alphanumeric());
-        self.abbreviations.is_sentence_starter(bare.trim_end_matches('.'))
+        self.abbreviations
+            .is_sentence_starter(bare.trim_end_matches('.'))
     }
+}
+
+fn is_emoticon(word: &str) -> bool {
+    matches!(
+        word,
+        ":)" | ":-)" | ":(" | ":-(" | ":P" | ":p" | ":D" | ";)" | ";-)" | ":/" | ":-P" | ":'("
+    )
 }
 
 fn split_words(text: &str, block: Span) -> Vec<Word<'_>> {
@@ -243,15 +307,18 @@ fn is_initial(key: &str) -> bool {
 /// "U.S", "U.S.A", "a.m", "e.g", "Ph.D": letters (one or two) joined by periods.
 fn is_dotted_acronym(key: &str) -> bool {
     key.contains('.')
-        && key
-            .split('.')
-            .all(|part| (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic))
+        && key.split('.').all(|part| {
+            (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic)
+        })
 }
 
 fn is_prepositional_fragment(words: &[Word], sentence_start: usize, i: usize) -> bool {
     let len = i + 1 - sentence_start;
     len <= 3 && {
-        let first = words[sentence_start].text.trim_start_matches(OPENERS).to_lowercase();
+        let first = words[sentence_start]
+            .text
+            .trim_start_matches(OPENERS)
+            .to_lowercase();
         PREPOSITIONS.contains(&first.as_str())
     }
 }
@@ -321,9 +388,8 @@ fn list_marker(word: &str) -> Option<Marker> {
 
 fn follows(prev: Marker, next: Marker) -> bool {
     match (prev, next) {
-        (Marker::Number(a, s), Marker::Number(b, t)) | (Marker::Letter(a, s), Marker::Letter(b, t)) => {
-            b == a + 1 && s == t
-        }
+        (Marker::Number(a, s), Marker::Number(b, t))
+        | (Marker::Letter(a, s), Marker::Letter(b, t)) => b == a + 1 && s == t,
         _ => false,
     }
 }
@@ -349,9 +415,8 @@ fn mark_list_items(words: &[Word], break_after: &mut [bool], never_break_after: 
             never_break_after[i] = true;
         }
     }
-    let opens_item = |i: usize| {
-        i == 0 || bullets.contains(&(i - 1)) || words[i - 1].text.ends_with(':')
-    };
+    let opens_item =
+        |i: usize| i == 0 || bullets.contains(&(i - 1)) || words[i - 1].text.ends_with(':');
     let enumerated: Vec<(usize, Marker)> = markers
         .iter()
         .copied()
@@ -361,14 +426,19 @@ fn mark_list_items(words: &[Word], break_after: &mut [bool], never_break_after: 
     while k < enumerated.len() {
         let (first, _) = enumerated[k];
         let mut chain_end = k;
-        while chain_end + 1 < enumerated.len() && follows(enumerated[chain_end].1, enumerated[chain_end + 1].1) {
+        while chain_end + 1 < enumerated.len()
+            && follows(enumerated[chain_end].1, enumerated[chain_end + 1].1)
+        {
             chain_end += 1;
         }
         if opens_item(first) {
             never_break_after[first] = true;
             if chain_end > k {
                 for &(i, _) in &enumerated[k + 1..=chain_end] {
-                    break_after[i - 1] = true;
+                    // After a bullet, the break goes before the bullet.
+                    if !bullets.contains(&(i - 1)) {
+                        break_after[i - 1] = true;
+                    }
                     never_break_after[i] = true;
                 }
             }
@@ -381,7 +451,9 @@ fn mark_list_items(words: &[Word], break_after: &mut [bool], never_break_after: 
 fn mark_separator_lines(words: &[Word], break_after: &mut [bool]) {
     for (i, w) in words.iter().enumerate() {
         let is_separator = w.text.chars().count() >= 3
-            && w.text.chars().all(|c| matches!(c, '*' | '#' | '=' | '~' | '_' | '-' | '—'));
+            && w.text
+                .chars()
+                .all(|c| matches!(c, '*' | '#' | '=' | '~' | '_' | '-' | '—'));
         if is_separator {
             if i > 0 {
                 break_after[i - 1] = true;
@@ -406,8 +478,13 @@ mod tests {
     #[test]
     fn splits_plain_sentences_and_keeps_abbreviations() {
         assert_eq!(
-            sentences("Mr. Smith went to Washington. He met Dr. J. K. Rowling at 5 p.m. on Sept. 30."),
-            vec!["Mr. Smith went to Washington.", "He met Dr. J. K. Rowling at 5 p.m. on Sept. 30."]
+            sentences(
+                "Mr. Smith went to Washington. He met Dr. J. K. Rowling at 5 p.m. on Sept. 30."
+            ),
+            vec![
+                "Mr. Smith went to Washington.",
+                "He met Dr. J. K. Rowling at 5 p.m. on Sept. 30."
+            ]
         );
     }
 
@@ -415,7 +492,12 @@ mod tests {
     fn keeps_quoted_question_with_attribution() {
         assert_eq!(
             sentences("\"Really?\" she asked. \"Why?\" Smith asked. \"Fine.\" Then he left."),
-            vec!["\"Really?\" she asked.", "\"Why?\" Smith asked.", "\"Fine.\"", "Then he left."]
+            vec![
+                "\"Really?\" she asked.",
+                "\"Why?\" Smith asked.",
+                "\"Fine.\"",
+                "Then he left."
+            ]
         );
     }
 
@@ -431,7 +513,10 @@ mod tests {
     fn decimals_urls_and_emails_do_not_split() {
         assert_eq!(
             sentences("It cost $3.50 at 10.30 on example.com today. Mail jo.doe@example.org now."),
-            vec!["It cost $3.50 at 10.30 on example.com today.", "Mail jo.doe@example.org now."]
+            vec![
+                "It cost $3.50 at 10.30 on example.com today.",
+                "Mail jo.doe@example.org now."
+            ]
         );
     }
 }
