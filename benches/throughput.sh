@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Throughput and peak memory of `quotex extract` on the BBC benchmark corpus, and memory
+# on a large streamed input. Usage: bash benches/throughput.sh [CORPUS.jsonl] [REPEAT]
+# Prints a Markdown table; figures in the README come from this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-../shared/data/corpus/bbc.jsonl}
+repeat=${2:-40}
+cargo build --release --quiet
+bin=target/release/quotex
+words=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].split()) for l in open(sys.argv[1])))" "$corpus")
+articles=$(wc -l < "$corpus")
+
+measure() { # args: label, then the command; prints a table row
+  local label=$1; shift
+  local best_wall=999999 rss=0
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o /tmp/quotex-time "$@" > /dev/null 2>/tmp/quotex-stderr
+    read -r wall kb < /tmp/quotex-time
+    if awk "BEGIN{exit !($wall < $best_wall)}"; then best_wall=$wall; fi
+    rss=$kb
+  done
+  awk -v l="$label" -v w="$best_wall" -v n="$words" -v a="$articles" -v r="$rss" \
+    'BEGIN{ws = (w > 0 ? n / w : 0); printf "| %s | %.2f | %.0f | %.0f | %.1f |\n", l, w, a / (w > 0 ? w : 1), ws, r / 1024}'
+}
+
+echo "corpus: $corpus ($articles articles, $words words); best of 3 runs"
+echo
+echo "| run | wall s | articles/s | words/s | peak RSS MiB |"
+echo "|---|---|---|---|---|"
+for t in 1 2; do
+  measure "extract, $t thread(s)" "$bin" extract "$corpus" --threads "$t" -q
+done
+measure "extract --format csv, 2 threads" "$bin" extract "$corpus" --format csv -q
+
+# Memory must not grow with the input: stream the corpus $repeat times through stdin
+# (never written to disk) and compare peak RSS with a single pass.
+/usr/bin/time -f "%e %M" -o /tmp/quotex-time bash -c \
+  "for i in \$(seq $repeat); do cat '$corpus'; done | $bin extract -q > /dev/null"
+read -r wall kb < /tmp/quotex-time
+echo
+echo "streamed $((articles * repeat)) articles ($repeat x the corpus) through stdin: ${wall} s, peak RSS $((kb / 1024)) MiB"
