@@ -14,6 +14,7 @@ pub mod cli;
 pub mod doc;
 pub mod eval;
 pub mod io;
+pub mod ner;
 pub mod offsets;
 pub mod output;
 pub mod pipeline;

@@ -1,0 +1,89 @@
+//! Named entities: a pure-Rust port of spaCy's `en_core_web_sm` 3.8.0 NER (embedded).
+
+pub mod hash;
+pub mod model;
+pub mod tokenizer;
+
+use std::sync::{Arc, OnceLock};
+
+pub use model::SpacySmModel;
+pub use tokenizer::{Token, Tokenizer};
+
+use crate::doc::{Document, Entity, EntitySource, Span};
+
+/// Finds entities in a document whose sentences are already set.
+pub trait EntityRecognizer: Send + Sync {
+    fn recognize(&self, doc: &Document) -> Vec<Entity>;
+}
+
+const MODEL_JSON: &[u8] = include_bytes!("../../models/en_core_web_sm-3.8.0/model.json");
+const MODEL_WEIGHTS: &[u8] =
+    include_bytes!("../../models/en_core_web_sm-3.8.0/weights.safetensors");
+
+/// The embedded model, loaded once per process.
+pub fn embedded_model() -> Arc<SpacySmModel> {
+    static MODEL: OnceLock<Arc<SpacySmModel>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            Arc::new(
+                SpacySmModel::from_bytes(MODEL_JSON, MODEL_WEIGHTS)
+                    .expect("the embedded model loads (checked by the test suite)"),
+            )
+        })
+        .clone()
+}
+
+/// The statistical NER layer. Runs over the whole text, as spaCy does; when
+/// `respect_sentences` is set, no entity crosses one of the document's sentence boundaries.
+#[derive(Clone)]
+pub struct ModelNer {
+    model: Arc<SpacySmModel>,
+    respect_sentences: bool,
+}
+
+impl Default for ModelNer {
+    fn default() -> Self {
+        ModelNer {
+            model: embedded_model(),
+            respect_sentences: true,
+        }
+    }
+}
+
+impl ModelNer {
+    pub fn new(model: Arc<SpacySmModel>, respect_sentences: bool) -> Self {
+        ModelNer {
+            model,
+            respect_sentences,
+        }
+    }
+
+    /// Entities of `text` as token-aligned byte spans, given sentence spans to respect.
+    pub fn entities(&self, text: &str, sentences: &[Span]) -> Vec<Entity> {
+        let tokens = self.model.tokenizer.tokenize(text);
+        let mut sentence_start = vec![false; tokens.len()];
+        if self.respect_sentences {
+            for s in sentences.iter().skip(1) {
+                let i = tokens.partition_point(|t| t.start < s.start);
+                if let Some(flag) = sentence_start.get_mut(i) {
+                    *flag = true;
+                }
+            }
+        }
+        self.model
+            .predict(text, &tokens, &sentence_start)
+            .into_iter()
+            .map(|(s, e, label)| Entity {
+                span: Span::new(tokens[s].start, tokens[e - 1].end),
+                label: label.to_string(),
+                source: EntitySource::Model,
+            })
+            .collect()
+    }
+}
+
+impl EntityRecognizer for ModelNer {
+    fn recognize(&self, doc: &Document) -> Vec<Entity> {
+        self.entities(&doc.text, &doc.sentences)
+    }
+}

@@ -1,0 +1,496 @@
+//! The spaCy small English NER network: hash embeddings, a maxout mixer, four residual
+//! window encoders (tok2vec), then the greedy transition-based BILUO decoder.
+
+use std::collections::HashMap;
+
+use safetensors::SafeTensors;
+
+use super::hash::{murmur3_128_u64, murmur64a};
+use super::tokenizer::{Token, Tokenizer, TokenizerRules};
+
+const WIDTH: usize = 96;
+const PIECES: usize = 3;
+const HIDDEN: usize = 64;
+const LOWER_PIECES: usize = 2;
+const N_FEATURES: usize = 3;
+/// thinc's `with_array(pad=4)`: zero rows on both sides of a document.
+const PAD: usize = 4;
+
+#[derive(serde::Deserialize)]
+struct EmbeddingConfig {
+    column: usize,
+    seed: u32,
+    rows: usize,
+}
+
+#[derive(serde::Deserialize)]
+struct ModelConfig {
+    embeddings: Vec<EmbeddingConfig>,
+    actions: Vec<(String, String)>,
+    tokenizer: TokenizerRules,
+    lexeme_norm: HashMap<String, String>,
+    base_norms: HashMap<String, String>,
+    symbols: HashMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Begin,
+    In,
+    Last,
+    Unit,
+    Out,
+}
+
+struct Maxout {
+    /// (n_out * PIECES, n_in), row-major.
+    w: Vec<f32>,
+    b: Vec<f32>,
+    n_in: usize,
+    gain: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+struct Embedding {
+    table: Vec<f32>,
+    rows: usize,
+    seed: u32,
+}
+
+/// The loaded model; immutable and shared by all threads.
+pub struct SpacySmModel {
+    pub tokenizer: Tokenizer,
+    lexeme_norm: HashMap<u64, String>,
+    /// spaCy's built-in NORM exceptions, consulted after `lexeme_norm`.
+    base_norms: HashMap<String, String>,
+    symbols: HashMap<String, u64>,
+    embeddings: Vec<Embedding>,
+    mix: Maxout,
+    encoders: Vec<Maxout>,
+    project_w: Vec<f32>,
+    project_b: Vec<f32>,
+    lower_w: Vec<f32>,
+    lower_b: Vec<f32>,
+    lower_pad: Vec<f32>,
+    upper_w: Vec<f32>,
+    upper_b: Vec<f32>,
+    actions: Vec<(Move, String)>,
+    labels: Vec<String>,
+}
+
+fn tensor(st: &SafeTensors, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
+    let view = st
+        .tensor(name)
+        .map_err(|e| format!("weights: {name}: {e}"))?;
+    if view.shape() != shape {
+        return Err(format!(
+            "weights: {name} has shape {:?}, expected {shape:?}",
+            view.shape()
+        ));
+    }
+    if view.dtype() != safetensors::Dtype::F32 {
+        return Err(format!("weights: {name} is not float32"));
+    }
+    Ok(view
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
+}
+
+fn maxout(st: &SafeTensors, name: &str, n_in: usize) -> Result<Maxout, String> {
+    Ok(Maxout {
+        w: tensor(st, &format!("{name}.maxout.W"), &[WIDTH, PIECES, n_in])?,
+        b: tensor(st, &format!("{name}.maxout.b"), &[WIDTH, PIECES])?,
+        n_in,
+        gain: tensor(st, &format!("{name}.norm.G"), &[WIDTH])?,
+        bias: tensor(st, &format!("{name}.norm.b"), &[WIDTH])?,
+    })
+}
+
+/// C (m x n) = A (m x k, row-major) · Wᵀ where W is (n x k) row-major; C is overwritten.
+fn matmul_wt(a: &[f32], w: &[f32], m: usize, k: usize, n: usize, c: &mut [f32]) {
+    debug_assert_eq!(a.len(), m * k);
+    debug_assert_eq!(w.len(), n * k);
+    debug_assert_eq!(c.len(), m * n);
+    if m == 0 {
+        return;
+    }
+    // SAFETY: the slices hold exactly m*k, n*k and m*n elements (asserted above) and the
+    // strides describe those row-major layouts.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            k as isize,
+            1,
+            w.as_ptr(),
+            1,
+            k as isize,
+            0.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
+}
+
+impl Maxout {
+    /// Maxout then LayerNorm over rows of `x` (m x n_in) into `out` (m x WIDTH).
+    fn forward(&self, x: &[f32], m: usize, scratch: &mut Vec<f32>, out: &mut [f32]) {
+        scratch.resize(m * WIDTH * PIECES, 0.0);
+        matmul_wt(x, &self.w, m, self.n_in, WIDTH * PIECES, scratch);
+        for r in 0..m {
+            let row = &scratch[r * WIDTH * PIECES..(r + 1) * WIDTH * PIECES];
+            let y = &mut out[r * WIDTH..(r + 1) * WIDTH];
+            for o in 0..WIDTH {
+                let mut best = f32::NEG_INFINITY;
+                for p in 0..PIECES {
+                    best = best.max(row[o * PIECES + p] + self.b[o * PIECES + p]);
+                }
+                y[o] = best;
+            }
+            let mean = y.iter().sum::<f32>() / WIDTH as f32;
+            let var = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / WIDTH as f32 + 1e-8;
+            let inv = 1.0 / var.sqrt();
+            for o in 0..WIDTH {
+                y[o] = (y[o] - mean) * inv * self.gain[o] + self.bias[o];
+            }
+        }
+    }
+}
+
+/// spaCy's `Token.shape_`.
+fn word_shape(text: &str) -> String {
+    if text.chars().count() >= 100 {
+        return "LONG".into();
+    }
+    let mut shape = String::new();
+    let mut last = '\0';
+    let mut seq = 0;
+    for c in text.chars() {
+        let s = if c.is_alphabetic() {
+            if c.is_uppercase() {
+                'X'
+            } else {
+                'x'
+            }
+        } else if is_py_digit(c) {
+            'd'
+        } else {
+            c
+        };
+        if s == last {
+            seq += 1;
+        } else {
+            seq = 0;
+            last = s;
+        }
+        if seq < 4 {
+            shape.push(s);
+        }
+    }
+    shape
+}
+
+/// Python's `str.isdigit()` for one char: decimal digits and superscript/other digits, not
+/// fractions or Roman numerals.
+fn is_py_digit(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    c.is_numeric()
+        && !matches!(c, '\u{bc}'..='\u{be}' | '\u{2150}'..='\u{218b}' | '\u{2cfd}' | '\u{3007}' | '\u{3021}'..='\u{3029}')
+}
+
+impl SpacySmModel {
+    /// Loads the model from its `model.json` and `weights.safetensors` bytes.
+    pub fn from_bytes(config: &[u8], weights: &[u8]) -> Result<Self, String> {
+        let config: ModelConfig =
+            serde_json::from_slice(config).map_err(|e| format!("model.json: {e}"))?;
+        let st = SafeTensors::deserialize(weights).map_err(|e| format!("weights: {e}"))?;
+        let mut embeddings = Vec::new();
+        for (i, e) in config.embeddings.iter().enumerate() {
+            if e.column != i {
+                return Err("model.json: embeddings must be in column order".into());
+            }
+            embeddings.push(Embedding {
+                table: tensor(&st, &format!("embed.{i}"), &[e.rows, WIDTH])?,
+                rows: e.rows,
+                seed: e.seed,
+            });
+        }
+        let encoders = (0..4)
+            .map(|k| maxout(&st, &format!("encode.{k}"), 3 * WIDTH))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut actions = Vec::new();
+        let mut labels = Vec::new();
+        for (m, label) in config.actions {
+            let mv = match m.as_str() {
+                "B" => Move::Begin,
+                "I" => Move::In,
+                "L" => Move::Last,
+                "U" => Move::Unit,
+                "O" => Move::Out,
+                other => return Err(format!("model.json: unknown move {other:?}")),
+            };
+            if !label.is_empty() && !labels.contains(&label) {
+                labels.push(label.clone());
+            }
+            actions.push((mv, label));
+        }
+        let n_actions = actions.len();
+        let lexeme_norm = config
+            .lexeme_norm
+            .into_iter()
+            .map(|(k, v)| {
+                k.parse::<u64>()
+                    .map(|k| (k, v))
+                    .map_err(|e| format!("model.json: norm key: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(SpacySmModel {
+            tokenizer: Tokenizer::new(config.tokenizer)?,
+            lexeme_norm,
+            base_norms: config.base_norms,
+            symbols: config.symbols,
+            mix: maxout(&st, "mix", embeddings.len() * WIDTH)?,
+            embeddings,
+            encoders,
+            project_w: tensor(&st, "project.W", &[HIDDEN, WIDTH])?,
+            project_b: tensor(&st, "project.b", &[HIDDEN])?,
+            lower_w: tensor(&st, "lower.W", &[N_FEATURES, HIDDEN, LOWER_PIECES, HIDDEN])?,
+            lower_b: tensor(&st, "lower.b", &[HIDDEN, LOWER_PIECES])?,
+            lower_pad: tensor(&st, "lower.pad", &[1, N_FEATURES, HIDDEN, LOWER_PIECES])?,
+            upper_w: tensor(&st, "upper.W", &[n_actions, HIDDEN])?,
+            upper_b: tensor(&st, "upper.b", &[n_actions])?,
+            actions,
+            labels,
+        })
+    }
+
+    /// The entity labels the model predicts.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// spaCy's string-store key: a symbol id, or MurmurHash64A with seed 1.
+    fn string_key(&self, s: &str) -> u64 {
+        if s.is_empty() {
+            return 0;
+        }
+        match self.symbols.get(s) {
+            Some(&id) => id,
+            None => murmur64a(s.as_bytes(), 1),
+        }
+    }
+
+    pub fn features(&self, text: &str, token: &Token) -> [u64; 4] {
+        let word = &text[token.start..token.end];
+        let norm_key = match &token.norm {
+            Some(n) => self.string_key(n),
+            None => match self.lexeme_norm.get(&self.string_key(word)) {
+                Some(n) => self.string_key(n),
+                None => match self.base_norms.get(word) {
+                    Some(n) => self.string_key(n),
+                    None => self.string_key(&word.to_lowercase()),
+                },
+            },
+        };
+        let first_end = word.char_indices().nth(1).map_or(word.len(), |(i, _)| i);
+        let n_chars = word.chars().count();
+        let suffix_start = word
+            .char_indices()
+            .nth(n_chars.saturating_sub(3))
+            .map_or(0, |(i, _)| i);
+        [
+            norm_key,
+            self.string_key(&word[..first_end]),
+            self.string_key(&word[suffix_start..]),
+            self.string_key(&word_shape(word)),
+        ]
+    }
+
+    /// tok2vec: one WIDTH-wide row per token.
+    fn tok2vec(&self, text: &str, tokens: &[Token]) -> Vec<f32> {
+        let n = tokens.len();
+        let n_embed = self.embeddings.len();
+        let mut embedded = vec![0.0f32; n * n_embed * WIDTH];
+        for (t, token) in tokens.iter().enumerate() {
+            let keys = self.features(text, token);
+            for (c, e) in self.embeddings.iter().enumerate() {
+                let out = &mut embedded[(t * n_embed + c) * WIDTH..(t * n_embed + c + 1) * WIDTH];
+                for h in murmur3_128_u64(keys[c], e.seed) {
+                    let row = (h as usize) % e.rows;
+                    let src = &e.table[row * WIDTH..(row + 1) * WIDTH];
+                    out.iter_mut().zip(src).for_each(|(o, s)| *o += s);
+                }
+            }
+        }
+        // Mixed rows go between PAD zero rows on each side.
+        let rows = n + 2 * PAD;
+        let mut x = vec![0.0f32; rows * WIDTH];
+        let mut scratch = Vec::new();
+        self.mix.forward(
+            &embedded,
+            n,
+            &mut scratch,
+            &mut x[PAD * WIDTH..(PAD + n) * WIDTH],
+        );
+        let mut window = vec![0.0f32; rows * 3 * WIDTH];
+        let mut delta = vec![0.0f32; rows * WIDTH];
+        for enc in &self.encoders {
+            // [previous, current, next], zero beyond the ends.
+            window.iter_mut().for_each(|v| *v = 0.0);
+            for r in 0..rows {
+                let dst = &mut window[r * 3 * WIDTH..(r + 1) * 3 * WIDTH];
+                if r > 0 {
+                    dst[..WIDTH].copy_from_slice(&x[(r - 1) * WIDTH..r * WIDTH]);
+                }
+                dst[WIDTH..2 * WIDTH].copy_from_slice(&x[r * WIDTH..(r + 1) * WIDTH]);
+                if r + 1 < rows {
+                    dst[2 * WIDTH..].copy_from_slice(&x[(r + 1) * WIDTH..(r + 2) * WIDTH]);
+                }
+            }
+            enc.forward(&window, rows, &mut scratch, &mut delta);
+            x.iter_mut().zip(&delta).for_each(|(a, d)| *a += d);
+        }
+        x[PAD * WIDTH..(PAD + n) * WIDTH].to_vec()
+    }
+
+    /// Runs the NER over `tokens`; `sentence_start[i]` marks tokens that begin a sentence
+    /// (no entity may cross one; pass an empty slice for none). Returns token ranges.
+    pub fn predict(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentence_start: &[bool],
+    ) -> Vec<(usize, usize, &str)> {
+        let n = tokens.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let x = self.tok2vec(text, tokens);
+        let mut projected = vec![0.0f32; n * HIDDEN];
+        matmul_wt(&x, &self.project_w, n, WIDTH, HIDDEN, &mut projected);
+        for r in 0..n {
+            projected[r * HIDDEN..(r + 1) * HIDDEN]
+                .iter_mut()
+                .zip(&self.project_b)
+                .for_each(|(v, b)| *v += b);
+        }
+        // Precompute each token's contribution to the hidden layer for every feature slot.
+        let slot = HIDDEN * LOWER_PIECES;
+        let mut cached = vec![0.0f32; n * N_FEATURES * slot];
+        matmul_wt(
+            &projected,
+            &self.lower_w,
+            n,
+            HIDDEN,
+            N_FEATURES * slot,
+            &mut cached,
+        );
+
+        let is_space: Vec<bool> = tokens
+            .iter()
+            .map(|t| {
+                text[t.start..t.end]
+                    .chars()
+                    .all(super::tokenizer::py_isspace)
+            })
+            .collect();
+        let starts_sentence = |i: usize| sentence_start.get(i).copied().unwrap_or(false);
+        let n_actions = self.actions.len();
+        let mut hidden = vec![0.0f32; slot];
+        let mut hid = vec![0.0f32; HIDDEN];
+        let mut scores = vec![0.0f32; n_actions];
+        let mut entities = Vec::new();
+        let mut open: Option<(usize, usize)> = None; // (start token, label action index)
+        for i in 0..n {
+            let ids = [
+                Some(i),
+                open.map(|(s, _)| s),
+                open.map(|_| i.wrapping_sub(1)).filter(|_| i > 0),
+            ];
+            hidden.copy_from_slice(&self.lower_b);
+            for (f, id) in ids.iter().enumerate() {
+                let src = match id {
+                    Some(t) => {
+                        &cached[(t * N_FEATURES + f) * slot..(t * N_FEATURES + f + 1) * slot]
+                    }
+                    None => &self.lower_pad[f * slot..(f + 1) * slot],
+                };
+                hidden.iter_mut().zip(src).for_each(|(h, s)| *h += s);
+            }
+            for (o, h) in hid.iter_mut().enumerate() {
+                *h = hidden[o * LOWER_PIECES].max(hidden[o * LOWER_PIECES + 1]);
+            }
+            for (a, s) in scores.iter_mut().enumerate() {
+                let w = &self.upper_w[a * HIDDEN..(a + 1) * HIDDEN];
+                *s = self.upper_b[a] + w.iter().zip(&hid).map(|(w, h)| w * h).sum::<f32>();
+            }
+            let buffer_len = n - i;
+            let next_starts_sentence = starts_sentence(i + 1);
+            let open_label = open.map(|(_, a)| self.actions[a].1.as_str());
+            let valid = |a: usize| {
+                let (mv, label) = (&self.actions[a].0, self.actions[a].1.as_str());
+                match mv {
+                    Move::Begin => {
+                        open.is_none()
+                            && buffer_len >= 2
+                            && !label.is_empty()
+                            && !is_space[i]
+                            && !next_starts_sentence
+                    }
+                    Move::In => {
+                        open_label == Some(label) && buffer_len >= 2 && !next_starts_sentence
+                    }
+                    Move::Last => open_label == Some(label),
+                    Move::Unit => open.is_none() && !label.is_empty() && !is_space[i],
+                    Move::Out => open.is_none(),
+                }
+            };
+            // Highest score wins; ties go to the lower action index (stable argsort).
+            let mut best: Option<usize> = None;
+            for a in 0..n_actions {
+                if valid(a) && best.is_none_or(|b| scores[a] > scores[b]) {
+                    best = Some(a);
+                }
+            }
+            let Some(a) = best else {
+                // No valid move (cannot happen with this action set); close what is open.
+                if let Some((s, la)) = open.take() {
+                    entities.push((s, i + 1, self.actions[la].1.as_str()));
+                }
+                continue;
+            };
+            match self.actions[a].0 {
+                Move::Begin => open = Some((i, a)),
+                Move::Last => {
+                    if let Some((s, la)) = open.take() {
+                        entities.push((s, i + 1, self.actions[la].1.as_str()));
+                    }
+                }
+                Move::Unit => entities.push((i, i + 1, self.actions[a].1.as_str())),
+                Move::In | Move::Out => {}
+            }
+        }
+        entities
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_follow_spacy() {
+        assert_eq!(word_shape("Apple"), "Xxxxx");
+        assert_eq!(word_shape("C3PO"), "XdXX");
+        assert_eq!(word_shape("1,000,000"), "d,ddd,ddd");
+        assert_eq!(word_shape("aaaaaaaa"), "xxxx");
+    }
+}
