@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Throughput and peak memory of `quotex extract` on the BBC benchmark corpus, and memory
-# on a large streamed input. Usage: bash benches/throughput.sh [CORPUS.jsonl] [REPEAT]
+# Throughput and peak memory of `quotex extract` on the BBC benchmark corpus, spaCy's
+# speed on the same corpus in the same run, and memory on a large streamed input.
+# Usage: bash benches/throughput.sh [CORPUS.jsonl] [REPEAT]
+# SPACY_PYTHON=/path/to/python (with spacy 3.8 installed) adds the spaCy row; without it
+# the script makes a venv in target/bench-venv and installs spacy from PyPI.
 # Prints a Markdown table; figures in the README come from this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +32,31 @@ echo
 echo "| run | wall s | articles/s | words/s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
 for t in 1 2; do
-  measure "extract, $t thread(s)" "$bin" extract "$corpus" --threads "$t" -q
+  measure "quotex extract (sentences + NER), $t thread(s)" "$bin" extract "$corpus" --threads "$t" -q
 done
-measure "extract --format csv, 2 threads" "$bin" extract "$corpus" --format csv -q
+for t in 1 2; do
+  measure "quotex extract --ner-layers none, $t thread(s)" "$bin" extract "$corpus" --threads "$t" --ner-layers none -q
+done
+measure "quotex extract --format csv, 2 threads" "$bin" extract "$corpus" --format csv -q
+
+spacy_python=${SPACY_PYTHON:-}
+if [ -z "$spacy_python" ]; then
+  if [ ! -x target/bench-venv/bin/python ]; then
+    python3 -m venv target/bench-venv && target/bench-venv/bin/pip install -q 'spacy==3.8.*' >/dev/null
+  fi
+  spacy_python=target/bench-venv/bin/python
+fi
+model=../shared/models/en_core_web_sm-3.8.0
+for p in 1 2; do
+  /usr/bin/time -f "%e %M" -o /tmp/quotex-time "$spacy_python" benches/spacy_ner_speed.py "$model" "$corpus" "$p" > /tmp/spacy-speed.json
+  read -r wall kb < /tmp/quotex-time
+  python3 - "$p" "$kb" <<'PY'
+import json, sys
+r = json.load(open("/tmp/spacy-speed.json"))
+print(f"| spaCy {r['version']} en_core_web_sm (ner + its tok2vec), {sys.argv[1]} process(es) | {r['seconds']:.2f} | "
+      f"{r['articles'] / r['seconds']:.0f} | {r['words_per_s']} | {int(sys.argv[2]) / 1024:.1f} |")
+PY
+done
 
 # Memory must not grow with the input: stream the corpus $repeat times through stdin
 # (never written to disk) and compare peak RSS with a single pass.

@@ -1,11 +1,13 @@
 //! The public entry point: a `Pipeline` turns an `Article` into an annotated `Document`.
 
 use crate::doc::{Article, Document};
+use crate::ner::{EntityRecognizer, ModelNer};
 use crate::segment::{RuleSegmenter, Segmenter};
 
 /// Runs the annotation stages over one article. Cheap to share across threads.
 pub struct Pipeline {
     segmenter: Box<dyn Segmenter>,
+    entities: Option<Box<dyn EntityRecognizer>>,
 }
 
 impl Default for Pipeline {
@@ -27,6 +29,9 @@ impl Pipeline {
     pub fn process(&self, article: Article) -> Document {
         let mut doc = Document::new(article);
         doc.sentences = self.segmenter.segment(&doc.text);
+        if let Some(ner) = &self.entities {
+            doc.entities = ner.recognize(&doc);
+        }
         doc
     }
 
@@ -41,9 +46,19 @@ impl Pipeline {
 }
 
 /// Chooses the implementation of each stage.
-#[derive(Default)]
 pub struct PipelineBuilder {
     segmenter: Option<Box<dyn Segmenter>>,
+    entities: Option<Box<dyn EntityRecognizer>>,
+}
+
+impl Default for PipelineBuilder {
+    /// The default stages: rule sentences and the embedded NER model.
+    fn default() -> Self {
+        PipelineBuilder {
+            segmenter: None,
+            entities: Some(Box::new(ModelNer::default())),
+        }
+    }
 }
 
 impl PipelineBuilder {
@@ -52,11 +67,18 @@ impl PipelineBuilder {
         self
     }
 
+    /// The entity stage; `None` turns entities off.
+    pub fn entities(mut self, recognizer: Option<Box<dyn EntityRecognizer>>) -> Self {
+        self.entities = recognizer;
+        self
+    }
+
     pub fn build(self) -> Pipeline {
         Pipeline {
             segmenter: self
                 .segmenter
                 .unwrap_or_else(|| Box::new(RuleSegmenter::default())),
+            entities: self.entities,
         }
     }
 }

@@ -100,3 +100,42 @@ fn tokens_and_entities_match_spacy_on_all_fixture_texts() {
     assert_eq!(token_mismatch, 0, "token mismatches");
     assert_eq!(entity_mismatch, 0, "entity mismatches");
 }
+
+#[test]
+fn pipeline_with_sentence_constraint_stays_within_two_percent() {
+    let Some(path) = common::shared("fixtures/spacy_sm_ner_parity.jsonl") else {
+        return;
+    };
+    let pipeline = quotex::Pipeline::default();
+    let (mut total, mut identical) = (0, 0);
+    for line in fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        let fx: Fixture = serde_json::from_str(line).unwrap();
+        total += 1;
+        let doc = pipeline.process_text(&fx.text);
+        let map = OffsetMap::new(&fx.text, OffsetUnit::Chars);
+        let ours: Vec<(usize, usize, &str)> = doc
+            .entities
+            .iter()
+            .map(|e| {
+                (
+                    map.convert(e.span.start),
+                    map.convert(e.span.end),
+                    e.label.as_str(),
+                )
+            })
+            .collect();
+        let theirs: Vec<(usize, usize, &str)> = fx
+            .entities
+            .iter()
+            .map(|e| (e.start, e.end, e.label.as_str()))
+            .collect();
+        identical += usize::from(ours == theirs);
+    }
+    let rate = 100.0 * identical as f64 / total as f64;
+    eprintln!("pipeline (our sentence boundaries as constraint): {identical}/{total} texts identical ({rate:.1} %)");
+    assert!(rate >= 98.0, "only {rate:.1} % identical");
+}

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::ExtractArgs;
+use super::{ExtractArgs, NerLayers};
 use crate::io::{expand_inputs, run_stream, FieldNames, Renderer, Sink, StreamOptions};
+use crate::ner::{EntityRecognizer, ModelNer};
 use crate::pipeline::Pipeline;
 
 fn create(path: &std::path::Path, what: &str) -> Result<Box<dyn Write + Send>> {
@@ -43,7 +44,11 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         progress: !args.no_progress && io::stderr().is_terminal(),
         ..StreamOptions::default()
     };
-    let pipeline = Pipeline::default();
+    let entities: Option<Box<dyn EntityRecognizer>> = match args.ner_layers {
+        NerLayers::Model => Some(Box::new(ModelNer::default())),
+        NerLayers::None => None,
+    };
+    let pipeline = Pipeline::builder().entities(entities).build();
     let summary = match run_stream(
         expand_inputs(&args.inputs),
         fields,

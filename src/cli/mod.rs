@@ -84,9 +84,21 @@ pub struct ExtractArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Entity layers: `model` (the embedded spaCy-compatible model alone) or `none`.
+    #[arg(long, value_enum, default_value_t = NerLayers::Model)]
+    pub ner_layers: NerLayers,
+
     /// Articles per batch handed to the worker threads (memory grows with it).
     #[arg(long, default_value_t = 256, value_name = "N", hide_short_help = true)]
     pub batch_size: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NerLayers {
+    /// The statistical model only (spaCy en_core_web_sm 3.8.0 parity).
+    Model,
+    /// No entities.
+    None,
 }
 
 #[derive(Debug, Subcommand)]

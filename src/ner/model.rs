@@ -15,6 +15,51 @@ const LOWER_PIECES: usize = 2;
 const N_FEATURES: usize = 3;
 /// thinc's `with_array(pad=4)`: zero rows on both sides of a document.
 const PAD: usize = 4;
+/// Workspace buffers above this many floats are released after use, so one huge
+/// document does not pin its memory for the rest of the run.
+const KEEP_WORKSPACE_FLOATS: usize = 8 << 20;
+
+/// Per-thread buffers for the network, reused across documents: allocating them per
+/// document costs time and fragments the heap.
+#[derive(Default)]
+struct Workspace {
+    embedded: Vec<f32>,
+    x: Vec<f32>,
+    scratch: Vec<f32>,
+    window: Vec<f32>,
+    delta: Vec<f32>,
+    projected: Vec<f32>,
+    cached: Vec<f32>,
+}
+
+impl Workspace {
+    fn release_if_large(&mut self) {
+        for buf in [
+            &mut self.embedded,
+            &mut self.x,
+            &mut self.scratch,
+            &mut self.window,
+            &mut self.delta,
+            &mut self.projected,
+            &mut self.cached,
+        ] {
+            if buf.capacity() > KEEP_WORKSPACE_FLOATS {
+                *buf = Vec::new();
+            }
+        }
+    }
+}
+
+/// Resizes `buf` to `len` zeros, reusing its allocation.
+fn zeroed(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    buf.clear();
+    buf.resize(len, 0.0);
+    buf
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
+}
 
 #[derive(serde::Deserialize)]
 struct EmbeddingConfig {
@@ -314,11 +359,11 @@ impl SpacySmModel {
         ]
     }
 
-    /// tok2vec: one WIDTH-wide row per token.
-    fn tok2vec(&self, text: &str, tokens: &[Token]) -> Vec<f32> {
+    /// tok2vec into `ws.x` (PAD zero rows, then one WIDTH-wide row per token, then PAD).
+    fn tok2vec(&self, text: &str, tokens: &[Token], ws: &mut Workspace) {
         let n = tokens.len();
         let n_embed = self.embeddings.len();
-        let mut embedded = vec![0.0f32; n * n_embed * WIDTH];
+        let embedded = zeroed(&mut ws.embedded, n * n_embed * WIDTH);
         for (t, token) in tokens.iter().enumerate() {
             let keys = self.features(text, token);
             for (c, e) in self.embeddings.iter().enumerate() {
@@ -330,35 +375,31 @@ impl SpacySmModel {
                 }
             }
         }
-        // Mixed rows go between PAD zero rows on each side.
         let rows = n + 2 * PAD;
-        let mut x = vec![0.0f32; rows * WIDTH];
-        let mut scratch = Vec::new();
+        let x = zeroed(&mut ws.x, rows * WIDTH);
         self.mix.forward(
-            &embedded,
+            &ws.embedded,
             n,
-            &mut scratch,
+            &mut ws.scratch,
             &mut x[PAD * WIDTH..(PAD + n) * WIDTH],
         );
-        let mut window = vec![0.0f32; rows * 3 * WIDTH];
-        let mut delta = vec![0.0f32; rows * WIDTH];
+        zeroed(&mut ws.delta, rows * WIDTH);
         for enc in &self.encoders {
             // [previous, current, next], zero beyond the ends.
-            window.iter_mut().for_each(|v| *v = 0.0);
+            let window = zeroed(&mut ws.window, rows * 3 * WIDTH);
             for r in 0..rows {
                 let dst = &mut window[r * 3 * WIDTH..(r + 1) * 3 * WIDTH];
                 if r > 0 {
-                    dst[..WIDTH].copy_from_slice(&x[(r - 1) * WIDTH..r * WIDTH]);
+                    dst[..WIDTH].copy_from_slice(&ws.x[(r - 1) * WIDTH..r * WIDTH]);
                 }
-                dst[WIDTH..2 * WIDTH].copy_from_slice(&x[r * WIDTH..(r + 1) * WIDTH]);
+                dst[WIDTH..2 * WIDTH].copy_from_slice(&ws.x[r * WIDTH..(r + 1) * WIDTH]);
                 if r + 1 < rows {
-                    dst[2 * WIDTH..].copy_from_slice(&x[(r + 1) * WIDTH..(r + 2) * WIDTH]);
+                    dst[2 * WIDTH..].copy_from_slice(&ws.x[(r + 1) * WIDTH..(r + 2) * WIDTH]);
                 }
             }
-            enc.forward(&window, rows, &mut scratch, &mut delta);
-            x.iter_mut().zip(&delta).for_each(|(a, d)| *a += d);
+            enc.forward(&ws.window, rows, &mut ws.scratch, &mut ws.delta);
+            ws.x.iter_mut().zip(&ws.delta).for_each(|(a, d)| *a += d);
         }
-        x[PAD * WIDTH..(PAD + n) * WIDTH].to_vec()
     }
 
     /// Runs the NER over `tokens`; `sentence_start[i]` marks tokens that begin a sentence
@@ -369,13 +410,28 @@ impl SpacySmModel {
         tokens: &[Token],
         sentence_start: &[bool],
     ) -> Vec<(usize, usize, &str)> {
-        let n = tokens.len();
-        if n == 0 {
+        if tokens.is_empty() {
             return Vec::new();
         }
-        let x = self.tok2vec(text, tokens);
-        let mut projected = vec![0.0f32; n * HIDDEN];
-        matmul_wt(&x, &self.project_w, n, WIDTH, HIDDEN, &mut projected);
+        WORKSPACE.with_borrow_mut(|ws| {
+            let entities = self.predict_with(text, tokens, sentence_start, ws);
+            ws.release_if_large();
+            entities
+        })
+    }
+
+    fn predict_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentence_start: &[bool],
+        ws: &mut Workspace,
+    ) -> Vec<(usize, usize, &str)> {
+        let n = tokens.len();
+        self.tok2vec(text, tokens, ws);
+        let x = &ws.x[PAD * WIDTH..(PAD + n) * WIDTH];
+        let projected = zeroed(&mut ws.projected, n * HIDDEN);
+        matmul_wt(x, &self.project_w, n, WIDTH, HIDDEN, projected);
         for r in 0..n {
             projected[r * HIDDEN..(r + 1) * HIDDEN]
                 .iter_mut()
@@ -384,15 +440,16 @@ impl SpacySmModel {
         }
         // Precompute each token's contribution to the hidden layer for every feature slot.
         let slot = HIDDEN * LOWER_PIECES;
-        let mut cached = vec![0.0f32; n * N_FEATURES * slot];
+        let cached = zeroed(&mut ws.cached, n * N_FEATURES * slot);
         matmul_wt(
-            &projected,
+            &ws.projected,
             &self.lower_w,
             n,
             HIDDEN,
             N_FEATURES * slot,
-            &mut cached,
+            cached,
         );
+        let cached = &ws.cached;
 
         let is_space: Vec<bool> = tokens
             .iter()

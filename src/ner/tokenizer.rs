@@ -2,7 +2,9 @@
 //! special cases, prefix/suffix peeling, URL match, infixes, then the special-case
 //! matcher over the token sequence. Rules (patterns, exceptions) come from the model.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fancy_regex::Regex;
 
@@ -30,7 +32,27 @@ pub struct TokenizerRules {
 
 type SpecialTokens = Vec<(String, Option<String>)>;
 
+/// Chunk tokenizations are cached per thread, as spaCy caches them: news text repeats
+/// its words, and the affix regexes dominate the cost otherwise. Bounded so memory stays flat.
+const CACHE_LIMIT: usize = 100_000;
+
+/// A cached token of a chunk: byte offsets relative to the chunk start, and its NORM.
+type CachedToken = (u32, u32, Option<String>);
+
+struct ChunkCache {
+    owner: usize,
+    chunks: HashMap<Box<str>, Box<[CachedToken]>>,
+}
+
+thread_local! {
+    static CHUNK_CACHE: RefCell<ChunkCache> = RefCell::new(ChunkCache { owner: 0, chunks: HashMap::new() });
+}
+
+static NEXT_TOKENIZER_ID: AtomicUsize = AtomicUsize::new(1);
+
 pub struct Tokenizer {
+    /// Identifies this tokenizer's entries in the per-thread cache.
+    id: usize,
     prefix: Regex,
     suffix: Regex,
     infix: Regex,
@@ -55,6 +77,7 @@ fn compile(pattern: &str, what: &str) -> Result<Regex, String> {
 impl Tokenizer {
     pub fn new(rules: TokenizerRules) -> Result<Self, String> {
         let mut tokenizer = Tokenizer {
+            id: NEXT_TOKENIZER_ID.fetch_add(1, Ordering::Relaxed),
             prefix: compile(&rules.prefix_search, "prefix")?,
             suffix: compile(&rules.suffix_search, "suffix")?,
             infix: compile(&rules.infix_finditer, "infix")?,
@@ -151,7 +174,7 @@ impl Tokenizer {
                 continue;
             }
             if start < i {
-                self.tokenize_chunk(text, start, i, with_specials, &mut out);
+                self.tokenize_chunk_cached(text, start, i, with_specials, &mut out);
             }
             if c == ' ' {
                 if let Some(last) = out.last_mut() {
@@ -164,12 +187,58 @@ impl Tokenizer {
             in_ws = !in_ws;
         }
         if start < text.len() {
-            self.tokenize_chunk(text, start, text.len(), with_specials, &mut out);
+            self.tokenize_chunk_cached(text, start, text.len(), with_specials, &mut out);
             if let Some(last) = out.last_mut() {
                 last.space_after = text.ends_with(' ') && !in_ws;
             }
         }
         out
+    }
+
+    fn tokenize_chunk_cached(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        with_specials: bool,
+        out: &mut Vec<Token>,
+    ) {
+        if !with_specials {
+            return self.tokenize_chunk(text, start, end, with_specials, out);
+        }
+        let chunk = &text[start..end];
+        let hit = CHUNK_CACHE.with_borrow(|cache| {
+            let tokens = cache.chunks.get(chunk).filter(|_| cache.owner == self.id)?;
+            out.extend(tokens.iter().map(|(s, e, norm)| Token {
+                start: start + *s as usize,
+                end: start + *e as usize,
+                norm: norm.clone(),
+                space_after: false,
+            }));
+            Some(())
+        });
+        if hit.is_some() {
+            return;
+        }
+        let first = out.len();
+        self.tokenize_chunk(text, start, end, with_specials, out);
+        CHUNK_CACHE.with_borrow_mut(|cache| {
+            if cache.owner != self.id || cache.chunks.len() >= CACHE_LIMIT {
+                cache.chunks.clear();
+                cache.owner = self.id;
+            }
+            let tokens = out[first..]
+                .iter()
+                .map(|t| {
+                    (
+                        (t.start - start) as u32,
+                        (t.end - start) as u32,
+                        t.norm.clone(),
+                    )
+                })
+                .collect();
+            cache.chunks.insert(chunk.into(), tokens);
+        });
     }
 
     fn tokenize_chunk(
