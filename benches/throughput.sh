@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/data/corpus/bbc.jsonl}
-repeat=${2:-40}
+repeat=${2:-4}
 cargo build --release --quiet
 bin=target/release/quotex
 words=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].split()) for l in open(sys.argv[1])))" "$corpus")

@@ -46,19 +46,13 @@ impl Pipeline {
 }
 
 /// Chooses the implementation of each stage.
+/// Stages left unset get the defaults: rule sentences and the embedded NER model (loaded
+/// only when it is used).
+#[derive(Default)]
 pub struct PipelineBuilder {
     segmenter: Option<Box<dyn Segmenter>>,
-    entities: Option<Box<dyn EntityRecognizer>>,
-}
-
-impl Default for PipelineBuilder {
-    /// The default stages: rule sentences and the embedded NER model.
-    fn default() -> Self {
-        PipelineBuilder {
-            segmenter: None,
-            entities: Some(Box::new(ModelNer::default())),
-        }
-    }
+    /// `None`: the default model; `Some(None)`: no entities.
+    entities: Option<Option<Box<dyn EntityRecognizer>>>,
 }
 
 impl PipelineBuilder {
@@ -69,7 +63,7 @@ impl PipelineBuilder {
 
     /// The entity stage; `None` turns entities off.
     pub fn entities(mut self, recognizer: Option<Box<dyn EntityRecognizer>>) -> Self {
-        self.entities = recognizer;
+        self.entities = Some(recognizer);
         self
     }
 
@@ -78,7 +72,9 @@ impl PipelineBuilder {
             segmenter: self
                 .segmenter
                 .unwrap_or_else(|| Box::new(RuleSegmenter::default())),
-            entities: self.entities,
+            entities: self
+                .entities
+                .unwrap_or_else(|| Some(Box::new(ModelNer::default()))),
         }
     }
 }

@@ -337,6 +337,49 @@ fn example_article_in_the_repo() {
     assert!(sentences.contains(
         &"\"We wanted to slow down and let the characters breathe,\" Whitfield said.".to_string()
     ));
+    let entities: Vec<(String, &str)> = rec["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap().to_string(),
+                e["label"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("Dana Whitfield", "PERSON"),
+        ("Los Angeles", "GPE"),
+        ("HBO", "ORG"),
+    ] {
+        assert!(
+            entities
+                .iter()
+                .any(|(t, l)| t == expected.0 && *l == expected.1),
+            "{expected:?} not in {entities:?}"
+        );
+    }
+    for e in rec["entities"].as_array().unwrap() {
+        let (s, end) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            char_slice(&text, s, end),
+            e["text"].as_str().unwrap(),
+            "entity spans slice the text"
+        );
+        assert_eq!(e["source"], "model");
+    }
+    let none = run(&["extract", "--ner-layers", "none", path], b"");
+    assert_eq!(
+        json_lines(&none.stdout)[0]["entities"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 #[test]
