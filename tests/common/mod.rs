@@ -40,7 +40,11 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut input = child.stdin.take().expect("stdin is piped");
     // quotex may exit before reading stdin (e.g. on a fatal error): a broken pipe is fine.
     if let Err(e) = input.write_all(stdin) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "writing stdin: {e}");
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
     }
     drop(input);
     child.wait_with_output().expect("quotex finishes")
