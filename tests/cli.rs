@@ -5,7 +5,7 @@ mod common;
 use std::fs;
 use std::io::Write;
 
-use common::{char_slice, json_lines, quotex, run};
+use common::{assert_success, char_slice, json_lines, quotex, run, span_of};
 use serde_json::Value;
 
 const JSONL: &str = r#"{"id":"a1","title":"First","text":"Mr. Smith arrived at 5 p.m. He said hello."}
@@ -18,10 +18,7 @@ fn assert_sentences_slice(record: &Value, text: &str) {
         .expect("sentences is an array");
     assert!(!sentences.is_empty());
     for s in sentences {
-        let (start, end) = (
-            s["start"].as_u64().unwrap() as usize,
-            s["end"].as_u64().unwrap() as usize,
-        );
+        let (start, end) = span_of(s);
         let slice = char_slice(text, start, end);
         assert_eq!(slice.trim(), slice, "sentence spans are trimmed");
         assert!(!slice.is_empty());
@@ -34,12 +31,7 @@ fn jsonl_from_a_file_keeps_order_and_real_sentences() {
     let path = dir.path().join("in.jsonl");
     fs::write(&path, JSONL).unwrap();
     let out = run(&["extract", path.to_str().unwrap()], b"");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let recs = json_lines(&out.stdout);
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[0]["id"], "a1");
@@ -159,12 +151,7 @@ fn json_array_csv_and_text_inputs() {
         ],
         b"",
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let recs = json_lines(&out.stdout);
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[0]["id"], "c1");
@@ -192,12 +179,7 @@ fn compressed_inputs_and_directories() {
     )
     .unwrap();
     let out = run(&["extract", dir.path().to_str().unwrap()], b"");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let recs = json_lines(&out.stdout);
     assert_eq!(recs.len(), 4, "two articles from each compressed file");
     assert!(recs.iter().all(|r| r.get("error").is_none()));
@@ -245,17 +227,11 @@ fn offsets_are_code_points_unless_bytes_are_asked_for() {
     let input = serde_json::json!({"id": "u", "text": text}).to_string();
     let chars = json_lines(&run(&["extract"], input.as_bytes()).stdout);
     let s = &chars[0]["sentences"][1];
-    let (start, end) = (
-        s["start"].as_u64().unwrap() as usize,
-        s["end"].as_u64().unwrap() as usize,
-    );
+    let (start, end) = span_of(s);
     assert_eq!(char_slice(text, start, end), "Then they left.");
     let bytes = json_lines(&run(&["extract", "--offsets", "bytes"], input.as_bytes()).stdout);
     let s = &bytes[0]["sentences"][1];
-    let (start, end) = (
-        s["start"].as_u64().unwrap() as usize,
-        s["end"].as_u64().unwrap() as usize,
-    );
+    let (start, end) = span_of(s);
     assert_eq!(&text[start..end], "Then they left.");
 }
 
@@ -317,11 +293,8 @@ fn example_article_in_the_repo() {
         .unwrap()
         .iter()
         .map(|s| {
-            char_slice(
-                &text,
-                s["start"].as_u64().unwrap() as usize,
-                s["end"].as_u64().unwrap() as usize,
-            )
+            let (start, end) = span_of(s);
+            char_slice(&text, start, end)
         })
         .collect();
     assert_eq!(
@@ -361,10 +334,7 @@ fn example_article_in_the_repo() {
         );
     }
     for e in rec["entities"].as_array().unwrap() {
-        let (s, end) = (
-            e["start"].as_u64().unwrap() as usize,
-            e["end"].as_u64().unwrap() as usize,
-        );
+        let (s, end) = span_of(e);
         assert_eq!(
             char_slice(&text, s, end),
             e["text"].as_str().unwrap(),

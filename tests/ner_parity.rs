@@ -23,6 +23,15 @@ struct Fixture {
     entities: Vec<FixtureEntity>,
 }
 
+fn fixtures(path: &std::path::Path) -> Vec<Fixture> {
+    fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[test]
 fn tokens_and_entities_match_spacy_on_all_fixture_texts() {
     let Some(path) = common::shared("fixtures/spacy_sm_ner_parity.jsonl") else {
@@ -31,12 +40,7 @@ fn tokens_and_entities_match_spacy_on_all_fixture_texts() {
     let model = embedded_model();
     let ner = ModelNer::new(model.clone(), false);
     let (mut total, mut token_mismatch, mut entity_mismatch) = (0, 0, 0);
-    for line in fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-    {
-        let fx: Fixture = serde_json::from_str(line).unwrap();
+    for fx in fixtures(&path) {
         total += 1;
         let map = OffsetMap::new(&fx.text, OffsetUnit::Chars);
         let to_chars = |_: &str, byte: usize| map.convert(byte);
@@ -108,12 +112,7 @@ fn pipeline_with_sentence_constraint_stays_within_two_percent() {
     };
     let pipeline = quotex::Pipeline::default();
     let (mut total, mut identical) = (0, 0);
-    for line in fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-    {
-        let fx: Fixture = serde_json::from_str(line).unwrap();
+    for fx in fixtures(&path) {
         total += 1;
         let doc = pipeline.process_text(&fx.text);
         let map = OffsetMap::new(&fx.text, OffsetUnit::Chars);

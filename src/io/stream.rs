@@ -61,38 +61,34 @@ struct Processed {
     counts: Summary,
 }
 
+fn error_item(renderer: &Renderer, err: &RecordError) -> Processed {
+    Processed {
+        rendered: Rendered::Error(renderer.render_error(err)),
+        counts: Summary {
+            errors: 1,
+            ..Summary::default()
+        },
+    }
+}
+
 fn process_record(pipeline: &Pipeline, renderer: &Renderer, record: InputRecord) -> Processed {
-    let source = record.source;
-    let error = |id: Option<String>, error: String| {
-        let err = RecordError {
-            id,
-            error,
-            source: source.clone(),
-        };
-        Processed {
-            rendered: Rendered::Error(renderer.render_error(&err)),
-            counts: Summary {
-                errors: 1,
-                ..Summary::default()
-            },
-        }
-    };
     let article = match record.article {
         Ok(article) => article,
-        Err(err) => {
-            return Processed {
-                rendered: Rendered::Error(renderer.render_error(&err)),
-                counts: Summary {
-                    errors: 1,
-                    ..Summary::default()
-                },
-            }
-        }
+        Err(err) => return error_item(renderer, &err),
+    };
+    let failed = |id: String, error: String| {
+        error_item(
+            renderer,
+            &RecordError {
+                id: Some(id),
+                error,
+                source: record.source.clone(),
+            },
+        )
     };
     let id = article.id.clone();
     // A bug in one stage must cost one record, not the run.
-    let annotated = catch_unwind(AssertUnwindSafe(|| pipeline.process(article)));
-    let doc = match annotated {
+    let doc = match catch_unwind(AssertUnwindSafe(|| pipeline.process(article))) {
         Ok(doc) => doc,
         Err(panic) => {
             let msg = panic
@@ -100,7 +96,7 @@ fn process_record(pipeline: &Pipeline, renderer: &Renderer, record: InputRecord)
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            return error(Some(id), format!("internal error while annotating: {msg}"));
+            return failed(id, format!("internal error while annotating: {msg}"));
         }
     };
     match renderer.render_document(&doc) {
@@ -115,7 +111,7 @@ fn process_record(pipeline: &Pipeline, renderer: &Renderer, record: InputRecord)
                 ..Summary::default()
             },
         },
-        Err(e) => error(Some(id), format!("cannot render the record: {e}")),
+        Err(e) => failed(id, format!("cannot render the record: {e}")),
     }
 }
 

@@ -20,7 +20,7 @@ const BULLETS: &[char] = &['•', '⁃', '◦', '▪', '‣', '●', '■', '►
 /// A sentence cannot be a lone prepositional phrase ("At 5 a.m."), so an abbreviation
 /// that would close one does not end a sentence.
 const PREPOSITIONS: &[&str] = &[
-    "at", "by", "in", "on", "since", "until", "before", "after", "from", "around", "about", "by",
+    "at", "by", "in", "on", "since", "until", "before", "after", "from", "around", "about",
 ];
 /// Verbs that may follow a quoted sentence in the same sentence (`"Why?" Smith asked.`).
 const SPEECH_VERBS: &[&str] = &[

@@ -62,3 +62,22 @@ pub fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
 pub fn char_slice(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end - start).collect()
 }
+
+/// Asserts a zero exit status, showing stderr otherwise.
+pub fn assert_success(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The `(start, end)` of a JSON span object.
+pub fn span_of(v: &serde_json::Value) -> (usize, usize) {
+    let get = |k: &str| {
+        v[k].as_u64()
+            .unwrap_or_else(|| panic!("span without {k}: {v}")) as usize
+    };
+    (get("start"), get("end"))
+}
