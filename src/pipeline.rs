@@ -1,13 +1,17 @@
 //! The public entry point: a `Pipeline` turns an `Article` into an annotated `Document`.
 
 use crate::doc::{Article, Document};
-use crate::ner::{EntityRecognizer, ModelNer};
+use std::collections::HashSet;
+
+use crate::ner::{EntityRecognizer, LayeredNer};
 use crate::segment::{RuleSegmenter, Segmenter};
 
 /// Runs the annotation stages over one article. Cheap to share across threads.
 pub struct Pipeline {
     segmenter: Box<dyn Segmenter>,
     entities: Option<Box<dyn EntityRecognizer>>,
+    /// Entity labels kept in the output; `None` keeps all.
+    entity_labels: Option<HashSet<String>>,
 }
 
 impl Default for Pipeline {
@@ -32,6 +36,9 @@ impl Pipeline {
         if let Some(ner) = &self.entities {
             doc.entities = ner.recognize(&doc);
         }
+        if let Some(labels) = &self.entity_labels {
+            doc.entities.retain(|e| labels.contains(&e.label));
+        }
         doc
     }
 
@@ -46,13 +53,14 @@ impl Pipeline {
 }
 
 /// Chooses the implementation of each stage.
-/// Stages left unset get the defaults: rule sentences and the embedded NER model (loaded
-/// only when it is used).
+/// Stages left unset get the defaults: rule sentences and all entity layers (the embedded model,
+/// the bundled gazetteers and the context rules), loaded only when used.
 #[derive(Default)]
 pub struct PipelineBuilder {
     segmenter: Option<Box<dyn Segmenter>>,
     /// `None`: the default model; `Some(None)`: no entities.
     entities: Option<Option<Box<dyn EntityRecognizer>>>,
+    entity_labels: Option<HashSet<String>>,
 }
 
 impl PipelineBuilder {
@@ -67,6 +75,12 @@ impl PipelineBuilder {
         self
     }
 
+    /// Keep only entities with these labels in the output (later stages still see all).
+    pub fn entity_labels<I: IntoIterator<Item = String>>(mut self, labels: I) -> Self {
+        self.entity_labels = Some(labels.into_iter().collect());
+        self
+    }
+
     pub fn build(self) -> Pipeline {
         Pipeline {
             segmenter: self
@@ -74,7 +88,8 @@ impl PipelineBuilder {
                 .unwrap_or_else(|| Box::new(RuleSegmenter::default())),
             entities: self
                 .entities
-                .unwrap_or_else(|| Some(Box::new(ModelNer::default()))),
+                .unwrap_or_else(|| Some(Box::new(LayeredNer::all()))),
+            entity_labels: self.entity_labels,
         }
     }
 }

@@ -110,7 +110,10 @@ fn pipeline_with_sentence_constraint_stays_within_two_percent() {
     let Some(path) = common::shared("fixtures/spacy_sm_ner_parity.jsonl") else {
         return;
     };
-    let pipeline = quotex::Pipeline::default();
+    // The `--ner-layers model` path: the model alone, our sentences as the only constraint.
+    let pipeline = quotex::Pipeline::builder()
+        .entities(Some(Box::new(quotex::ner::ModelNer::default())))
+        .build();
     let (mut total, mut identical) = (0, 0);
     for fx in fixtures(&path) {
         total += 1;

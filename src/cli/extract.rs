@@ -6,9 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::{ExtractArgs, NerLayers};
+use std::sync::Arc;
+
+use super::{ExtractArgs, NerLayer};
 use crate::io::{expand_inputs, run_stream, FieldNames, Renderer, Sink, StreamOptions};
-use crate::ner::{EntityRecognizer, ModelNer};
+use crate::ner::{gazetteer, EntityRecognizer, Gazetteer, LayeredNer, ModelNer};
 use crate::pipeline::Pipeline;
 
 fn create(path: &std::path::Path, what: &str) -> Result<Box<dyn Write + Send>> {
@@ -17,7 +19,54 @@ fn create(path: &std::path::Path, what: &str) -> Result<Box<dyn Write + Send>> {
     Ok(Box::new(BufWriter::with_capacity(256 * 1024, file)))
 }
 
+/// Builds the entity stage from --ner-layers, --entities and --no-bundled-gazetteers.
+fn entity_layers(args: &ExtractArgs) -> Result<Option<Box<dyn EntityRecognizer>>> {
+    let has = |layer: NerLayer| {
+        args.ner_layers.contains(&layer) || args.ner_layers.contains(&NerLayer::All)
+    };
+    if args.ner_layers.contains(&NerLayer::None) {
+        if args.ner_layers.len() > 1 {
+            anyhow::bail!("--ner-layers none cannot be combined with other layers");
+        }
+        return Ok(None);
+    }
+    if !args.entity_files.is_empty() && !has(NerLayer::Gazetteer) {
+        anyhow::bail!("--entities needs the gazetteer layer (--ner-layers all or gazetteer)");
+    }
+    let gazetteer = if has(NerLayer::Gazetteer) {
+        let mut user = Vec::new();
+        for path in &args.entity_files {
+            user.extend(gazetteer::read_file(path)?);
+        }
+        Some(Arc::new(if args.no_bundled_gazetteers {
+            Gazetteer::from_entries(user)
+        } else {
+            Gazetteer::bundled_with(user)
+        }))
+    } else {
+        None
+    };
+    let model = has(NerLayer::Model).then(ModelNer::default);
+    let rules = has(NerLayer::Rules);
+    if gazetteer.is_none() && !rules {
+        // The model alone: the spaCy-parity path.
+        return Ok(model.map(|m| Box::new(m) as Box<dyn EntityRecognizer>));
+    }
+    Ok(Some(Box::new(LayeredNer {
+        model,
+        gazetteer,
+        rules,
+    })))
+}
+
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
+    // Bad gazetteers and flag combinations fail before any output file is created.
+    let entities = entity_layers(&args)?;
+    let mut builder = Pipeline::builder().entities(entities);
+    if !args.labels.is_empty() {
+        builder = builder.entity_labels(args.labels.iter().map(|l| l.trim().to_uppercase()));
+    }
+    let pipeline = builder.build();
     let out: Box<dyn Write + Send> = match &args.output {
         Some(path) => create(path, "output file")?,
         None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout())),
@@ -44,11 +93,6 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         progress: !args.no_progress && io::stderr().is_terminal(),
         ..StreamOptions::default()
     };
-    let entities: Option<Box<dyn EntityRecognizer>> = match args.ner_layers {
-        NerLayers::Model => Some(Box::new(ModelNer::default())),
-        NerLayers::None => None,
-    };
-    let pipeline = Pipeline::builder().entities(entities).build();
     let summary = match run_stream(
         expand_inputs(&args.inputs),
         fields,

@@ -84,9 +84,32 @@ pub struct ExtractArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Entity layers: `model` (the embedded spaCy-compatible model alone) or `none`.
-    #[arg(long, value_enum, default_value_t = NerLayers::Model)]
-    pub ner_layers: NerLayers,
+    /// Entity layers, comma-separated: `model` (the embedded spaCy-compatible model),
+    /// `gazetteer` (bundled lists and --entities files), `rules` (context rules and
+    /// document-level consistency for SHOW and CHARACTER), `all`, or `none`.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "all",
+        value_name = "LAYERS"
+    )]
+    pub ner_layers: Vec<NerLayer>,
+
+    /// A gazetteer to add (repeatable): CSV with a `name,label[,aliases]` header (aliases
+    /// separated by `|`) or JSONL `{"name","label","aliases":[...]}`. Its names win over the
+    /// bundled lists and the model.
+    #[arg(long = "entities", value_name = "FILE")]
+    pub entity_files: Vec<PathBuf>,
+
+    /// Leave out the gazetteers bundled in the binary (keep only --entities files).
+    #[arg(long)]
+    pub no_bundled_gazetteers: bool,
+
+    /// Keep only entities with these labels in the output, comma-separated
+    /// (e.g. PERSON,ORG,SHOW,CHARACTER).
+    #[arg(long, value_delimiter = ',', value_name = "LABELS")]
+    pub labels: Vec<String>,
 
     /// Articles per batch handed to the worker threads (memory grows with it).
     #[arg(long, default_value_t = 256, value_name = "N", hide_short_help = true)]
@@ -94,9 +117,15 @@ pub struct ExtractArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NerLayers {
-    /// The statistical model only (spaCy en_core_web_sm 3.8.0 parity).
+pub enum NerLayer {
+    /// Every layer (the default).
+    All,
+    /// The statistical model (spaCy en_core_web_sm 3.8.0 parity).
     Model,
+    /// Bundled and user gazetteers.
+    Gazetteer,
+    /// Context rules and document-level consistency.
+    Rules,
     /// No entities.
     None,
 }

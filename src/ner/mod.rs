@@ -1,11 +1,17 @@
-//! Named entities: a pure-Rust port of spaCy's `en_core_web_sm` 3.8.0 NER (embedded).
+//! Named entities: a pure-Rust port of spaCy's `en_core_web_sm` 3.8.0 NER (embedded),
+//! followed by gazetteer, context-rule and consistency layers for SHOW and CHARACTER.
 
+pub mod gazetteer;
 pub mod hash;
+pub mod layered;
 pub mod model;
+pub mod rules;
 pub mod tokenizer;
 
 use std::sync::{Arc, OnceLock};
 
+pub use gazetteer::{Gazetteer, GazetteerEntry};
+pub use layered::LayeredNer;
 pub use model::SpacySmModel;
 pub use tokenizer::{Token, Tokenizer};
 
