@@ -3,8 +3,9 @@
 //! ```
 //! use quotex::Pipeline;
 //! let pipeline = Pipeline::default();
-//! let doc = pipeline.process_text("Mr. Smith spoke. \"It works,\" he said.");
+//! let doc = pipeline.process_text("Mr. Smith spoke. \"It works well,\" he said.");
 //! assert_eq!(doc.sentences.len(), 2);
+//! assert_eq!(doc.quotes[0].speaker.as_ref().map(|s| s.name.as_str()), Some("Smith"));
 //! ```
 //!
 //! One [`Document`] owns the text; every annotation is a [`Span`] of byte offsets into it,
@@ -18,6 +19,7 @@ pub mod ner;
 pub mod offsets;
 pub mod output;
 pub mod pipeline;
+pub mod quotes;
 pub mod segment;
 
 pub use doc::{Article, Document, Entity, EntitySource, Quote, QuoteKind, Span, Speaker};

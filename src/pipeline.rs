@@ -4,12 +4,14 @@ use crate::doc::{Article, Document};
 use std::collections::HashSet;
 
 use crate::ner::{EntityRecognizer, LayeredNer};
+use crate::quotes::{QuoteExtractor, RuleQuotes};
 use crate::segment::{RuleSegmenter, Segmenter};
 
 /// Runs the annotation stages over one article. Cheap to share across threads.
 pub struct Pipeline {
     segmenter: Box<dyn Segmenter>,
     entities: Option<Box<dyn EntityRecognizer>>,
+    quotes: Option<Box<dyn QuoteExtractor>>,
     /// Entity labels kept in the output; `None` keeps all.
     entity_labels: Option<HashSet<String>>,
 }
@@ -36,6 +38,10 @@ impl Pipeline {
         if let Some(ner) = &self.entities {
             doc.entities = ner.recognize(&doc);
         }
+        if let Some(extractor) = &self.quotes {
+            doc.quotes = extractor.extract(&doc);
+        }
+        // Filtered last: the quote stage still sees every PERSON.
         if let Some(labels) = &self.entity_labels {
             doc.entities.retain(|e| labels.contains(&e.label));
         }
@@ -60,6 +66,7 @@ pub struct PipelineBuilder {
     segmenter: Option<Box<dyn Segmenter>>,
     /// `None`: the default model; `Some(None)`: no entities.
     entities: Option<Option<Box<dyn EntityRecognizer>>>,
+    quotes: Option<Option<Box<dyn QuoteExtractor>>>,
     entity_labels: Option<HashSet<String>>,
 }
 
@@ -72,6 +79,12 @@ impl PipelineBuilder {
     /// The entity stage; `None` turns entities off.
     pub fn entities(mut self, recognizer: Option<Box<dyn EntityRecognizer>>) -> Self {
         self.entities = Some(recognizer);
+        self
+    }
+
+    /// The quote stage; `None` turns quotes off.
+    pub fn quotes(mut self, extractor: Option<Box<dyn QuoteExtractor>>) -> Self {
+        self.quotes = Some(extractor);
         self
     }
 
@@ -89,6 +102,9 @@ impl PipelineBuilder {
             entities: self
                 .entities
                 .unwrap_or_else(|| Some(Box::new(LayeredNer::all()))),
+            quotes: self
+                .quotes
+                .unwrap_or_else(|| Some(Box::new(RuleQuotes::default()))),
             entity_labels: self.entity_labels,
         }
     }

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::EvalSentencesArgs;
+use super::{EvalQuotesArgs, EvalSentencesArgs};
+use crate::eval::quotes::{self as quote_eval, GoldArticle, QuoteScores};
 use crate::eval::{read_jsonl, sentences};
+use crate::pipeline::Pipeline;
 use crate::segment::RuleSegmenter;
 
 pub fn sentences(args: EvalSentencesArgs) -> Result<ExitCode> {
@@ -59,6 +61,69 @@ pub fn sentences(args: EvalSentencesArgs) -> Result<ExitCode> {
         for s in &p.sentences {
             println!("  ours | {s}");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_scores(name: &str, s: &QuoteScores) {
+    println!(
+        "{name:<9} {:>6} {:>6}   {:>5.1} {:>5.1} {:>5.1}   {:>5.1} {:>5.1} {:>5.1}   {:>5.1} {:>5.1} {:>5.1}   {:>5.1}   {:>5.1}",
+        s.gold,
+        s.predicted,
+        s.exact.precision,
+        s.exact.recall,
+        s.exact.f1,
+        s.cov80.precision,
+        s.cov80.recall,
+        s.cov80.f1,
+        s.cov30.precision,
+        s.cov30.recall,
+        s.cov30.f1,
+        s.speaker_accuracy,
+        s.end_to_end.f1
+    );
+}
+
+pub fn quotes(args: EvalQuotesArgs) -> Result<ExitCode> {
+    let gold: Vec<GoldArticle> = read_jsonl(&args.gold)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let pipeline = Pipeline::default();
+    let (report, predictions) = pool.install(|| quote_eval::evaluate(&gold, &pipeline));
+    if let Some(path) = &args.predictions {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        );
+        for p in &predictions {
+            serde_json::to_writer(&mut out, p)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("gold {} ({} documents)\n", args.gold.display(), report.documents);
+    println!("                              exact               cov>=0.8            cov>=0.3        speaker  e2e");
+    println!("gold type   gold   pred       P     R    F1       P     R    F1       P     R    F1     acc     F1");
+    print_scores("all", &report.all);
+    print_scores("direct", &report.direct);
+    print_scores("mixed", &report.mixed);
+    print_scores("indirect", &report.indirect);
+    println!("\nby attribution method (all gold types): predicted, matched at cov>=0.3, speaker right");
+    for (method, m) in &report.all.by_method {
+        println!(
+            "  {method:<18} {:>6} {:>6} {:>6}  ({:.1} % precise, {:.1} % speaker)",
+            m.predicted,
+            m.matched,
+            m.speaker_right,
+            100.0 * m.matched as f64 / m.predicted.max(1) as f64,
+            100.0 * m.speaker_right as f64 / m.matched.max(1) as f64
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -134,6 +134,28 @@ pub enum NerLayer {
 pub enum EvalCommand {
     /// Score sentence segmentation against gold `{"id","text","sentences":[...]}` lines.
     Sentences(EvalSentencesArgs),
+    /// Score quotes and speakers against gold in the PolNeAR JSONL format.
+    Quotes(EvalQuotesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalQuotesArgs {
+    /// Gold JSONL file (`{"id","text","quotes":[{"start","end","parts","speaker_start",
+    /// "speaker_end","type"}]}` per line, code-point offsets).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+
+    /// Also write our quotes in the scorer's format (for ../shared/tools/score_quotes.py).
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
+
+    /// Print the scores as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Worker threads (0 = one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +210,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Eval(EvalCommand::Sentences(args)) => eval::sentences(args),
+        Command::Eval(EvalCommand::Quotes(args)) => eval::quotes(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! Accuracy measurement against gold files: the source of the README's figures.
 
+pub mod quotes;
 pub mod sentences;
 
 use std::io::{BufRead, BufReader};

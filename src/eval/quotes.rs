@@ -1,0 +1,428 @@
+//! Quote scoring against gold in the PolNeAR JSONL format (`../shared/data/polnear/`).
+//!
+//! Same definitions as `../shared/tools/score_quotes.py`: content = union of the parts'
+//! code points; `exact` = same characters after trimming whitespace, `, . ; :` and quote
+//! marks; `cov>=T` = |gold ∩ pred| / |gold| >= T with one-to-one greedy matching by best
+//! coverage; speaker accuracy = the predicted mention overlaps the gold source span, on
+//! pairs matched at cov >= 0.3 (a gold quote with no source needs no predicted speaker);
+//! end-to-end = matched at cov >= 0.3 and speaker right. When scoring a subset of gold
+//! types, predictions that only hit gold quotes of other types are not counted.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Prf;
+use crate::doc::{Article, Document};
+use crate::offsets::{OffsetMap, OffsetUnit};
+use crate::pipeline::Pipeline;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldPart {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldQuote {
+    pub start: usize,
+    pub end: usize,
+    #[serde(default)]
+    pub parts: Vec<GoldPart>,
+    pub speaker_start: Option<usize>,
+    pub speaker_end: Option<usize>,
+    #[serde(rename = "type", default = "direct")]
+    pub kind: String,
+}
+
+fn direct() -> String {
+    "direct".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldArticle {
+    pub id: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub quotes: Vec<GoldQuote>,
+}
+
+/// A predicted quote in code-point offsets, as the scorer script reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredQuote {
+    pub start: usize,
+    pub end: usize,
+    pub parts: Vec<PredPart>,
+    pub speaker_start: Option<usize>,
+    pub speaker_end: Option<usize>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub method: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PredPart {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PredArticle {
+    pub id: String,
+    pub quotes: Vec<PredQuote>,
+}
+
+/// Scores for one selection of gold types.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QuoteScores {
+    pub gold: usize,
+    pub predicted: usize,
+    pub exact: Prf,
+    pub cov80: Prf,
+    pub cov30: Prf,
+    /// Speaker mention overlaps the gold source, % of pairs matched at cov >= 0.3.
+    pub speaker_accuracy: f64,
+    pub end_to_end: Prf,
+    /// Per attribution method: predicted quotes, matched at cov >= 0.3, speaker right.
+    pub by_method: BTreeMap<String, MethodScores>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MethodScores {
+    pub predicted: usize,
+    pub matched: usize,
+    pub speaker_right: usize,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Counts {
+    gold: usize,
+    predicted: usize,
+    exact: usize,
+    c8: usize,
+    c3: usize,
+    speaker: usize,
+    by_method: BTreeMap<String, MethodScores>,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.gold += other.gold;
+        self.predicted += other.predicted;
+        self.exact += other.exact;
+        self.c8 += other.c8;
+        self.c3 += other.c3;
+        self.speaker += other.speaker;
+        for (k, v) in &other.by_method {
+            let e = self.by_method.entry(k.clone()).or_default();
+            e.predicted += v.predicted;
+            e.matched += v.matched;
+            e.speaker_right += v.speaker_right;
+        }
+    }
+
+    fn scores(&self) -> QuoteScores {
+        let (p, g) = (self.predicted as f64, self.gold as f64);
+        QuoteScores {
+            gold: self.gold,
+            predicted: self.predicted,
+            exact: Prf::from_counts(self.exact as f64, p, g),
+            cov80: Prf::from_counts(self.c8 as f64, p, g),
+            cov30: Prf::from_counts(self.c3 as f64, p, g),
+            speaker_accuracy: if self.c3 > 0 {
+                100.0 * self.speaker as f64 / self.c3 as f64
+            } else {
+                0.0
+            },
+            end_to_end: Prf::from_counts(self.speaker as f64, p, g),
+            by_method: self.by_method.clone(),
+        }
+    }
+}
+
+fn is_trimmed(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | '.' | ';' | ':' | '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»'
+        )
+}
+
+fn chars_of(parts: &[(usize, usize)]) -> HashSet<usize> {
+    parts.iter().flat_map(|&(a, b)| a..b).collect()
+}
+
+fn trimmed(set: &HashSet<usize>, chars: &[char]) -> HashSet<usize> {
+    set.iter()
+        .copied()
+        .filter(|&i| chars.get(i).is_some_and(|&c| !is_trimmed(c)))
+        .collect()
+}
+
+fn gold_parts(q: &GoldQuote) -> Vec<(usize, usize)> {
+    if q.parts.is_empty() {
+        vec![(q.start, q.end)]
+    } else {
+        q.parts.iter().map(|p| (p.start, p.end)).collect()
+    }
+}
+
+/// Our quotes of one document in code-point offsets.
+pub fn predictions(doc: &Document) -> PredArticle {
+    let map = OffsetMap::new(&doc.text, OffsetUnit::Chars);
+    PredArticle {
+        id: doc.id.clone(),
+        quotes: doc
+            .quotes
+            .iter()
+            .map(|q| PredQuote {
+                start: map.convert(q.span.start),
+                end: map.convert(q.span.end),
+                parts: q
+                    .parts
+                    .iter()
+                    .map(|p| PredPart {
+                        start: map.convert(p.start),
+                        end: map.convert(p.end),
+                    })
+                    .collect(),
+                speaker_start: q.speaker.as_ref().map(|s| map.convert(s.mention.start)),
+                speaker_end: q.speaker.as_ref().map(|s| map.convert(s.mention.end)),
+                kind: q.kind.as_str(),
+                method: q.method,
+            })
+            .collect(),
+    }
+}
+
+fn score_document(gold: &GoldArticle, pred: &PredArticle, keep: &[&str]) -> Counts {
+    let chars: Vec<char> = gold.text.chars().collect();
+    let kept: Vec<&GoldQuote> = gold
+        .quotes
+        .iter()
+        .filter(|q| keep.contains(&q.kind.as_str()))
+        .collect();
+    let excluded: Vec<HashSet<usize>> = gold
+        .quotes
+        .iter()
+        .filter(|q| !keep.contains(&q.kind.as_str()))
+        .map(|q| chars_of(&gold_parts(q)))
+        .collect();
+    let gold_chars: Vec<HashSet<usize>> = kept.iter().map(|q| chars_of(&gold_parts(q))).collect();
+    let pred_chars: Vec<HashSet<usize>> = pred
+        .quotes
+        .iter()
+        .map(|q| chars_of(&q.parts.iter().map(|p| (p.start, p.end)).collect::<Vec<_>>()))
+        .collect();
+    let scored: Vec<usize> = (0..pred.quotes.len())
+        .filter(|&j| {
+            let c = &pred_chars[j];
+            let hits_kept = gold_chars.iter().any(|g| !g.is_disjoint(c));
+            let hits_excluded = excluded
+                .iter()
+                .any(|x| !x.is_empty() && 10 * x.intersection(c).count() >= 3 * c.len());
+            hits_kept || !hits_excluded
+        })
+        .collect();
+    let mut counts = Counts {
+        gold: kept.len(),
+        predicted: scored.len(),
+        ..Counts::default()
+    };
+    for &j in &scored {
+        counts
+            .by_method
+            .entry(pred.quotes[j].method.to_string())
+            .or_default()
+            .predicted += 1;
+    }
+    // Exact.
+    let gold_trimmed: Vec<HashSet<usize>> = gold_chars.iter().map(|g| trimmed(g, &chars)).collect();
+    let pred_trimmed: BTreeMap<usize, HashSet<usize>> = scored
+        .iter()
+        .map(|&j| (j, trimmed(&pred_chars[j], &chars)))
+        .collect();
+    let mut used = HashSet::new();
+    for g in &gold_trimmed {
+        if let Some(&j) = scored
+            .iter()
+            .find(|j| !used.contains(*j) && pred_trimmed[*j] == *g)
+        {
+            used.insert(j);
+            counts.exact += 1;
+        }
+    }
+    // Coverage.
+    for (threshold, is_c3) in [(0.8, false), (0.3, true)] {
+        let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, g) in gold_chars.iter().enumerate() {
+            for &j in &scored {
+                let cov = if g.is_empty() {
+                    0.0
+                } else {
+                    g.intersection(&pred_chars[j]).count() as f64 / g.len() as f64
+                };
+                if cov >= threshold && cov > 0.0 {
+                    candidates.push((cov, i, j));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+        let (mut used_gold, mut used_pred) = (HashSet::new(), HashSet::new());
+        for (_, i, j) in candidates {
+            if used_gold.contains(&i) || used_pred.contains(&j) {
+                continue;
+            }
+            used_gold.insert(i);
+            used_pred.insert(j);
+            if !is_c3 {
+                counts.c8 += 1;
+                continue;
+            }
+            counts.c3 += 1;
+            let (g, p) = (kept[i], &pred.quotes[j]);
+            let right = match (g.speaker_start, g.speaker_end) {
+                (Some(gs), Some(ge)) => match (p.speaker_start, p.speaker_end) {
+                    (Some(ps), Some(pe)) => ps < ge && gs < pe,
+                    _ => false,
+                },
+                _ => p.speaker_start.is_none(),
+            };
+            counts.speaker += usize::from(right);
+            let m = counts.by_method.entry(p.method.to_string()).or_default();
+            m.matched += 1;
+            m.speaker_right += usize::from(right);
+        }
+    }
+    counts
+}
+
+/// The full report: all attributions and each gold type on its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteReport {
+    pub documents: usize,
+    pub all: QuoteScores,
+    pub direct: QuoteScores,
+    pub mixed: QuoteScores,
+    pub indirect: QuoteScores,
+}
+
+/// Runs the pipeline over the gold articles (in parallel) and scores the quotes.
+pub fn evaluate(gold: &[GoldArticle], pipeline: &Pipeline) -> (QuoteReport, Vec<PredArticle>) {
+    let predicted: Vec<PredArticle> = gold
+        .par_iter()
+        .map(|g| {
+            let doc = pipeline.process(Article {
+                id: g.id.clone(),
+                title: g.title.clone(),
+                text: g.text.clone(),
+            });
+            predictions(&doc)
+        })
+        .collect();
+    let total = |keep: &[&str]| {
+        let mut counts = Counts::default();
+        for (g, p) in gold.iter().zip(&predicted) {
+            counts.add(&score_document(g, p, keep));
+        }
+        counts.scores()
+    };
+    let report = QuoteReport {
+        documents: gold.len(),
+        all: total(&["direct", "mixed", "indirect"]),
+        direct: total(&["direct"]),
+        mixed: total(&["mixed"]),
+        indirect: total(&["indirect"]),
+    };
+    (report, predicted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gold(text: &str, quotes: Vec<GoldQuote>) -> GoldArticle {
+        GoldArticle {
+            id: "g".into(),
+            title: None,
+            text: text.into(),
+            quotes,
+        }
+    }
+
+    fn pred(parts: &[(usize, usize)], speaker: Option<(usize, usize)>) -> PredQuote {
+        PredQuote {
+            start: parts[0].0,
+            end: parts[parts.len() - 1].1,
+            parts: parts
+                .iter()
+                .map(|&(start, end)| PredPart { start, end })
+                .collect(),
+            speaker_start: speaker.map(|s| s.0),
+            speaker_end: speaker.map(|s| s.1),
+            kind: "direct",
+            method: "cue-after",
+        }
+    }
+
+    #[test]
+    fn exact_coverage_and_speaker() {
+        // "“Go home,” Ann said. “Now.”"
+        let text = "“Go home,” Ann said. “Now it is.”";
+        let g = gold(
+            text,
+            vec![GoldQuote {
+                start: 0,
+                end: 33,
+                parts: vec![GoldPart { start: 0, end: 10 }, GoldPart { start: 21, end: 33 }],
+                speaker_start: Some(11),
+                speaker_end: Some(14),
+                kind: "direct".into(),
+            }],
+        );
+        // Both parts, speaker right: exact and end-to-end.
+        let p = PredArticle {
+            id: "g".into(),
+            quotes: vec![pred(&[(0, 10), (21, 33)], Some((11, 14)))],
+        };
+        let c = score_document(&g, &p, &["direct"]);
+        assert_eq!((c.exact, c.c8, c.c3, c.speaker), (1, 1, 1, 1));
+        // First part only, wrong speaker: coverage 0.3 but not 0.8, speaker wrong.
+        let p = PredArticle {
+            id: "g".into(),
+            quotes: vec![pred(&[(0, 10)], Some((15, 19)))],
+        };
+        let c = score_document(&g, &p, &["direct"]);
+        assert_eq!((c.exact, c.c8, c.c3, c.speaker), (0, 0, 1, 0));
+        let s = c.scores();
+        assert!((s.cov30.f1 - 100.0).abs() < 1e-9);
+        assert_eq!(s.speaker_accuracy, 0.0);
+    }
+
+    #[test]
+    fn predictions_on_other_gold_types_are_not_counted() {
+        let text = "Ann said the plan would work and the team agreed.";
+        let g = gold(
+            text,
+            vec![GoldQuote {
+                start: 9,
+                end: 31,
+                parts: vec![],
+                speaker_start: Some(0),
+                speaker_end: Some(3),
+                kind: "indirect".into(),
+            }],
+        );
+        let p = PredArticle {
+            id: "g".into(),
+            quotes: vec![pred(&[(9, 31)], Some((0, 3)))],
+        };
+        let c = score_document(&g, &p, &["direct"]);
+        assert_eq!((c.gold, c.predicted), (0, 0));
+        let c = score_document(&g, &p, &["indirect"]);
+        assert_eq!((c.gold, c.predicted, c.c3, c.speaker), (1, 1, 1, 1));
+    }
+}

@@ -1,0 +1,271 @@
+//! Finding the speaker and the cue in the clause next to a quote: "Clinton said",
+//! "said Clinton", "the judge exclaimed", "Conway, a senior adviser, said:",
+//! "According to Brandt,", "― Name" (dash) and "Name:" (colon).
+
+use super::lexicon::{cue_lexicon, is_pronoun, is_punct, is_verb_modifier, words, Word};
+use crate::doc::{Document, Span};
+
+/// A speaker mention and the cue it rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attribution {
+    pub mention: Span,
+    pub cue: Span,
+    pub method: &'static str,
+}
+
+const CLAUSE_STOPS: &[&str] = &[
+    "and", "but", "that", "when", "while", "as", "because", "if", "so", "which", "who",
+    "where", "after", "before", "since", "although", "though", "whether", "or", "in", "on",
+    "at", "during", "with", "for", "from", "by", "about", "into", "to", "over", "under",
+    "than", "then", "once", "this", "last", "yesterday", "today", "tonight", "earlier",
+];
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "one", "another", "some", "many", "several",
+    "two", "three", "our", "my", "your", "this", "that", "these", "those",
+];
+const DASHES: &[&str] = &["―", "—", "–", "-", "--"];
+
+pub(crate) fn lower(w: &str) -> String {
+    w.to_lowercase()
+}
+
+fn is_entity_word(doc: &Document, w: &Word) -> bool {
+    doc.entities.iter().any(|e| {
+        e.span.overlaps(w.span) && matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
+    })
+}
+
+/// Whether `ws` look like a speaker noun phrase: a pronoun, a name, or a determiner + noun.
+fn plausible_speaker(doc: &Document, ws: &[Word]) -> bool {
+    let text = &doc.text;
+    let Some(first) = ws.first() else {
+        return false;
+    };
+    let first_text = first.text(text);
+    if ws.len() == 1 && is_pronoun(first_text) {
+        return true;
+    }
+    ws.iter().any(|w| is_entity_word(doc, w))
+        || ws
+            .iter()
+            .any(|w| w.text(text).chars().next().is_some_and(char::is_uppercase))
+        || (DETERMINERS.contains(&lower(first_text).as_str()) && ws.len() >= 2)
+        || matches!(
+            lower(first_text).as_str(),
+            "officials" | "sources" | "critics" | "experts" | "analysts" | "police" | "witnesses"
+                | "authorities" | "residents" | "supporters" | "opponents" | "aides" | "others"
+                | "observers" | "democrats" | "republicans" | "investigators" | "prosecutors"
+        )
+}
+
+fn hull(ws: &[Word]) -> Span {
+    Span::new(ws[0].span.start, ws[ws.len() - 1].span.end)
+}
+
+/// The subject noun phrase ending right before word `k` (the cue verb), skipping
+/// adverbs and auxiliaries and an appositive between commas.
+pub fn subject_before(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
+    subject_phrase(doc, ws, k).map(|(mention, _)| mention)
+}
+
+/// Like [`subject_before`], also giving the index of the phrase's first word (before any
+/// trimming to the name), so callers can tell whether it starts a clause.
+pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, usize)> {
+    let text = &doc.text;
+    let mut j = k;
+    while j > 0 && is_verb_modifier(ws[j - 1].text(text)) {
+        j -= 1;
+    }
+    if j == 0 {
+        return None;
+    }
+    // "Conway, a senior adviser, said": skip back over the appositive.
+    if ws[j - 1].text(text) == "," {
+        let comma = (j.saturating_sub(14)..j - 1)
+            .rev()
+            .find(|&i| ws[i].text(text) == ",")?;
+        j = comma;
+    }
+    let end = j;
+    let mut start = end;
+    while start > 0 && end - start < 9 {
+        let w = ws[start - 1].text(text);
+        let stop = (is_punct(w) && !matches!(w, "'" | "’" | "&"))
+            || (CLAUSE_STOPS.contains(&lower(w).as_str()) && !is_entity_word(doc, &ws[start - 1]));
+        if stop {
+            break;
+        }
+        start -= 1;
+    }
+    if start == end {
+        return None;
+    }
+    let np = &ws[start..end];
+    if !plausible_speaker(doc, np) {
+        return None;
+    }
+    // A phrase with a person's name in it: the name and the role words right before it
+    // ("'Jessica Jones' showrunner Melissa Rosenberg" -> "showrunner Melissa Rosenberg").
+    let is_person = |w: &Word| {
+        doc.entities
+            .iter()
+            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+    };
+    if let Some(i) = np.iter().position(is_person) {
+        let other_entity = |w: &Word| {
+            doc.entities
+                .iter()
+                .any(|e| e.label != "PERSON" && e.span.overlaps(w.span))
+        };
+        let mut s = i;
+        while s > 0 && i - s < 3 && !is_punct(np[s - 1].text(text)) && !other_entity(&np[s - 1]) {
+            s -= 1;
+        }
+        return Some((Span::new(np[s].span.start, np[np.len() - 1].span.end), start));
+    }
+    Some((hull(np), start))
+}
+
+/// The noun phrase right after word `k` ("said the former secretary of state on Monday").
+pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
+    let text = &doc.text;
+    let start = k + 1;
+    let mut end = start;
+    while end < ws.len() && end - start < 10 {
+        let w = ws[end].text(text);
+        let stop = (is_punct(w) && !matches!(w, "'" | "’" | "&"))
+            || (CLAUSE_STOPS.contains(&lower(w).as_str()) && !is_entity_word(doc, &ws[end]));
+        if stop {
+            break;
+        }
+        end += 1;
+    }
+    if end == start {
+        return None;
+    }
+    let np = &ws[start..end];
+    plausible_speaker(doc, np).then(|| hull(np))
+}
+
+/// The cue verb among the first words of a clause, if any: its index.
+fn first_cue(doc: &Document, ws: &[Word], within: usize) -> Option<usize> {
+    let text = &doc.text;
+    let lexicon = cue_lexicon();
+    (0..ws.len().min(within)).find(|&i| {
+        let w = ws[i].text(text);
+        lexicon.get(w).is_some() && !w.chars().next().is_some_and(char::is_uppercase)
+    })
+}
+
+/// The attribution in the clause after a quote (`clause` starts right after its closing
+/// mark): "Clinton said", "said Clinton", "― Clinton", "according to Clinton".
+pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
+    let text = &doc.text;
+    let ws = words(text, clause);
+    let first = ws.first()?;
+    let first_text = first.text(text);
+    if DASHES.contains(&first_text) {
+        let mention = object_after(doc, &ws, 0)?;
+        return Some(Attribution {
+            mention,
+            cue: first.span,
+            method: "dash",
+        });
+    }
+    if lower(first_text) == "according" && ws.get(1).is_some_and(|w| w.text(text) == "to") {
+        let mention = object_after(doc, &ws, 1)?;
+        return Some(Attribution {
+            mention,
+            cue: Span::new(first.span.start, ws[1].span.end),
+            method: "according-to",
+        });
+    }
+    let k = first_cue(doc, &ws, 10)?;
+    // Nothing but a name, an appositive or adverbs may come before the verb.
+    if ws[..k]
+        .iter()
+        .any(|w| matches!(w.text(text), "." | "!" | "?" | ";" | ":" | "“" | "”" | "\""))
+    {
+        return None;
+    }
+    let mention = if k == 0 {
+        object_after(doc, &ws, 0)?
+    } else {
+        match subject_before(doc, &ws, k) {
+            Some(m) => m,
+            // "“…,” said Clinton" with an adverb first: "“…,” then said Clinton".
+            None if ws[..k].iter().all(|w| is_verb_modifier(w.text(text))) => {
+                object_after(doc, &ws, k)?
+            }
+            None => return None,
+        }
+    };
+    Some(Attribution {
+        mention,
+        cue: ws[k].span,
+        method: "cue-after",
+    })
+}
+
+/// The attribution in the clause before a quote (`clause` ends right before its opening
+/// mark): "Clinton said:", "Clinton told reporters,", "According to Brandt,", "Clinton:".
+pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
+    let text = &doc.text;
+    let ws = words(text, clause);
+    let last = ws.last()?;
+    let last_text = last.text(text);
+    let ends_open = matches!(last_text, ":" | ",") || DASHES.contains(&last_text);
+    let lexicon = cue_lexicon();
+    let ends_with_verb = lexicon.get(last_text).is_some();
+    if !ends_open && !ends_with_verb {
+        return None;
+    }
+    if ws.len() >= 3
+        && lower(ws[0].text(text)) == "according"
+        && ws[1].text(text) == "to"
+    {
+        if let Some(mention) = object_after(doc, &ws, 1) {
+            return Some(Attribution {
+                mention,
+                cue: Span::new(ws[0].span.start, ws[1].span.end),
+                method: "according-to",
+            });
+        }
+    }
+    // The last cue verb of the clause, near its end.
+    let from = ws.len().saturating_sub(14);
+    if let Some(k) = (from..ws.len())
+        .rev()
+        .find(|&i| lexicon.get(ws[i].text(text)).is_some())
+    {
+        let mention = subject_before(doc, &ws, k).or_else(|| object_after(doc, &ws, k));
+        if let Some(mention) = mention {
+            return Some(Attribution {
+                mention,
+                cue: ws[k].span,
+                method: "cue-before",
+            });
+        }
+    }
+    if last_text == ":" {
+        // "Trump on Twitter:" — the nearest name before the colon.
+        let name = ws
+            .iter()
+            .rev()
+            .find(|w| {
+                doc.entities
+                    .iter()
+                    .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+            })?;
+        let entity = doc
+            .entities
+            .iter()
+            .find(|e| e.label == "PERSON" && e.span.overlaps(name.span))?;
+        return Some(Attribution {
+            mention: entity.span,
+            cue: last.span,
+            method: "colon",
+        });
+    }
+    None
+}

@@ -1,0 +1,226 @@
+//! Direct quotes: quote-mark segments that hold speech, grouped into quotes (split quotes
+//! and multi-paragraph quotes become one quote with several parts) and attributed by a
+//! sieve whose step is recorded as the quote's `method`.
+
+use super::attribution::{after_quote, before_quote, subject_before, Attribution};
+use super::lexicon::{cue_lexicon, is_capitalised, words};
+use super::marks::{find_segments, Segment};
+use crate::doc::{Document, Span};
+
+/// A direct quote before its speaker is named.
+#[derive(Debug, Clone)]
+pub struct RawQuote {
+    pub parts: Vec<Span>,
+    pub attribution: Option<Attribution>,
+    /// Text the attribution clause covers (so reported speech does not reuse it).
+    pub clauses: Vec<Span>,
+}
+
+const SMALL_WORDS: &[&str] = &[
+    "of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is",
+];
+
+fn line_bounds(text: &str, pos: usize) -> (usize, usize) {
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    (start, end)
+}
+
+/// Whether a segment holds speech rather than a title, a nickname or a scare quote.
+fn is_speech(doc: &Document, seg: &Segment) -> bool {
+    let text = &doc.text;
+    let inner = &text[seg.inner.start..seg.inner.end];
+    let ws: Vec<&str> = inner
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let ends_with_punct = inner
+        .trim_end_matches(['\'', '’', '‘'])
+        .ends_with(['.', '!', '?', ',', '…', '—', '-', ':', ';']);
+    let title_like = ws
+        .iter()
+        .all(|w| is_capitalised(w) || SMALL_WORDS.contains(w) || w.starts_with(|c: char| c.is_numeric()));
+    if title_like && !ends_with_punct && ws.len() <= 10 {
+        return false;
+    }
+    if ws.len() < 3 && !(ends_with_punct && ws.len() >= 2) {
+        return false;
+    }
+    // Where it starts: a line start, a sentence end, a colon or comma, a dash, another
+    // quote, or right after a cue verb ("said “…"). Mid-sentence it is a fragment.
+    let (line_start, _) = line_bounds(text, seg.outer.start);
+    let before = text[line_start..seg.outer.start].trim_end();
+    if before.is_empty() {
+        return true;
+    }
+    let last_char = before.chars().next_back().unwrap_or(' ');
+    if matches!(
+        last_char,
+        '.' | '!' | '?' | ':' | ';' | ',' | '—' | '–' | '―' | '-' | '(' | '[' | '”' | '"' | '…'
+    ) {
+        return true;
+    }
+    let last_word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    cue_lexicon().get(last_word).is_some() && ws.len() >= 3
+}
+
+/// Whether only an attribution stands between two segments of one line, so they are the
+/// parts of one quote: `“A,” Rosenberg continues, “B.”` or `“A.” Clinton said. “B.”`.
+fn split_attribution(doc: &Document, gap: Span) -> Option<Attribution> {
+    let text = &doc.text;
+    let gap_text = text[gap.start..gap.end].trim();
+    if gap_text.is_empty() || gap_text.len() > 220 {
+        return None;
+    }
+    let attribution = after_quote(doc, gap)?;
+    // The gap must end where the attribution clause ends (", " or ". " then the next part).
+    let rest = text[attribution.mention.end.max(attribution.cue.end)..gap.end].trim();
+    let body = rest.trim_end_matches([',', '.', ':', ';', '—', '–']);
+    let ends_clause = rest.is_empty()
+        || (body.len() < rest.len() && !body.contains(['.', '!', '?', ';']));
+    ends_clause.then_some(attribution)
+}
+
+/// The sentence (or line part) before a segment, back to the previous segment.
+fn clause_before(doc: &Document, seg: &Segment, previous_end: usize) -> Span {
+    let text = &doc.text;
+    let (line_start, _) = line_bounds(text, seg.outer.start);
+    let sentence_start = doc
+        .sentence_index_at(seg.outer.start)
+        .map_or(line_start, |i| doc.sentences[i].start);
+    let mut start = sentence_start.max(line_start).max(previous_end);
+    if start > seg.outer.start {
+        start = seg.outer.start;
+    }
+    Span::new(start, seg.outer.start)
+}
+
+/// The clause after a segment: to the end of its sentence, the next segment or the line.
+fn clause_after(doc: &Document, seg: &Segment, next_start: usize) -> Span {
+    let text = &doc.text;
+    let (_, line_end) = line_bounds(text, seg.outer.start);
+    let mut end = line_end.min(next_start);
+    // Stop at the first sentence end after the mark (the attribution is one clause).
+    let after = &text[seg.outer.end..end];
+    if let Some(i) = after.char_indices().find_map(|(i, c)| {
+        (matches!(c, '.' | '!' | '?' | ';') && i > 0).then_some(i + c.len_utf8())
+    }) {
+        end = seg.outer.end + i;
+    }
+    Span::new(seg.outer.end, end.max(seg.outer.end))
+}
+
+/// Finds the direct quotes of a document with the attribution each one's own clauses
+/// give; floating quotes are attributed afterwards.
+pub fn find(doc: &Document) -> Vec<RawQuote> {
+    let text = &doc.text;
+    let segments: Vec<Segment> = find_segments(text)
+        .into_iter()
+        .filter(|s| is_speech(doc, s))
+        .collect();
+    let mut quotes: Vec<RawQuote> = Vec::new();
+    let mut i = 0;
+    while i < segments.len() {
+        let first = segments[i];
+        let mut parts = vec![first.outer];
+        let mut attribution: Option<Attribution> = None;
+        let mut clauses: Vec<Span> = Vec::new();
+        let mut last = first;
+        let mut j = i + 1;
+        while j < segments.len() {
+            let next = segments[j];
+            // Multi-paragraph: an unclosed quote continued by a line that re-opens.
+            let between = &text[last.outer.end..next.outer.start];
+            let reopens = !last.closed
+                && between.trim().is_empty()
+                && between.contains('\n')
+                && next.line <= last.line + 2;
+            if reopens {
+                parts.push(next.outer);
+                last = next;
+                j += 1;
+                continue;
+            }
+            if next.line == last.line && attribution.is_none() {
+                let gap = Span::new(last.outer.end, next.outer.start);
+                if let Some(a) = split_attribution(doc, gap) {
+                    attribution = Some(Attribution {
+                        method: "split",
+                        ..a
+                    });
+                    clauses.push(gap);
+                    parts.push(next.outer);
+                    last = next;
+                    j += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        let next_start = segments.get(j).map_or(text.len(), |s| s.outer.start);
+        if attribution.is_none() {
+            let after = clause_after(doc, &last, next_start);
+            if let Some(a) = after_quote(doc, after) {
+                attribution = Some(a);
+                clauses.push(after);
+            }
+        }
+        if attribution.is_none() {
+            let previous_end = quotes
+                .last()
+                .and_then(|q| q.parts.last())
+                .map_or(0, |p| p.end);
+            let before = clause_before(doc, &first, previous_end);
+            if let Some(a) = before_quote(doc, before) {
+                attribution = Some(a);
+                clauses.push(before);
+            }
+        }
+        quotes.push(RawQuote {
+            parts,
+            attribution,
+            clauses,
+        });
+        i = j;
+    }
+    quotes
+}
+
+/// For a quote with no attribution of its own: the person the preceding sentences
+/// introduce as speaking ("Rosenberg spoke with Esquire about …"), up to `lookback`
+/// sentences back.
+pub fn introduced_speaker(doc: &Document, before: usize, lookback: usize) -> Option<Attribution> {
+    let text = &doc.text;
+    let lexicon = cue_lexicon();
+    let i = doc.sentences.partition_point(|s| s.end <= before);
+    for s in doc.sentences[..i].iter().rev().take(lookback) {
+        let ws = words(text, *s);
+        for k in 0..ws.len() {
+            let w = ws[k].text(text);
+            let Some(cue) = lexicon.get(w) else { continue };
+            if !matches!(
+                cue.lemma.as_str(),
+                "speak" | "tell" | "say" | "explain" | "talk" | "add" | "reveal" | "describe"
+            ) {
+                continue;
+            }
+            if let Some(mention) = subject_before(doc, &ws, k) {
+                let names_person = doc
+                    .entities
+                    .iter()
+                    .any(|e| e.label == "PERSON" && e.span.overlaps(mention));
+                if names_person {
+                    return Some(Attribution {
+                        mention,
+                        cue: ws[k].span,
+                        method: "paragraph-speaker",
+                    });
+                }
+            }
+        }
+    }
+    None
+}

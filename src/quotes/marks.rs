@@ -1,0 +1,184 @@
+//! Quote-mark segments: every stretch of text between an opening and a closing mark.
+//!
+//! Straight and curly double quotes and guillemets open quotes; single quotes nest inside
+//! them and are otherwise only taken for long quotes. A quote never crosses a line: one
+//! left open at the end of a line ends there (`closed: false`), so an unbalanced mark
+//! cannot swallow the rest of an article, and a multi-paragraph quote is a run of such
+//! segments, each line re-opening with a mark.
+
+use crate::doc::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// From the opening mark to the closing mark inclusive (to the line end if unclosed).
+    pub outer: Span,
+    /// The words inside the marks.
+    pub inner: Span,
+    pub closed: bool,
+    /// Index of the line (text between newlines) the segment is on.
+    pub line: usize,
+}
+
+fn is_double_open(c: char) -> bool {
+    matches!(c, '“' | '„' | '«' | '‟' | '"' | '〝')
+}
+
+fn is_double_close(c: char) -> bool {
+    matches!(c, '”' | '»' | '"' | '〞' | '‟')
+}
+
+/// A mark opens when it is not glued to a word on its left ("5'10\"" does not open).
+fn opens_here(prev: Option<char>, next: Option<char>) -> bool {
+    !prev.is_some_and(char::is_alphanumeric) && next.is_some_and(|c| !c.is_whitespace())
+}
+
+/// A single mark closes when it is not an apostrophe inside a word ("don’t").
+fn single_closes_here(prev: Option<char>, next: Option<char>) -> bool {
+    prev.is_some_and(|c| !c.is_whitespace()) && !next.is_some_and(char::is_alphanumeric)
+}
+
+fn segment(text: &str, open: usize, open_len: usize, close_end: usize, closed: bool, line: usize) -> Option<Segment> {
+    let close_len = if closed {
+        text[..close_end].chars().next_back().map_or(0, char::len_utf8)
+    } else {
+        0
+    };
+    let inner_start = open + open_len;
+    let inner_end = close_end - close_len;
+    let inner = &text[inner_start..inner_end];
+    let lead = inner.len() - inner.trim_start().len();
+    let trimmed = inner.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let inner = Span::new(inner_start + lead, inner_start + lead + trimmed.len());
+    let outer_end = if closed { close_end } else { inner.end };
+    Some(Segment {
+        outer: Span::new(open, outer_end),
+        inner,
+        closed,
+        line,
+    })
+}
+
+/// Double-quote segments of `text`, then single-quote segments outside them.
+pub fn find_segments(text: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for (line_index, line) in text.split('\n').enumerate() {
+        scan_line(text, line_start, line.len(), line_index, &mut out);
+        line_start += line.len() + 1;
+    }
+    out
+}
+
+fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Segment>) {
+    let end = start + len;
+    let chars: Vec<(usize, char)> = text[start..end]
+        .char_indices()
+        .map(|(i, c)| (start + i, c))
+        .collect();
+    let mut open: Option<(usize, usize)> = None;
+    let mut doubles: Vec<Segment> = Vec::new();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|n| n.1);
+        match open {
+            None if is_double_open(c) && (c != '"' || opens_here(prev, next)) => {
+                open = Some((i, c.len_utf8()));
+            }
+            // A stray closing mark with nothing open: ignore it.
+            None => {}
+            Some((o, olen)) => {
+                if is_double_close(c) {
+                    doubles.extend(segment(text, o, olen, i + c.len_utf8(), true, line));
+                    open = None;
+                } else if matches!(c, '“' | '«' | '„') && opens_here(prev, next) {
+                    // A new opening mark before the last one closed: the last one was never
+                    // closed. End it here and start again.
+                    doubles.extend(segment(text, o, olen, i, false, line));
+                    open = Some((i, c.len_utf8()));
+                }
+            }
+        }
+    }
+    if let Some((o, olen)) = open {
+        doubles.extend(segment(text, o, olen, end, false, line));
+    }
+    // Single quotes as the outer marks (British style), outside any double-quoted text.
+    let inside_double = |i: usize| doubles.iter().any(|d| d.outer.start <= i && i < d.outer.end);
+    let mut singles: Vec<Segment> = Vec::new();
+    let mut open: Option<(usize, usize)> = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if inside_double(i) {
+            continue;
+        }
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|n| n.1);
+        match open {
+            None if matches!(c, '‘' | '\'') && opens_here(prev, next) => {
+                open = Some((i, c.len_utf8()));
+            }
+            None => {}
+            // ‘ closes with ’ and ' with ': "the players’ vote" inside '…' is an apostrophe.
+            Some((o, olen))
+                if (c == '’' && text[o..].starts_with('‘') || c == '\'' && text[o..].starts_with('\''))
+                    && single_closes_here(prev, next) =>
+            {
+                singles.extend(segment(text, o, olen, i + c.len_utf8(), true, line));
+                open = None;
+            }
+            Some(_) => {}
+        }
+    }
+    out.extend(doubles);
+    out.extend(singles);
+    out.sort_by_key(|s| s.outer.start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inner(text: &str) -> Vec<(&str, bool)> {
+        find_segments(text)
+            .iter()
+            .map(|s| (&text[s.inner.start..s.inner.end], s.closed))
+            .collect()
+    }
+
+    #[test]
+    fn curly_straight_and_guillemets() {
+        assert_eq!(
+            inner("“A b,” she said. \"C d.\" «E f»"),
+            vec![("A b,", true), ("C d.", true), ("E f", true)]
+        );
+    }
+
+    #[test]
+    fn nested_single_quotes_and_apostrophes_stay_inside() {
+        assert_eq!(
+            inner("“People don't heal, you can't say, 'Oh, I'm OK now. That's it.”"),
+            vec![("People don't heal, you can't say, 'Oh, I'm OK now. That's it.", true)]
+        );
+    }
+
+    #[test]
+    fn unbalanced_marks_end_at_the_line() {
+        let text = "“Never closed, she said.\nNext line “is fine.”";
+        assert_eq!(
+            inner(text),
+            vec![("Never closed, she said.", false), ("is fine.", true)]
+        );
+        assert_eq!(inner("“One “Two.”"), vec![("One", false), ("Two.", true)]);
+        assert_eq!(inner("stray” mark"), vec![]);
+    }
+
+    #[test]
+    fn british_single_quotes() {
+        assert_eq!(
+            inner("He said: 'We will win the players’ vote.' Then left."),
+            vec![("We will win the players’ vote.", true)]
+        );
+    }
+}
