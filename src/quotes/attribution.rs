@@ -2,7 +2,7 @@
 //! "said Clinton", "the judge exclaimed", "Conway, a senior adviser, said:",
 //! "According to Brandt,", "― Name" (dash) and "Name:" (colon).
 
-use super::lexicon::{cue_lexicon, is_pronoun, is_punct, is_verb_modifier, words, Word};
+use super::lexicon::{cue_lexicon, is_pronoun, is_punct, is_verb_modifier, words, Tense, Word};
 use crate::doc::{Document, Span};
 
 /// A speaker mention and the cue it rests on.
@@ -81,7 +81,7 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     }
     // "Conway, a senior adviser, said": skip back over the appositive.
     if ws[j - 1].text(text) == "," {
-        let comma = (j.saturating_sub(14)..j - 1)
+        let comma = (j.saturating_sub(30)..j - 1)
             .rev()
             .find(|&i| ws[i].text(text) == ",")?;
         j = comma;
@@ -126,7 +126,9 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     Some((hull(np), start))
 }
 
-/// The noun phrase right after word `k` ("said the former secretary of state on Monday").
+/// The noun phrase right after word `k` ("said the former secretary of state on Monday"),
+/// for inverted attributions: it must end the clause (punctuation, the end, or a time or
+/// place phrase), so "said she could not …" is not a speaker.
 pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     let text = &doc.text;
     let start = k + 1;
@@ -144,7 +146,27 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
         return None;
     }
     let np = &ws[start..end];
-    plausible_speaker(doc, np).then(|| hull(np))
+    let first = np[0].text(text);
+    if is_pronoun(first) && np.len() > 1 {
+        return None;
+    }
+    let first_ok = is_pronoun(first)
+        || first.chars().next().is_some_and(char::is_uppercase)
+        || DETERMINERS.contains(&lower(first).as_str());
+    // Inside the phrase, lower-case words are roles and modifiers, not verbs: no word of
+    // the phrase may be a cue verb or a common auxiliary.
+    let verb_inside = np.iter().skip(1).any(|w| {
+        let t = lower(w.text(text));
+        cue_lexicon()
+            .get(&t)
+            .is_some_and(|c| c.tense == Tense::Past && t.ends_with("ed"))
+            || matches!(
+                t.as_str(),
+                "is" | "are" | "was" | "were" | "will" | "would" | "could" | "should" | "can"
+                    | "has" | "have" | "had" | "do" | "does" | "did" | "not" | "be"
+            )
+    });
+    (first_ok && !verb_inside && plausible_speaker(doc, np)).then(|| hull(np))
 }
 
 /// The cue verb among the first words of a clause, if any: its index.

@@ -113,6 +113,24 @@ fn clause_after(doc: &Document, seg: &Segment, next_start: usize) -> Span {
     Span::new(seg.outer.end, end.max(seg.outer.end))
 }
 
+/// The last sentence of the previous non-empty line when it ends with a colon (or a
+/// comma or dash), introducing a quote that opens the next paragraph.
+fn introducing_line(doc: &Document, quote_start: usize, previous_end: usize) -> Option<Span> {
+    let text = &doc.text;
+    let (line_start, _) = line_bounds(text, quote_start);
+    let before = text[..line_start].trim_end();
+    if before.len() <= previous_end || !before.ends_with([':', ',', '—']) {
+        return None;
+    }
+    let end = before.len();
+    let start = doc
+        .sentence_index_at(end - 1)
+        .map_or(0, |i| doc.sentences[i].start)
+        .max(text[..end].rfind('\n').map_or(0, |i| i + 1))
+        .max(previous_end);
+    (start < end).then(|| Span::new(start, end))
+}
+
 /// Finds the direct quotes of a document with the attribution each one's own clauses
 /// give; floating quotes are attributed afterwards.
 pub fn find(doc: &Document) -> Vec<RawQuote> {
@@ -177,6 +195,15 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
             if let Some(a) = before_quote(doc, before) {
                 attribution = Some(a);
                 clauses.push(before);
+            } else if text[before.start..before.end].trim().is_empty() {
+                // "Cruz continued:\n\n“You look at the questions …”": the clause ending the
+                // previous paragraph introduces the quote.
+                if let Some(intro) = introducing_line(doc, first.outer.start, previous_end) {
+                    if let Some(a) = before_quote(doc, intro) {
+                        attribution = Some(a);
+                        clauses.push(intro);
+                    }
+                }
             }
         }
         quotes.push(RawQuote {

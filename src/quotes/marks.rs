@@ -37,11 +37,20 @@ fn single_closes_here(prev: Option<char>, next: Option<char>) -> bool {
     prev.is_some_and(|c| !c.is_whitespace()) && !next.is_some_and(char::is_alphanumeric)
 }
 
-fn segment(text: &str, open: usize, open_len: usize, close_end: usize, closed: bool, line: usize) -> Option<Segment> {
-    let close_len = if closed {
-        text[..close_end].chars().next_back().map_or(0, char::len_utf8)
-    } else {
+fn segment(
+    text: &str,
+    open: usize,
+    open_len: usize,
+    close_end: usize,
+    closed: bool,
+    line: usize,
+) -> Option<Segment> {
+    let close_len = if !closed {
         0
+    } else if text[..close_end].ends_with("''") && open_len == 2 {
+        2
+    } else {
+        text[..close_end].chars().next_back().map_or(0, char::len_utf8)
     };
     let inner_start = open + open_len;
     let inner_end = close_end - close_len;
@@ -80,24 +89,34 @@ fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Se
         .collect();
     let mut open: Option<(usize, usize)> = None;
     let mut doubles: Vec<Segment> = Vec::new();
-    for (k, &(i, c)) in chars.iter().enumerate() {
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, mut c) = chars[k];
         let prev = k.checked_sub(1).map(|p| chars[p].1);
-        let next = chars.get(k + 1).map(|n| n.1);
+        let mut next = chars.get(k + 1).map(|n| n.1);
+        // Two apostrophes stand for a double quote in some archives (''Like this,'' he said).
+        let doubled = c == '\'' && next == Some('\'');
+        if doubled {
+            c = '"';
+            next = chars.get(k + 2).map(|n| n.1);
+        }
+        let width = if doubled { 2 } else { c.len_utf8() };
+        k += if doubled { 2 } else { 1 };
         match open {
             None if is_double_open(c) && (c != '"' || opens_here(prev, next)) => {
-                open = Some((i, c.len_utf8()));
+                open = Some((i, width));
             }
             // A stray closing mark with nothing open: ignore it.
             None => {}
             Some((o, olen)) => {
                 if is_double_close(c) {
-                    doubles.extend(segment(text, o, olen, i + c.len_utf8(), true, line));
+                    doubles.extend(segment(text, o, olen, i + width, true, line));
                     open = None;
                 } else if matches!(c, '“' | '«' | '„') && opens_here(prev, next) {
                     // A new opening mark before the last one closed: the last one was never
                     // closed. End it here and start again.
                     doubles.extend(segment(text, o, olen, i, false, line));
-                    open = Some((i, c.len_utf8()));
+                    open = Some((i, width));
                 }
             }
         }
@@ -172,6 +191,14 @@ mod tests {
         );
         assert_eq!(inner("“One “Two.”"), vec![("One", false), ("Two.", true)]);
         assert_eq!(inner("stray” mark"), vec![]);
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_double_quotes() {
+        assert_eq!(
+            inner("''It's unusual,'' said Ann. ''Very.''"),
+            vec![("It's unusual,", true), ("Very.", true)]
+        );
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn confidence(method: &str) -> f32 {
         "cue-before" | "according-to" => 0.9,
         "colon" => 0.8,
         "reported-cue" | "reported-after" => 0.75,
+        "reported-participle" => 0.65,
         "previous-quote" => 0.7,
         "paragraph-speaker" => 0.6,
         _ => 0.3,
@@ -131,8 +132,8 @@ impl QuoteExtractor for RuleQuotes {
             for (r, kind) in reported::find(doc, &covered) {
                 let a = r.attribution;
                 quotes.push(Quote {
-                    span: r.content,
-                    parts: vec![r.content],
+                    span: r.hull(),
+                    parts: r.parts.clone(),
                     kind: match kind {
                         QuoteKindHint::Mixed => QuoteKind::Mixed,
                         QuoteKindHint::Indirect => QuoteKind::Indirect,

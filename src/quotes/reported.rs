@@ -1,24 +1,40 @@
 //! Reported speech: `X says/said (that) …`, `According to X, …`, `…, according to X.`,
-//! `…, X said.`, `X told Esquire …`. The content is `indirect`, or `mixed` when part of it
-//! is in quote marks.
+//! `…, X said.`, `A, X said, B.`, `X told Esquire …`, `…, saying …`, `X called Y “…”`.
+//! The content is `indirect`, or `mixed` when part of it is in quote marks.
 
 use super::attribution::{after_quote, lower, object_after, subject_phrase, Attribution};
-use super::lexicon::{cue_lexicon, is_punct, is_reporting_lemma, words, Word};
+use super::lexicon::{cue_lexicon, is_pronoun, is_punct, is_reporting_lemma, words, Word};
 use crate::doc::{Document, Span};
 
 #[derive(Debug, Clone)]
 pub struct Reported {
-    pub content: Span,
+    pub parts: Vec<Span>,
     pub attribution: Attribution,
 }
 
-/// Content words after the cue: the end of the sentence without its final punctuation.
-fn content_span(text: &str, ws: &[Word], from: usize) -> Option<Span> {
-    let mut end = ws.len();
-    while end > from && is_punct(ws[end - 1].text(text)) && !matches!(ws[end - 1].text(text), "”" | "\"" | "’" | ")") {
+impl Reported {
+    pub fn hull(&self) -> Span {
+        Span::new(
+            self.parts.first().map_or(0, |p| p.start),
+            self.parts.last().map_or(0, |p| p.end),
+        )
+    }
+}
+
+fn is_quote_mark(w: &str) -> bool {
+    matches!(w, "”" | "\"" | "’" | "“" | "'" | "»" | "«")
+}
+
+/// Content words from `from` to `to` (exclusive) without the final punctuation.
+fn content_span(text: &str, ws: &[Word], from: usize, to: usize) -> Option<Span> {
+    let mut end = to.min(ws.len());
+    while end > from && is_punct(ws[end - 1].text(text)) && !is_quote_mark(ws[end - 1].text(text))
+        && ws[end - 1].text(text) != ")"
+    {
         end -= 1;
     }
-    (end >= from + 4).then(|| Span::new(ws[from].span.start, ws[end - 1].span.end))
+    // A closing quote mark stays, but the period before it is part of the quote anyway.
+    (end >= from + 3).then(|| Span::new(ws[from].span.start, ws[end - 1].span.end))
 }
 
 /// Skips what sits between a cue and its content: the hearer of "told" ("told Esquire",
@@ -28,19 +44,23 @@ fn content_start(doc: &Document, ws: &[Word], k: usize, lemma: &str) -> usize {
     let that = (k + 1..ws.len().min(k + 9)).find(|&i| lower(ws[i].text(text)) == "that");
     if let Some(t) = that {
         // Only words of a hearer or a time may come before "that".
-        if ws[k + 1..t].iter().all(|w| !is_punct(w.text(text)) || w.text(text) == ",") {
+        if ws[k + 1..t]
+            .iter()
+            .all(|w| !is_punct(w.text(text)) || w.text(text) == ",")
+        {
             return t + 1;
         }
     }
     let mut i = k + 1;
-    if lemma == "tell" || lemma == "ask" {
+    if lemma == "tell" || lemma == "ask" || lemma == "warn" || lemma == "assure" {
         // The hearer: a pronoun, a name or "reporters".
         while i < ws.len() && i <= k + 3 {
             let w = ws[i].text(text);
             let hearer = matches!(
                 lower(w).as_str(),
-                "him" | "her" | "them" | "us" | "me" | "reporters" | "journalists" | "the"
-                    | "a" | "an" | "audience" | "crowd" | "supporters" | "listeners"
+                "him" | "her" | "them" | "us" | "me" | "you" | "reporters" | "journalists"
+                    | "the" | "a" | "an" | "audience" | "crowd" | "supporters" | "listeners"
+                    | "voters" | "viewers"
             ) || w.chars().next().is_some_and(char::is_uppercase);
             if !hearer {
                 break;
@@ -48,116 +68,207 @@ fn content_start(doc: &Document, ws: &[Word], k: usize, lemma: &str) -> usize {
             i += 1;
         }
     }
+    if ws.get(i).is_some_and(|w| matches!(w.text(text), "," | ":")) {
+        i += 1;
+    }
     if ws.get(i).is_some_and(|w| lower(w.text(text)) == "that") {
         i += 1;
     }
     i
 }
 
-fn mixed_or_indirect(text: &str, content: Span) -> super::QuoteKindHint {
-    let s = &text[content.start..content.end];
-    if s.contains(['“', '”', '"', '«', '»']) {
-        super::QuoteKindHint::Mixed
-    } else {
-        super::QuoteKindHint::Indirect
-    }
+/// Verbs that name what someone said only when the words are quoted:
+/// `called the show “the conservative news show of record.”`
+fn is_naming_lemma(lemma: &str) -> bool {
+    matches!(lemma, "call" | "describe" | "dub" | "label" | "brand" | "term")
 }
 
-/// Reported speech in one sentence, if any.
-fn in_sentence(doc: &Document, sentence: Span) -> Option<Reported> {
+const PARTICIPLE_CUES: &[&str] = &[
+    "saying", "adding", "arguing", "noting", "insisting", "claiming", "warning", "explaining",
+    "telling", "calling", "citing", "suggesting", "stressing", "asserting", "declaring",
+    "writing", "predicting", "acknowledging", "admitting", "charging", "complaining",
+    "contending", "maintaining", "emphasizing", "promising", "vowing", "pledging", "asking",
+    "describing", "urging", "accusing", "referring",
+];
+
+/// Reported speech in one sentence.
+fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
     let text = &doc.text;
     let ws = words(text, sentence);
+    let mut out: Vec<Reported> = Vec::new();
     if ws.len() < 5 {
-        return None;
+        return out;
     }
+    let end = ws.len();
     // According to X, CONTENT.
     if lower(ws[0].text(text)) == "according" && ws[1].text(text) == "to" {
-        let comma = ws.iter().position(|w| w.text(text) == ",")?;
-        let mention = object_after(doc, &ws[..comma], 1)?;
-        let content = content_span(text, &ws, comma + 1)?;
-        return Some(Reported {
-            content,
-            attribution: Attribution {
-                mention,
-                cue: Span::new(ws[0].span.start, ws[1].span.end),
-                method: "according-to",
-            },
-        });
-    }
-    // CONTENT, according to X. / CONTENT, X said.
-    if let Some(comma) = (2..ws.len().saturating_sub(2))
-        .rev()
-        .find(|&i| ws[i].text(text) == ",")
-    {
-        let tail = Span::new(ws[comma + 1].span.start, sentence.end);
-        if ws.len() - comma <= 14 {
-            if let Some(a) = after_quote(doc, tail) {
-                let strong = a.method == "according-to"
-                    || cue_lexicon()
-                        .get(&text[a.cue.start..a.cue.end])
-                        .is_some_and(|c| is_reporting_lemma(&c.lemma));
-                let rest = text[a.mention.end.max(a.cue.end)..sentence.end].trim();
-                let tail_ends = rest.len() <= 60 && !rest.contains(',');
-                if strong && tail_ends {
-                    let content = content_span(text, &ws[..comma + 1], 0)?;
-                    return Some(Reported {
-                        content,
-                        attribution: Attribution {
-                            method: if a.method == "according-to" {
-                                "according-to"
-                            } else {
-                                "reported-after"
-                            },
-                            ..a
-                        },
-                    });
-                }
+        if let Some(comma) = ws.iter().position(|w| w.text(text) == ",") {
+            if let (Some(mention), Some(content)) = (
+                object_after(doc, &ws[..comma], 1),
+                content_span(text, &ws, comma + 1, end),
+            ) {
+                out.push(Reported {
+                    parts: vec![content],
+                    attribution: Attribution {
+                        mention,
+                        cue: Span::new(ws[0].span.start, ws[1].span.end),
+                        method: "according-to",
+                    },
+                });
+                return out;
             }
         }
     }
-    // SUBJECT CUE (that) CONTENT.
+    // CONTENT, according to X. / CONTENT, X said. / A, X said, B.
     let lexicon = cue_lexicon();
-    for k in 1..ws.len().min(18) {
+    for comma in (2..end.saturating_sub(2)).filter(|&i| ws[i].text(text) == ",") {
+        let tail = Span::new(ws[comma + 1].span.start, sentence.end);
+        let Some(a) = after_quote(doc, tail) else {
+            continue;
+        };
+        let strong = a.method == "according-to"
+            || lexicon
+                .get(&text[a.cue.start..a.cue.end])
+                .is_some_and(|c| is_reporting_lemma(&c.lemma));
+        if !strong {
+            continue;
+        }
+        let clause_end = a.mention.end.max(a.cue.end);
+        // Where the attribution clause ends: the sentence end, or a comma after it.
+        let after = ws.iter().position(|w| w.span.start >= clause_end).unwrap_or(end);
+        let rest: Vec<&str> = ws[after..].iter().map(|w| w.text(text)).collect();
+        let method = if a.method == "according-to" {
+            "according-to"
+        } else {
+            "reported-after"
+        };
+        let Some(first) = content_span(text, &ws, 0, comma + 1) else {
+            continue;
+        };
+        if rest.iter().all(|w| is_punct(w)) || rest.len() <= 12 && !rest.contains(&",") {
+            // "…, X said." (an appositive or a time may follow the name).
+            out.push(Reported {
+                parts: vec![first],
+                attribution: Attribution { method, ..a },
+            });
+            return out;
+        }
+        if rest.first() == Some(&",") {
+            // "A, X said, B."
+            if let Some(second) = content_span(text, &ws, after + 1, end) {
+                out.push(Reported {
+                    parts: vec![first, second],
+                    attribution: Attribution { method, ..a },
+                });
+                return out;
+            }
+        }
+    }
+    // SUBJECT CUE (that) CONTENT, for every cue of the sentence.
+    let mut k = 1;
+    while k < end {
         let w = ws[k].text(text);
-        let Some(cue) = lexicon.get(w) else { continue };
-        if !is_reporting_lemma(&cue.lemma) || w.chars().next().is_some_and(char::is_uppercase) {
+        let cue = lexicon.get(w);
+        let usable = cue.is_some_and(|c| {
+            (is_reporting_lemma(&c.lemma) || is_naming_lemma(&c.lemma))
+                && !w.chars().next().is_some_and(char::is_uppercase)
+        });
+        if !usable {
+            k += 1;
             continue;
         }
-        let Some((mention, subject_start)) = subject_phrase(doc, &ws, k) else {
+        let Some(cue) = cue else { break };
+        // ", saying …": the speaker is the subject of the sentence.
+        let participle = PARTICIPLE_CUES.contains(&lower(w).as_str())
+            && ws[k - 1].text(text) == ",";
+        let subject = if participle {
+            sentence_subject(doc, &ws[..k])
+        } else {
+            subject_phrase(doc, &ws, k).and_then(|(mention, start)| {
+                let previous = start.checked_sub(1).map(|i| lower(ws[i].text(text)));
+                let starts_clause = match previous.as_deref() {
+                    None => true,
+                    Some(p) => {
+                        matches!(
+                            p,
+                            "," | ":" | ";" | "—" | "–" | "and" | "but" | "where" | "because"
+                                | "while" | "when" | "as" | "if" | "since" | "so" | "(" | "“"
+                                | "\""
+                        )
+                    }
+                };
+                starts_clause.then_some(mention)
+            })
+        };
+        let Some(mention) = subject.or_else(|| {
+            // "…, who said …": the relative pronoun is the mention.
+            (k >= 1 && lower(ws[k - 1].text(text)) == "who").then_some(ws[k - 1].span)
+        }) else {
+            k += 1;
             continue;
         };
-        // The subject must start the clause: sentence start, or after a comma/intro.
-        let starts_clause = subject_start == 0
-            || matches!(ws[subject_start - 1].text(text), "," | ":" | ";" | "—" | "–")
-            || lower(ws[subject_start - 1].text(text)) == "and"
-            || lower(ws[subject_start - 1].text(text)) == "but";
-        if !starts_clause {
-            continue;
-        }
         let from = content_start(doc, &ws, k, &cue.lemma);
-        if from >= ws.len() {
-            continue;
+        if from >= end {
+            break;
         }
-        // "said in a statement." / "said it." are not content.
         let first = lower(ws[from].text(text));
-        if matches!(first.as_str(), "." | "," | "in" | "to" | "so" | "nothing" | "no" | "goodbye" | "yes")
-            && from == k + 1
-        {
-            continue;
-        }
-        let Some(content) = content_span(text, &ws, from) else {
+        let then_punct = ws
+            .get(from + 1)
+            .is_none_or(|w| is_punct(w.text(text)) && !is_quote_mark(w.text(text)));
+        // "said in a statement.", "said so.", "said it." are not content.
+        let no_content = from == k + 1
+            && (matches!(
+                first.as_str(),
+                "." | "," | "in" | "to" | "for" | "on" | "at" | "of" | "about" | "with" | "by"
+                    | "goodbye" | "during" | "after" | "before" | "from"
+            ) || (matches!(first.as_str(), "it" | "this" | "so" | "nothing" | "no" | "yes" | "that")
+                && then_punct));
+        let Some(content) = (!no_content)
+            .then(|| content_span(text, &ws, from, end))
+            .flatten()
+        else {
+            k += 1;
             continue;
         };
-        return Some(Reported {
-            content,
+        let quoted = text[content.start..content.end].contains(['“', '”', '"', '«', '»']);
+        if is_naming_lemma(&cue.lemma) && !quoted {
+            k += 1;
+            continue;
+        }
+        out.push(Reported {
+            parts: vec![content],
             attribution: Attribution {
                 mention,
                 cue: ws[k].span,
-                method: "reported-cue",
+                method: if participle {
+                    "reported-participle"
+                } else {
+                    "reported-cue"
+                },
             },
         });
+        // The content runs to the sentence end: later cues are inside it.
+        break;
     }
-    None
+    out
+}
+
+/// The subject at the start of a sentence (for ", saying …"): a name or a pronoun among
+/// its first words.
+fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
+    let text = &doc.text;
+    let first = ws.first()?;
+    if is_pronoun(first.text(text)) {
+        return Some(first.span);
+    }
+    doc.entities
+        .iter()
+        .filter(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP"))
+        .find(|e| {
+            e.span.start >= first.span.start
+                && ws.iter().take(8).any(|w| w.span.overlaps(e.span))
+        })
+        .map(|e| e.span)
 }
 
 /// Reported speech in every sentence that no direct quote or attribution already covers.
@@ -165,18 +276,30 @@ pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, super::QuoteKind
     let text = &doc.text;
     doc.sentences
         .iter()
-        .filter(|s| !covered.iter().any(|c| c.overlaps(**s) && is_direct_heavy(text, **s, *c)))
-        .filter_map(|s| in_sentence(doc, *s))
+        .filter(|s| !covered.iter().any(|c| c.overlaps(**s) && is_direct_heavy(**s, *c)))
+        .flat_map(|s| in_sentence(doc, *s))
+        .filter(|r| !covered.iter().any(|c| c.overlaps(r.hull()) && is_direct_heavy(r.hull(), *c)))
         .map(|r| {
-            let kind = mixed_or_indirect(text, r.content);
+            let quoted = r
+                .parts
+                .iter()
+                .any(|p| text[p.start..p.end].contains(['“', '”', '"', '«', '»']));
+            let kind = if quoted {
+                super::QuoteKindHint::Mixed
+            } else {
+                super::QuoteKindHint::Indirect
+            };
             (r, kind)
         })
         .collect()
 }
 
-/// A sentence is taken by a direct quote when the quote or its attribution covers a
-/// real part of it (not a short embedded fragment).
-fn is_direct_heavy(_text: &str, sentence: Span, covered: Span) -> bool {
-    let overlap = sentence.end.min(covered.end).saturating_sub(sentence.start.max(covered.start));
-    overlap * 3 >= sentence.len() || covered.len() > 0 && overlap == covered.len()
+/// A span is taken by a direct quote when the quote or its attribution covers a real
+/// part of it (not a short embedded fragment).
+fn is_direct_heavy(span: Span, covered: Span) -> bool {
+    let overlap = span
+        .end
+        .min(covered.end)
+        .saturating_sub(span.start.max(covered.start));
+    overlap * 3 >= span.len() || !covered.is_empty() && overlap == covered.len()
 }
