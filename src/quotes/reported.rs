@@ -2,7 +2,7 @@
 //! `…, X said.`, `A, X said, B.`, `X told Esquire …`, `…, saying …`, `X called Y “…”`.
 //! The content is `indirect`, or `mixed` when part of it is in quote marks.
 
-use super::attribution::{after_quote, lower, object_after, subject_phrase, Attribution};
+use super::attribution::{after_quote, lower, subject_phrase, Attribution};
 use super::lexicon::{cue_lexicon, is_pronoun, is_punct, is_reporting_lemma, words, Word};
 use crate::doc::{Document, Span};
 
@@ -100,24 +100,13 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         return out;
     }
     let end = ws.len();
-    // According to X, CONTENT.
-    if lower(ws[0].text(text)) == "according" && ws[1].text(text) == "to" {
-        if let Some(comma) = ws.iter().position(|w| w.text(text) == ",") {
-            if let (Some(mention), Some(content)) = (
-                object_after(doc, &ws[..comma], 1),
-                content_span(text, &ws, comma + 1, end),
-            ) {
-                out.push(Reported {
-                    parts: vec![content],
-                    attribution: Attribution {
-                        mention,
-                        cue: Span::new(ws[0].span.start, ws[1].span.end),
-                        method: "according-to",
-                    },
-                });
-                return out;
-            }
-        }
+    if let Some(r) = according_to(doc, &ws, sentence) {
+        out.push(r);
+        return out;
+    }
+    if let Some(r) = headline_colon(doc, &ws) {
+        out.push(r);
+        return out;
     }
     // CONTENT, according to X. / CONTENT, X said. / A, X said, B.
     let lexicon = cue_lexicon();
@@ -126,8 +115,10 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         let Some(a) = after_quote(doc, tail) else {
             continue;
         };
-        let strong = a.method == "according-to"
-            || lexicon
+        if a.method == "according-to" {
+            continue;
+        }
+        let strong = lexicon
                 .get(&text[a.cue.start..a.cue.end])
                 .is_some_and(|c| is_reporting_lemma(&c.lemma));
         if !strong {
@@ -137,11 +128,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         // Where the attribution clause ends: the sentence end, or a comma after it.
         let after = ws.iter().position(|w| w.span.start >= clause_end).unwrap_or(end);
         let rest: Vec<&str> = ws[after..].iter().map(|w| w.text(text)).collect();
-        let method = if a.method == "according-to" {
-            "according-to"
-        } else {
-            "reported-after"
-        };
+        let method = "reported-after";
         let Some(first) = content_span(text, &ws, 0, comma + 1) else {
             continue;
         };
@@ -169,8 +156,9 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
     while k < end {
         let w = ws[k].text(text);
         let cue = lexicon.get(w);
-        let usable = cue.is_some_and(|c| {
-            (is_reporting_lemma(&c.lemma) || is_naming_lemma(&c.lemma))
+        let usable = cue.is_some_and(|_| {
+            // Every verb of the lexicon; the weakest only with quoted words (below).
+            lexicon.get(w).is_some()
                 && !w.chars().next().is_some_and(char::is_uppercase)
         });
         if !usable {
@@ -247,10 +235,83 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
                 },
             },
         });
-        // The content runs to the sentence end: later cues are inside it.
-        break;
+        // Later cues sit inside this content ("X said Y told him that …"): each is an
+        // attribution of its own, nested in this one.
+        k += 1;
     }
     out
+}
+
+/// "According to X, A." / "A, according to X." / "A, according to X, B.": the source is
+/// the phrase after "according to" up to the next punctuation, whatever it is ("exit
+/// polling data", "a report from the State Department").
+fn according_to(doc: &Document, ws: &[Word], sentence: Span) -> Option<Reported> {
+    let text = &doc.text;
+    let at = (0..ws.len().saturating_sub(2)).find(|&i| {
+        lower(ws[i].text(text)) == "according" && ws[i + 1].text(text) == "to"
+    })?;
+    let source_start = at + 2;
+    let mut source_end = source_start;
+    while source_end < ws.len()
+        && source_end - source_start < 16
+        && !matches!(ws[source_end].text(text), "," | "." | ";" | ":" | "?" | "!" | "—" | "–" | "(")
+    {
+        source_end += 1;
+    }
+    if source_end == source_start {
+        return None;
+    }
+    let mention = Span::new(ws[source_start].span.start, ws[source_end - 1].span.end);
+    let cue = Span::new(ws[at].span.start, ws[at + 1].span.end);
+    let end = ws.len();
+    let mut parts = Vec::new();
+    if at > 0 {
+        // The words before ", according to" (without the comma).
+        let before_end = if ws[at - 1].text(text) == "," { at - 1 } else { at };
+        parts.extend(content_span(text, ws, 0, before_end));
+    }
+    if source_end < end && ws[source_end].text(text) == "," {
+        parts.extend(content_span(text, ws, source_end + 1, end));
+    }
+    let _ = sentence;
+    (!parts.is_empty()).then_some(Reported {
+        parts,
+        attribution: Attribution {
+            mention,
+            cue,
+            method: "according-to",
+        },
+    })
+}
+
+/// Headline attributions: "Rubio: I Still Believe Trump Can't Be Trusted …" — a short
+/// name, a colon, then what they said.
+fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
+    let text = &doc.text;
+    let colon = ws.iter().take(6).position(|w| w.text(text) == ":")?;
+    if colon == 0 || ws.len() < colon + 4 {
+        return None;
+    }
+    let source = &ws[..colon];
+    let names_someone = doc.entities.iter().any(|e| {
+        matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
+            && source.iter().any(|w| w.span.overlaps(e.span))
+    });
+    let capitalised = source
+        .iter()
+        .all(|w| w.text(text).chars().next().is_some_and(char::is_uppercase));
+    if !names_someone || !capitalised {
+        return None;
+    }
+    let content = content_span(text, ws, colon + 1, ws.len())?;
+    Some(Reported {
+        parts: vec![content],
+        attribution: Attribution {
+            mention: Span::new(source[0].span.start, source[colon - 1].span.end),
+            cue: ws[colon].span,
+            method: "colon",
+        },
+    })
 }
 
 /// The subject at the start of a sentence (for ", saying …"): a name or a pronoun among
