@@ -18,6 +18,9 @@ IRREGULAR = {
     "believe": ["believes", "believed", "believing"], "hope": ["hopes", "hoped", "hoping"],
     "expect": ["expects", "expected", "expecting"], "recall": ["recalls", "recalled", "recalling"],
     "write_": [],
+    "sing": ["sings", "sang", "sung", "singing"], "read": ["reads", "read", "reading"],
+    "quote": ["quotes", "quoted", "quoting"], "cite": ["cites", "cited", "citing"],
+    "describe": ["describes", "described", "describing"], "call": ["calls", "called", "calling"],
 }
 ADDED = ["say", "tell", "speak", "write", "think", "believe", "feel", "hope", "expect", "predict",
          "recall", "testify", "tweet", "post", "reply", "respond", "estimate", "contend", "maintain",
@@ -25,7 +28,11 @@ ADDED = ["say", "tell", "speak", "write", "think", "believe", "feel", "hope", "e
          "insist", "warn", "note", "explain", "add", "argue", "claim", "acknowledge", "admit",
          "announce", "charge", "complain", "confirm", "deny", "emphasize", "emphasise", "observe",
          "point", "remark", "reveal", "stress", "tout", "wonder", "ask", "continue", "agree",
-         "allege", "boast", "joke", "quip", "muse", "recount", "reiterate", "retort", "write"]
+         "allege", "boast", "joke", "quip", "muse", "recount", "reiterate", "retort", "write",
+         "demand", "sing", "chant", "read", "scream", "exclaim", "snap", "plead", "whisper",
+         "mutter", "interject", "interrupt", "concur", "offer", "opine", "lament", "fume",
+         "gush", "rave", "marvel", "scoff", "mock", "taunt", "tease", "assure", "reassure",
+         "inform", "remind", "quote", "cite", "recount", "describe", "call"]
 
 
 def inflect(base):

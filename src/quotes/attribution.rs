@@ -202,7 +202,12 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             method: "according-to",
         });
     }
-    let k = first_cue(doc, &ws, 10)?;
+    // An appositive may stand between the name and the verb ("Scott Pruitt, the
+    // Republican attorney general of Oklahoma, said").
+    let k = first_cue(doc, &ws, 10).or_else(|| {
+        let has_comma = ws.iter().take(4).any(|w| w.text(text) == ",");
+        has_comma.then(|| first_cue(doc, &ws, 24)).flatten()
+    })?;
     // Nothing but a name, an appositive or adverbs may come before the verb.
     if ws[..k]
         .iter()
@@ -227,6 +232,31 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         cue: ws[k].span,
         method: "cue-after",
     })
+}
+
+/// The subject at the start of a clause (for ", saying …"): a pronoun first, or the
+/// first name or organisation among its first words.
+pub fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
+    let text = &doc.text;
+    let first = ws.first()?;
+    if is_pronoun(first.text(text)) {
+        return Some(first.span);
+    }
+    // Skip an opening phrase ("During a speech earlier in the day, Trump …").
+    let from = ws
+        .iter()
+        .take(14)
+        .position(|w| w.text(text) == ",")
+        .map_or(0, |i| i + 1);
+    let rest = &ws[from.min(ws.len())..];
+    if let Some(w) = rest.first().filter(|w| is_pronoun(w.text(text))) {
+        return Some(w.span);
+    }
+    doc.entities
+        .iter()
+        .filter(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP"))
+        .find(|e| rest.iter().take(8).any(|w| w.span.overlaps(e.span)))
+        .map(|e| e.span)
 }
 
 /// The attribution in the clause before a quote (`clause` ends right before its opening
@@ -260,7 +290,15 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         .rev()
         .find(|&i| lexicon.get(ws[i].text(text)).is_some())
     {
-        let mention = subject_before(doc, &ws, k).or_else(|| object_after(doc, &ws, k));
+        let participle = k > 0
+            && ws[k - 1].text(text) == ","
+            && ws[k].text(text).ends_with("ing");
+        let mention = if participle {
+            // "Trump attacked Clinton, saying, “…”": the sentence's subject.
+            sentence_subject(doc, &ws[..k])
+        } else {
+            subject_before(doc, &ws, k).or_else(|| object_after(doc, &ws, k))
+        };
         if let Some(mention) = mention {
             return Some(Attribution {
                 mention,

@@ -103,12 +103,16 @@ fn clause_after(doc: &Document, seg: &Segment, next_start: usize) -> Span {
     let text = &doc.text;
     let (_, line_end) = line_bounds(text, seg.outer.start);
     let mut end = line_end.min(next_start);
-    // Stop at the first sentence end after the mark (the attribution is one clause).
-    let after = &text[seg.outer.end..end];
-    if let Some(i) = after.char_indices().find_map(|(i, c)| {
-        (matches!(c, '.' | '!' | '?' | ';') && i > 0).then_some(i + c.len_utf8())
-    }) {
-        end = seg.outer.end + i;
+    // Stop at the end of the sentence the attribution is in (the segmenter knows "Ms."
+    // and "Sen." do not end sentences).
+    let first_word = text[seg.outer.end..end]
+        .find(|c: char| !c.is_whitespace())
+        .map(|i| seg.outer.end + i);
+    if let Some(i) = first_word.and_then(|p| doc.sentence_index_at(p)) {
+        let sentence_end = doc.sentences[i].end;
+        if sentence_end > seg.outer.end {
+            end = end.min(sentence_end);
+        }
     }
     Span::new(seg.outer.end, end.max(seg.outer.end))
 }
@@ -192,7 +196,18 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
                 .and_then(|q| q.parts.last())
                 .map_or(0, |p| p.end);
             let before = clause_before(doc, &first, previous_end);
-            if let Some(a) = before_quote(doc, before) {
+            let after_mark = text[..before.start]
+                .trim_end()
+                .ends_with(['”', '"', '’', '»']);
+            let short = text[before.start..before.end].split_whitespace().count() <= 10;
+            // "… “a fragment,” she said. “The quote.”": the clause after the fragment.
+            let split_by_fragment = (after_mark && short)
+                .then(|| after_quote(doc, before))
+                .flatten();
+            if let Some(a) = split_by_fragment {
+                attribution = Some(a);
+                clauses.push(before);
+            } else if let Some(a) = before_quote(doc, before) {
                 attribution = Some(a);
                 clauses.push(before);
             } else if text[before.start..before.end].trim().is_empty() {

@@ -2,8 +2,8 @@
 //! `…, X said.`, `A, X said, B.`, `X told Esquire …`, `…, saying …`, `X called Y “…”`.
 //! The content is `indirect`, or `mixed` when part of it is in quote marks.
 
-use super::attribution::{after_quote, lower, subject_phrase, Attribution};
-use super::lexicon::{cue_lexicon, is_pronoun, is_punct, is_reporting_lemma, words, Word};
+use super::attribution::{after_quote, lower, sentence_subject, subject_phrase, Attribution};
+use super::lexicon::{cue_lexicon, is_punct, is_reporting_lemma, words, Word};
 use crate::doc::{Document, Span};
 
 #[derive(Debug, Clone)]
@@ -312,24 +312,6 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
             method: "colon",
         },
     })
-}
-
-/// The subject at the start of a sentence (for ", saying …"): a name or a pronoun among
-/// its first words.
-fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
-    let text = &doc.text;
-    let first = ws.first()?;
-    if is_pronoun(first.text(text)) {
-        return Some(first.span);
-    }
-    doc.entities
-        .iter()
-        .filter(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP"))
-        .find(|e| {
-            e.span.start >= first.span.start
-                && ws.iter().take(8).any(|w| w.span.overlaps(e.span))
-        })
-        .map(|e| e.span)
 }
 
 /// Reported speech in every sentence that no direct quote or attribution already covers.
