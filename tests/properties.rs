@@ -1,4 +1,5 @@
-//! Property tests: whatever the text, sentences are exact, ordered spans that cover it.
+//! Property tests: whatever the text, sentences are exact, ordered spans that cover it,
+//! and every quote, part, speaker mention and cue is a valid span of the text.
 
 use proptest::prelude::*;
 use quotex::offsets::{OffsetMap, OffsetUnit};
@@ -14,6 +15,19 @@ fn article_text() -> impl Strategy<Value = String> {
         Just("p.m.".to_string()),
         Just("\"Really?\"".to_string()),
         Just("“Yes.”".to_string()),
+        Just("“".to_string()),
+        Just("”".to_string()),
+        Just("\"".to_string()),
+        Just("''".to_string()),
+        Just("'".to_string()),
+        Just("«".to_string()),
+        Just("»".to_string()),
+        Just("said".to_string()),
+        Just("she said,".to_string()),
+        Just("Ann Lee".to_string()),
+        Just("according to".to_string()),
+        Just(":".to_string()),
+        Just("—".to_string()),
         Just("...".to_string()),
         Just(". . .".to_string()),
         Just("1)".to_string()),
@@ -68,5 +82,27 @@ proptest! {
         }
         let map = OffsetMap::new(&text, OffsetUnit::Bytes);
         prop_assert_eq!(map.convert(text.len()), text.len());
+    }
+
+    #[test]
+    fn quotes_are_valid_spans_whatever_the_marks(text in article_text()) {
+        let doc = Pipeline::default().process_text(&text);
+        for q in &doc.quotes {
+            prop_assert!(q.span.slice(&text).is_some(), "quote {:?}", q.span);
+            prop_assert!(!q.parts.is_empty());
+            let mut last = q.span.start;
+            for p in &q.parts {
+                prop_assert!(p.slice(&text).is_some(), "part {:?}", p);
+                prop_assert!(p.start >= last && q.span.contains(*p), "part {:?} of {:?}", p, q.span);
+                last = p.end;
+            }
+            if let Some(s) = &q.speaker {
+                prop_assert!(s.mention.slice(&text).is_some(), "mention {:?}", s.mention);
+                prop_assert!(!s.name.is_empty());
+            }
+            if let Some(c) = q.cue {
+                prop_assert!(c.slice(&text).is_some(), "cue {:?}", c);
+            }
+        }
     }
 }

@@ -107,14 +107,20 @@ pub fn quotes(args: EvalQuotesArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("gold {} ({} documents)\n", args.gold.display(), report.documents);
+    println!(
+        "gold {} ({} documents)\n",
+        args.gold.display(),
+        report.documents
+    );
     println!("                              exact               cov>=0.8            cov>=0.3        speaker  e2e");
     println!("gold type   gold   pred       P     R    F1       P     R    F1       P     R    F1     acc     F1");
     print_scores("all", &report.all);
     print_scores("direct", &report.direct);
     print_scores("mixed", &report.mixed);
     print_scores("indirect", &report.indirect);
-    println!("\nby attribution method (all gold types): predicted, matched at cov>=0.3, speaker right");
+    println!(
+        "\nby attribution method (all gold types): predicted, matched at cov>=0.3, speaker right"
+    );
     for (method, m) in &report.all.by_method {
         println!(
             "  {method:<18} {:>6} {:>6} {:>6}  ({:.1} % precise, {:.1} % speaker)",

@@ -144,7 +144,8 @@ impl Counts {
 }
 
 fn is_trimmed(c: char) -> bool {
-    c.is_whitespace()
+    // Exactly the scorer script's set (no other whitespace).
+    matches!(c, ' ' | '\t' | '\n')
         || matches!(
             c,
             ',' | '.' | ';' | ':' | '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»'
@@ -356,7 +357,10 @@ pub fn evaluate(gold: &[GoldArticle], pipeline: &Pipeline) -> (QuoteReport, Vec<
     let reported = ["mixed", "indirect"];
     let report = QuoteReport {
         documents: gold.len(),
-        all: total(&["direct", "mixed", "indirect"], &["direct", "mixed", "indirect"]),
+        all: total(
+            &["direct", "mixed", "indirect"],
+            &["direct", "mixed", "indirect"],
+        ),
         direct: total(&["direct"], &["direct"]),
         mixed: total(&["mixed"], &reported),
         indirect: total(&["indirect"], &reported),
@@ -401,7 +405,10 @@ mod tests {
             vec![GoldQuote {
                 start: 0,
                 end: 33,
-                parts: vec![GoldPart { start: 0, end: 10 }, GoldPart { start: 21, end: 33 }],
+                parts: vec![
+                    GoldPart { start: 0, end: 10 },
+                    GoldPart { start: 21, end: 33 },
+                ],
                 speaker_start: Some(11),
                 speaker_end: Some(14),
                 kind: "direct".into(),

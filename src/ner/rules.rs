@@ -382,9 +382,23 @@ pub fn has_screen_context(text: &str) -> bool {
 
 /// "played for Chelsea", "played against Ann": not a role.
 fn ends_with_preposition(left: &str) -> bool {
-    let last = left.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
-    ["for", "with", "against", "under", "alongside", "opposite", "down", "out", "off"]
-        .contains(&last.to_lowercase().as_str())
+    let last = left
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    [
+        "for",
+        "with",
+        "against",
+        "under",
+        "alongside",
+        "opposite",
+        "down",
+        "out",
+        "off",
+    ]
+    .contains(&last.to_lowercase().as_str())
 }
 
 /// Applies the context rules to every capitalised name of `text`.

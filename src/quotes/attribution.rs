@@ -14,10 +14,47 @@ pub struct Attribution {
 }
 
 const CLAUSE_STOPS: &[&str] = &[
-    "and", "but", "that", "when", "while", "as", "because", "if", "so", "which", "who",
-    "where", "after", "before", "since", "although", "though", "whether", "or", "in", "on",
-    "at", "during", "with", "for", "from", "by", "about", "into", "to", "over", "under",
-    "than", "then", "once", "this", "last", "yesterday", "today", "tonight", "earlier",
+    "and",
+    "but",
+    "that",
+    "when",
+    "while",
+    "as",
+    "because",
+    "if",
+    "so",
+    "which",
+    "who",
+    "where",
+    "after",
+    "before",
+    "since",
+    "although",
+    "though",
+    "whether",
+    "or",
+    "in",
+    "on",
+    "at",
+    "during",
+    "with",
+    "for",
+    "from",
+    "by",
+    "about",
+    "into",
+    "to",
+    "over",
+    "under",
+    "than",
+    "then",
+    "once",
+    "this",
+    "last",
+    "yesterday",
+    "today",
+    "tonight",
+    "earlier",
 ];
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "one", "another", "some", "many", "several",
@@ -52,9 +89,24 @@ fn plausible_speaker(doc: &Document, ws: &[Word]) -> bool {
         || (DETERMINERS.contains(&lower(first_text).as_str()) && ws.len() >= 2)
         || matches!(
             lower(first_text).as_str(),
-            "officials" | "sources" | "critics" | "experts" | "analysts" | "police" | "witnesses"
-                | "authorities" | "residents" | "supporters" | "opponents" | "aides" | "others"
-                | "observers" | "democrats" | "republicans" | "investigators" | "prosecutors"
+            "officials"
+                | "sources"
+                | "critics"
+                | "experts"
+                | "analysts"
+                | "police"
+                | "witnesses"
+                | "authorities"
+                | "residents"
+                | "supporters"
+                | "opponents"
+                | "aides"
+                | "others"
+                | "observers"
+                | "democrats"
+                | "republicans"
+                | "investigators"
+                | "prosecutors"
         )
 }
 
@@ -121,7 +173,10 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
         while s > 0 && i - s < 3 && !is_punct(np[s - 1].text(text)) && !other_entity(&np[s - 1]) {
             s -= 1;
         }
-        return Some((Span::new(np[s].span.start, np[np.len() - 1].span.end), start));
+        return Some((
+            Span::new(np[s].span.start, np[np.len() - 1].span.end),
+            start,
+        ));
     }
     Some((hull(np), start))
 }
@@ -162,8 +217,22 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
             .is_some_and(|c| c.tense == Tense::Past && t.ends_with("ed"))
             || matches!(
                 t.as_str(),
-                "is" | "are" | "was" | "were" | "will" | "would" | "could" | "should" | "can"
-                    | "has" | "have" | "had" | "do" | "does" | "did" | "not" | "be"
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "will"
+                    | "would"
+                    | "could"
+                    | "should"
+                    | "can"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "do"
+                    | "does"
+                    | "did"
+                    | "not"
+                    | "be"
             )
     });
     (first_ok && !verb_inside && plausible_speaker(doc, np)).then(|| hull(np))
@@ -272,10 +341,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
     if !ends_open && !ends_with_verb {
         return None;
     }
-    if ws.len() >= 3
-        && lower(ws[0].text(text)) == "according"
-        && ws[1].text(text) == "to"
-    {
+    if ws.len() >= 3 && lower(ws[0].text(text)) == "according" && ws[1].text(text) == "to" {
         if let Some(mention) = object_after(doc, &ws, 1) {
             return Some(Attribution {
                 mention,
@@ -290,9 +356,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         .rev()
         .find(|&i| lexicon.get(ws[i].text(text)).is_some())
     {
-        let participle = k > 0
-            && ws[k - 1].text(text) == ","
-            && ws[k].text(text).ends_with("ing");
+        let participle = k > 0 && ws[k - 1].text(text) == "," && ws[k].text(text).ends_with("ing");
         let mention = if participle {
             // "Trump attacked Clinton, saying, “…”": the sentence's subject.
             sentence_subject(doc, &ws[..k])
@@ -309,14 +373,11 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
     }
     if last_text == ":" {
         // "Trump on Twitter:" — the nearest name before the colon.
-        let name = ws
-            .iter()
-            .rev()
-            .find(|w| {
-                doc.entities
-                    .iter()
-                    .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
-            })?;
+        let name = ws.iter().rev().find(|w| {
+            doc.entities
+                .iter()
+                .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+        })?;
         let entity = doc
             .entities
             .iter()

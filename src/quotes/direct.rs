@@ -37,9 +37,9 @@ fn is_speech(doc: &Document, seg: &Segment) -> bool {
     let ends_with_punct = inner
         .trim_end_matches(['\'', '’', '‘'])
         .ends_with(['.', '!', '?', ',', '…', '—', '-', ':', ';']);
-    let title_like = ws
-        .iter()
-        .all(|w| is_capitalised(w) || SMALL_WORDS.contains(w) || w.starts_with(|c: char| c.is_numeric()));
+    let title_like = ws.iter().all(|w| {
+        is_capitalised(w) || SMALL_WORDS.contains(w) || w.starts_with(|c: char| c.is_numeric())
+    });
     if title_like && !ends_with_punct && ws.len() <= 10 {
         return false;
     }
@@ -79,8 +79,8 @@ fn split_attribution(doc: &Document, gap: Span) -> Option<Attribution> {
     // The gap must end where the attribution clause ends (", " or ". " then the next part).
     let rest = text[attribution.mention.end.max(attribution.cue.end)..gap.end].trim();
     let body = rest.trim_end_matches([',', '.', ':', ';', '—', '–']);
-    let ends_clause = rest.is_empty()
-        || (body.len() < rest.len() && !body.contains(['.', '!', '?', ';']));
+    let ends_clause =
+        rest.is_empty() || (body.len() < rest.len() && !body.contains(['.', '!', '?', ';']));
     ends_clause.then_some(attribution)
 }
 
@@ -168,7 +168,11 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
             }
             if next.line == last.line && attribution.is_none() {
                 let gap = Span::new(last.outer.end, next.outer.start);
-                if let Some(a) = split_attribution(doc, gap) {
+                let next_next_start = segments.get(j + 1).map_or(text.len(), |s| s.outer.start);
+                // `“A,” she said. “B,” he added.`: B has its own speaker, so two quotes.
+                let next_has_own =
+                    || after_quote(doc, clause_after(doc, &next, next_next_start)).is_some();
+                if let Some(a) = split_attribution(doc, gap).filter(|_| !next_has_own()) {
                     attribution = Some(Attribution {
                         method: "split",
                         ..a

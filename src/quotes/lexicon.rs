@@ -74,14 +74,70 @@ pub fn cue_lexicon() -> &'static CueLexicon {
 /// and weaker verbs ("hope", "feel", "point") only count next to quote marks.
 pub fn is_reporting_lemma(lemma: &str) -> bool {
     const STRONG: &[&str] = &[
-        "say", "tell", "add", "argue", "claim", "warn", "insist", "note", "explain", "announce",
-        "state", "report", "assert", "acknowledge", "admit", "confirm", "deny", "suggest",
-        "contend", "maintain", "allege", "declare", "believe", "think", "write", "tweet",
-        "predict", "estimate", "stress", "emphasize", "emphasise", "reveal", "concede",
-        "caution", "vow", "pledge", "promise", "complain", "charge", "recall", "testify",
-        "reply", "respond", "observe", "remark", "reiterate", "agree", "disclose", "indicate",
-        "signal", "speculate", "urge", "accuse", "blame", "question", "ask", "wonder",
-        "boast", "tout", "predict", "acknowledge", "hint", "conclude", "find",
+        "say",
+        "tell",
+        "add",
+        "argue",
+        "claim",
+        "warn",
+        "insist",
+        "note",
+        "explain",
+        "announce",
+        "state",
+        "report",
+        "assert",
+        "acknowledge",
+        "admit",
+        "confirm",
+        "deny",
+        "suggest",
+        "contend",
+        "maintain",
+        "allege",
+        "declare",
+        "believe",
+        "think",
+        "write",
+        "tweet",
+        "predict",
+        "estimate",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "reveal",
+        "concede",
+        "caution",
+        "vow",
+        "pledge",
+        "promise",
+        "complain",
+        "charge",
+        "recall",
+        "testify",
+        "reply",
+        "respond",
+        "observe",
+        "remark",
+        "reiterate",
+        "agree",
+        "disclose",
+        "indicate",
+        "signal",
+        "speculate",
+        "urge",
+        "accuse",
+        "blame",
+        "question",
+        "ask",
+        "wonder",
+        "boast",
+        "tout",
+        "predict",
+        "acknowledge",
+        "hint",
+        "conclude",
+        "find",
     ];
     STRONG.contains(&lemma)
 }
@@ -97,10 +153,43 @@ pub fn is_pronoun(word: &str) -> bool {
 /// Words between a speaker and the verb that belong to neither ("Rosenberg also said").
 pub fn is_verb_modifier(word: &str) -> bool {
     const WORDS: &[&str] = &[
-        "also", "later", "then", "once", "previously", "recently", "further", "has", "had",
-        "have", "would", "will", "could", "might", "may", "did", "does", "do", "was", "is",
-        "were", "been", "be", "not", "never", "still", "again", "repeatedly", "often",
-        "earlier", "subsequently", "simply", "just", "first", "publicly", "privately", "flatly",
+        "also",
+        "later",
+        "then",
+        "once",
+        "previously",
+        "recently",
+        "further",
+        "has",
+        "had",
+        "have",
+        "would",
+        "will",
+        "could",
+        "might",
+        "may",
+        "did",
+        "does",
+        "do",
+        "was",
+        "is",
+        "were",
+        "been",
+        "be",
+        "not",
+        "never",
+        "still",
+        "again",
+        "repeatedly",
+        "often",
+        "earlier",
+        "subsequently",
+        "simply",
+        "just",
+        "first",
+        "publicly",
+        "privately",
+        "flatly",
     ];
     let lower = word.to_lowercase();
     WORDS.contains(&lower.as_str()) || (lower.len() > 4 && lower.ends_with("ly"))
@@ -118,6 +207,14 @@ impl Word {
     }
 }
 
+/// Abbreviations that keep their period inside a name or a date ("Sen. Warren", "Sept. 30").
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt",
+    "Capt", "Cmdr", "Adm", "Prof", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Inc", "Co",
+    "Corp", "Ltd", "No", "Mt", "Ft", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov", "Dec", "vs", "Vs",
+];
+
 static WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]")
         .expect("word pattern compiles")
@@ -134,7 +231,8 @@ pub fn words(text: &str, span: Span) -> Vec<Word> {
         if w.len() > 1 && w.ends_with('.') {
             let stem = &w[..w.len() - 1];
             let abbreviation = stem.contains('.')
-                || (stem.len() <= 3 && stem.chars().next().is_some_and(char::is_uppercase));
+                || (stem.chars().count() == 1 && stem.chars().all(char::is_uppercase))
+                || TITLE_ABBREVIATIONS.contains(&stem);
             if !abbreviation {
                 end -= 1;
                 out.push(Word {
@@ -171,7 +269,10 @@ mod tests {
         assert!(lex.len() > 400);
         assert_eq!(lex.get("said").map(|c| c.lemma.as_str()), Some("say"));
         assert_eq!(lex.get("Told").map(|c| c.tense), Some(Tense::Past));
-        assert_eq!(lex.get("continues").map(|c| c.lemma.as_str()), Some("continue"));
+        assert_eq!(
+            lex.get("continues").map(|c| c.lemma.as_str()),
+            Some("continue")
+        );
         assert!(lex.get("table").is_none());
     }
 

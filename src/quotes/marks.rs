@@ -50,7 +50,10 @@ fn segment(
     } else if text[..close_end].ends_with("''") && open_len == 2 {
         2
     } else {
-        text[..close_end].chars().next_back().map_or(0, char::len_utf8)
+        text[..close_end]
+            .chars()
+            .next_back()
+            .map_or(0, char::len_utf8)
     };
     let inner_start = open + open_len;
     let inner_end = close_end - close_len;
@@ -125,7 +128,11 @@ fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Se
         doubles.extend(segment(text, o, olen, end, false, line));
     }
     // Single quotes as the outer marks (British style), outside any double-quoted text.
-    let inside_double = |i: usize| doubles.iter().any(|d| d.outer.start <= i && i < d.outer.end);
+    let inside_double = |i: usize| {
+        doubles
+            .iter()
+            .any(|d| d.outer.start <= i && i < d.outer.end)
+    };
     let mut singles: Vec<Segment> = Vec::new();
     let mut open: Option<(usize, usize)> = None;
     for (k, &(i, c)) in chars.iter().enumerate() {
@@ -141,7 +148,8 @@ fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Se
             None => {}
             // ‘ closes with ’ and ' with ': "the players’ vote" inside '…' is an apostrophe.
             Some((o, olen))
-                if (c == '’' && text[o..].starts_with('‘') || c == '\'' && text[o..].starts_with('\''))
+                if (c == '’' && text[o..].starts_with('‘')
+                    || c == '\'' && text[o..].starts_with('\''))
                     && single_closes_here(prev, next) =>
             {
                 singles.extend(segment(text, o, olen, i + c.len_utf8(), true, line));
@@ -178,7 +186,10 @@ mod tests {
     fn nested_single_quotes_and_apostrophes_stay_inside() {
         assert_eq!(
             inner("“People don't heal, you can't say, 'Oh, I'm OK now. That's it.”"),
-            vec![("People don't heal, you can't say, 'Oh, I'm OK now. That's it.", true)]
+            vec![(
+                "People don't heal, you can't say, 'Oh, I'm OK now. That's it.",
+                true
+            )]
         );
     }
 

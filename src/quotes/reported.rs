@@ -28,7 +28,13 @@ fn is_quote_mark(w: &str) -> bool {
 /// Content words from `from` to `to` (exclusive) without the final punctuation.
 fn content_span(text: &str, ws: &[Word], from: usize, to: usize) -> Option<Span> {
     let mut end = to.min(ws.len());
-    while end > from && is_punct(ws[end - 1].text(text)) && !is_quote_mark(ws[end - 1].text(text))
+    let mut from = from;
+    while from < end && matches!(ws[from].text(text), "," | ";" | ":" | "—" | "–") {
+        from += 1;
+    }
+    while end > from
+        && is_punct(ws[end - 1].text(text))
+        && !is_quote_mark(ws[end - 1].text(text))
         && ws[end - 1].text(text) != ")"
     {
         end -= 1;
@@ -58,9 +64,23 @@ fn content_start(doc: &Document, ws: &[Word], k: usize, lemma: &str) -> usize {
             let w = ws[i].text(text);
             let hearer = matches!(
                 lower(w).as_str(),
-                "him" | "her" | "them" | "us" | "me" | "you" | "reporters" | "journalists"
-                    | "the" | "a" | "an" | "audience" | "crowd" | "supporters" | "listeners"
-                    | "voters" | "viewers"
+                "him"
+                    | "her"
+                    | "them"
+                    | "us"
+                    | "me"
+                    | "you"
+                    | "reporters"
+                    | "journalists"
+                    | "the"
+                    | "a"
+                    | "an"
+                    | "audience"
+                    | "crowd"
+                    | "supporters"
+                    | "listeners"
+                    | "voters"
+                    | "viewers"
             ) || w.chars().next().is_some_and(char::is_uppercase);
             if !hearer {
                 break;
@@ -80,15 +100,45 @@ fn content_start(doc: &Document, ws: &[Word], k: usize, lemma: &str) -> usize {
 /// Verbs that name what someone said only when the words are quoted:
 /// `called the show “the conservative news show of record.”`
 fn is_naming_lemma(lemma: &str) -> bool {
-    matches!(lemma, "call" | "describe" | "dub" | "label" | "brand" | "term")
+    matches!(
+        lemma,
+        "call" | "describe" | "dub" | "label" | "brand" | "term"
+    )
 }
 
 const PARTICIPLE_CUES: &[&str] = &[
-    "saying", "adding", "arguing", "noting", "insisting", "claiming", "warning", "explaining",
-    "telling", "calling", "citing", "suggesting", "stressing", "asserting", "declaring",
-    "writing", "predicting", "acknowledging", "admitting", "charging", "complaining",
-    "contending", "maintaining", "emphasizing", "promising", "vowing", "pledging", "asking",
-    "describing", "urging", "accusing", "referring",
+    "saying",
+    "adding",
+    "arguing",
+    "noting",
+    "insisting",
+    "claiming",
+    "warning",
+    "explaining",
+    "telling",
+    "calling",
+    "citing",
+    "suggesting",
+    "stressing",
+    "asserting",
+    "declaring",
+    "writing",
+    "predicting",
+    "acknowledging",
+    "admitting",
+    "charging",
+    "complaining",
+    "contending",
+    "maintaining",
+    "emphasizing",
+    "promising",
+    "vowing",
+    "pledging",
+    "asking",
+    "describing",
+    "urging",
+    "accusing",
+    "referring",
 ];
 
 /// Reported speech in one sentence.
@@ -119,14 +169,17 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
             continue;
         }
         let strong = lexicon
-                .get(&text[a.cue.start..a.cue.end])
-                .is_some_and(|c| is_reporting_lemma(&c.lemma));
+            .get(&text[a.cue.start..a.cue.end])
+            .is_some_and(|c| is_reporting_lemma(&c.lemma));
         if !strong {
             continue;
         }
         let clause_end = a.mention.end.max(a.cue.end);
         // Where the attribution clause ends: the sentence end, or a comma after it.
-        let after = ws.iter().position(|w| w.span.start >= clause_end).unwrap_or(end);
+        let after = ws
+            .iter()
+            .position(|w| w.span.start >= clause_end)
+            .unwrap_or(end);
         let rest: Vec<&str> = ws[after..].iter().map(|w| w.text(text)).collect();
         let method = "reported-after";
         let Some(first) = content_span(text, &ws, 0, comma + 1) else {
@@ -158,8 +211,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         let cue = lexicon.get(w);
         let usable = cue.is_some_and(|_| {
             // Every verb of the lexicon; the weakest only with quoted words (below).
-            lexicon.get(w).is_some()
-                && !w.chars().next().is_some_and(char::is_uppercase)
+            lexicon.get(w).is_some() && !w.chars().next().is_some_and(char::is_uppercase)
         });
         if !usable {
             k += 1;
@@ -167,8 +219,8 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         }
         let Some(cue) = cue else { break };
         // ", saying …": the speaker is the subject of the sentence.
-        let participle = PARTICIPLE_CUES.contains(&lower(w).as_str())
-            && ws[k - 1].text(text) == ",";
+        let participle =
+            PARTICIPLE_CUES.contains(&lower(w).as_str()) && ws[k - 1].text(text) == ",";
         let subject = if participle {
             sentence_subject(doc, &ws[..k])
         } else {
@@ -179,8 +231,22 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
                     Some(p) => {
                         matches!(
                             p,
-                            "," | ":" | ";" | "—" | "–" | "and" | "but" | "where" | "because"
-                                | "while" | "when" | "as" | "if" | "since" | "so" | "(" | "“"
+                            "," | ":"
+                                | ";"
+                                | "—"
+                                | "–"
+                                | "and"
+                                | "but"
+                                | "where"
+                                | "because"
+                                | "while"
+                                | "when"
+                                | "as"
+                                | "if"
+                                | "since"
+                                | "so"
+                                | "("
+                                | "“"
                                 | "\""
                         )
                     }
@@ -207,10 +273,25 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         let no_content = from == k + 1
             && (matches!(
                 first.as_str(),
-                "." | "," | "in" | "to" | "for" | "on" | "at" | "of" | "about" | "with" | "by"
-                    | "goodbye" | "during" | "after" | "before" | "from"
-            ) || (matches!(first.as_str(), "it" | "this" | "so" | "nothing" | "no" | "yes" | "that")
-                && then_punct));
+                "." | ","
+                    | "in"
+                    | "to"
+                    | "for"
+                    | "on"
+                    | "at"
+                    | "of"
+                    | "about"
+                    | "with"
+                    | "by"
+                    | "goodbye"
+                    | "during"
+                    | "after"
+                    | "before"
+                    | "from"
+            ) || (matches!(
+                first.as_str(),
+                "it" | "this" | "so" | "nothing" | "no" | "yes" | "that"
+            ) && then_punct));
         let Some(content) = (!no_content)
             .then(|| content_span(text, &ws, from, end))
             .flatten()
@@ -247,14 +328,16 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
 /// polling data", "a report from the State Department").
 fn according_to(doc: &Document, ws: &[Word], sentence: Span) -> Option<Reported> {
     let text = &doc.text;
-    let at = (0..ws.len().saturating_sub(2)).find(|&i| {
-        lower(ws[i].text(text)) == "according" && ws[i + 1].text(text) == "to"
-    })?;
+    let at = (0..ws.len().saturating_sub(2))
+        .find(|&i| lower(ws[i].text(text)) == "according" && ws[i + 1].text(text) == "to")?;
     let source_start = at + 2;
     let mut source_end = source_start;
     while source_end < ws.len()
         && source_end - source_start < 16
-        && !matches!(ws[source_end].text(text), "," | "." | ";" | ":" | "?" | "!" | "—" | "–" | "(")
+        && !matches!(
+            ws[source_end].text(text),
+            "," | "." | ";" | ":" | "?" | "!" | "—" | "–" | "("
+        )
     {
         source_end += 1;
     }
@@ -267,7 +350,11 @@ fn according_to(doc: &Document, ws: &[Word], sentence: Span) -> Option<Reported>
     let mut parts = Vec::new();
     if at > 0 {
         // The words before ", according to" (without the comma).
-        let before_end = if ws[at - 1].text(text) == "," { at - 1 } else { at };
+        let before_end = if ws[at - 1].text(text) == "," {
+            at - 1
+        } else {
+            at
+        };
         parts.extend(content_span(text, ws, 0, before_end));
     }
     if source_end < end && ws[source_end].text(text) == "," {
@@ -319,9 +406,17 @@ pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, super::QuoteKind
     let text = &doc.text;
     doc.sentences
         .iter()
-        .filter(|s| !covered.iter().any(|c| c.overlaps(**s) && is_direct_heavy(**s, *c)))
+        .filter(|s| {
+            !covered
+                .iter()
+                .any(|c| c.overlaps(**s) && is_direct_heavy(**s, *c))
+        })
         .flat_map(|s| in_sentence(doc, *s))
-        .filter(|r| !covered.iter().any(|c| c.overlaps(r.hull()) && is_direct_heavy(r.hull(), *c)))
+        .filter(|r| {
+            !covered
+                .iter()
+                .any(|c| c.overlaps(r.hull()) && is_direct_heavy(r.hull(), *c))
+        })
         .map(|r| {
             let quoted = r
                 .parts

@@ -137,7 +137,9 @@ fn role_before(doc: &Document, name: Span) -> Option<String> {
 fn role_after(doc: &Document, name: Span) -> Option<String> {
     let text = &doc.text;
     let rest = text[name.end..].strip_prefix(", ")?;
-    let end = rest.find([',', '.', ';', '\n', '(', ')']).unwrap_or(rest.len());
+    let end = rest
+        .find([',', '.', ';', '\n', '(', ')'])
+        .unwrap_or(rest.len());
     let phrase = rest[..end].trim();
     let ws: Vec<&str> = phrase.split_whitespace().collect();
     if ws.len() < 2 || ws.len() > 8 || !matches!(ws[0], "a" | "an" | "the") {

@@ -1,0 +1,246 @@
+//! Quotes and speakers: the user's example article, hand-written cases for every
+//! attribution step, and the accuracy floor on PolNeAR dev (the issue's targets).
+
+mod common;
+
+use common::{assert_success, json_lines, run, shared};
+use quotex::eval::quotes::{evaluate, GoldArticle};
+use quotex::eval::read_jsonl;
+use quotex::{Document, Pipeline, QuoteKind};
+
+fn doc(text: &str) -> Document {
+    Pipeline::default().process_text(text)
+}
+
+/// (quote text, kind, speaker name, role, method) of every quote.
+fn quotes(
+    d: &Document,
+) -> Vec<(
+    String,
+    QuoteKind,
+    Option<String>,
+    Option<String>,
+    &'static str,
+)> {
+    d.quotes
+        .iter()
+        .map(|q| {
+            (
+                d.span_text(q.span).to_string(),
+                q.kind,
+                q.speaker.as_ref().map(|s| s.name.clone()),
+                q.speaker.as_ref().and_then(|s| s.role.clone()),
+                q.method,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn example_article_quotes_are_all_melissa_rosenberg_showrunner() {
+    let Some(path) = shared("data/corpus/example-article.txt") else {
+        return;
+    };
+    let out = run(&["extract", path.to_str().expect("utf-8 path"), "-q"], b"");
+    assert_success(&out);
+    let record = &json_lines(&out.stdout)[0];
+    let qs = record["quotes"].as_array().expect("quotes list");
+    let find = |needle: &str| {
+        qs.iter()
+            .find(|q| q["text"].as_str().unwrap_or_default().contains(needle))
+            .unwrap_or_else(|| panic!("no quote with {needle:?} in {qs:#?}"))
+    };
+    let heal = find("People don't just heal");
+    let messed = find("She was kind of messed up");
+    let plan = find("I need to know what they're doing");
+    let claim = find("season 2 will be all about how Jessica recovers");
+    for q in [heal, messed, plan] {
+        assert_eq!(q["kind"], "direct");
+    }
+    assert_eq!(claim["kind"], "indirect");
+    // The split quote: two parts around "Rosenberg continues".
+    let parts = messed["parts"].as_array().expect("parts");
+    assert_eq!(parts.len(), 2, "{messed:#}");
+    assert_eq!(messed["cue"]["text"], "continues");
+    assert!(messed["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Rosenberg continues"));
+    for q in [heal, messed, plan, claim] {
+        assert_eq!(q["speaker"]["name"], "Melissa Rosenberg", "{q:#}");
+        assert_eq!(q["speaker"]["role"], "showrunner", "{q:#}");
+    }
+    // Every direct quote of the article is hers.
+    let direct: Vec<_> = qs.iter().filter(|q| q["kind"] == "direct").collect();
+    assert_eq!(direct.len(), 3, "{direct:#?}");
+    assert!(direct
+        .iter()
+        .all(|q| q["speaker"]["name"] == "Melissa Rosenberg"));
+}
+
+#[test]
+fn split_quote_is_one_quote_with_two_parts() {
+    let d = doc("\"We are done,\" Ann Lee, the club's coach, said on Monday. \"We go home.\"");
+    assert_eq!(d.quotes.len(), 1, "{:?}", quotes(&d));
+    let q = &d.quotes[0];
+    assert_eq!(q.parts.len(), 2);
+    assert_eq!(q.method, "split");
+    let s = q.speaker.as_ref().expect("speaker");
+    assert_eq!(s.name, "Ann Lee");
+    assert_eq!(s.role.as_deref(), Some("the club's coach"));
+}
+
+#[test]
+fn cue_on_either_side_dash_and_colon() {
+    let d = doc("“The bridge will open in May,” said Mayor Tom Reyes.");
+    assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
+    assert_eq!(d.quotes[0].method, "cue-after");
+    let d = doc("Tom Reyes told reporters: “The bridge will open in May.”");
+    assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
+    assert_eq!(d.quotes[0].method, "cue-before");
+    let d = doc("“Nothing is ever finished in politics.” ― Tom Reyes");
+    assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
+    assert_eq!(d.quotes[0].method, "dash");
+    let d = doc("Mayor Tom Reyes spoke at the hall.\n\nTom Reyes continued:\n\n“We will rebuild the bridge first.”");
+    let q = d
+        .quotes
+        .iter()
+        .find(|q| q.kind == QuoteKind::Direct)
+        .expect("direct quote");
+    assert_eq!(q.method, "cue-before");
+}
+
+#[test]
+fn multi_paragraph_quote_and_floating_quotes() {
+    let text = "Ann Lee, the coach, was blunt. “We lost the first game badly.\n\n\
+                “And we lost the second one too.”\n\n\
+                “Next year will be different,” she said.\n\n\
+                “We have a new pitch and better players.”";
+    let d = doc(text);
+    let direct: Vec<_> = d
+        .quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Direct)
+        .collect();
+    assert_eq!(direct.len(), 3, "{:?}", quotes(&d));
+    assert_eq!(
+        direct[0].parts.len(),
+        2,
+        "the quote re-opens in the next paragraph"
+    );
+    assert_eq!(direct[2].method, "previous-quote");
+    for q in &direct[1..] {
+        assert_eq!(q.speaker.as_ref().map(|s| s.name.as_str()), Some("Ann Lee"));
+    }
+}
+
+#[test]
+fn pronouns_resolve_by_gender() {
+    let text = "Mr. Tom Reyes met Ms. Ann Lee on Monday. “The talks went well,” she said. \
+                “We agree on most things,” he added.";
+    let d = doc(text);
+    let names: Vec<_> = d
+        .quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Direct)
+        .map(|q| q.speaker.as_ref().map(|s| s.name.clone()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![Some("Ann Lee".to_string()), Some("Tom Reyes".to_string())]
+    );
+    // The mention stays the pronoun the attribution rests on.
+    assert_eq!(
+        d.span_text(d.quotes[0].speaker.as_ref().expect("speaker").mention),
+        "she"
+    );
+}
+
+#[test]
+fn unbalanced_marks_never_swallow_the_article() {
+    let text = "“This quote never closes, Ann Lee said.\n\nThe council met on Tuesday and voted. \
+                It adjourned at noon.\n\n“The budget passes,” Tom Reyes said.";
+    let d = doc(text);
+    let closed = d
+        .quotes
+        .iter()
+        .find(|q| d.span_text(q.span).contains("The budget passes"))
+        .expect("the later quote is still found");
+    assert_eq!(
+        closed.speaker.as_ref().map(|s| s.name.as_str()),
+        Some("Tom Reyes")
+    );
+    for q in &d.quotes {
+        assert!(
+            !d.span_text(q.span).contains("council met"),
+            "{:?}",
+            quotes(&d)
+        );
+    }
+}
+
+#[test]
+fn scare_quotes_titles_and_nicknames_are_not_quotes() {
+    let d = doc(
+        "The so-called “Iron Lady” watched “The Crown” on Netflix with Tom “Tiny” Reyes, \
+         who called the plan “a disaster.”",
+    );
+    assert!(
+        d.quotes.iter().all(|q| q.kind != QuoteKind::Direct),
+        "{:?}",
+        quotes(&d)
+    );
+}
+
+#[test]
+fn guillemets_and_reported_speech() {
+    let d = doc("«Nous allons gagner cette fois», a dit Ann Lee, said the report.");
+    assert!(d.quotes.iter().any(|q| q.kind == QuoteKind::Direct));
+    let d = doc(
+        "Ann Lee said the bridge would open in May. According to the council, the cost doubled.",
+    );
+    let q = quotes(&d);
+    assert!(
+        q.iter()
+            .any(|(t, k, s, _, m)| t == "the bridge would open in May"
+                && *k == QuoteKind::Indirect
+                && s.as_deref() == Some("Ann Lee")
+                && *m == "reported-cue"),
+        "{q:?}"
+    );
+    assert!(
+        q.iter().any(|(t, _, s, _, m)| t == "the cost doubled"
+            && s.as_deref() == Some("the council")
+            && *m == "according-to"),
+        "{q:?}"
+    );
+    let d = doc("Tom Reyes called the plan “a disaster for the city.”");
+    assert_eq!(
+        d.quotes.first().map(|q| q.kind),
+        Some(QuoteKind::Mixed),
+        "{:?}",
+        quotes(&d)
+    );
+}
+
+#[test]
+fn polnear_dev_meets_the_targets() {
+    let Some(path) = shared("data/polnear/dev.jsonl") else {
+        return;
+    };
+    let gold: Vec<GoldArticle> = read_jsonl(&path).expect("dev gold reads");
+    let (report, _) = evaluate(&gold, &Pipeline::default());
+    eprintln!(
+        "PolNeAR dev: direct exact F1 {:.1}, cov>=0.3 F1 {:.1}, speaker {:.1}; all cov>=0.3 F1 {:.1}, end-to-end F1 {:.1}",
+        report.direct.exact.f1,
+        report.direct.cov30.f1,
+        report.direct.speaker_accuracy,
+        report.all.cov30.f1,
+        report.all.end_to_end.f1
+    );
+    assert!(report.direct.cov30.f1 >= 93.0);
+    assert!(report.direct.exact.f1 >= 85.0);
+    assert!(report.direct.speaker_accuracy >= 88.0);
+    assert!(report.all.cov30.f1 >= 60.0);
+    assert!(report.all.end_to_end.f1 >= 50.0);
+}
