@@ -32,11 +32,12 @@ echo
 echo "| run | wall s | articles/s | words/s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
 for t in 1 2; do
-  measure "quotex extract (sentences + NER), $t thread(s)" "$bin" extract "$corpus" --threads "$t" -q
+  measure "quotex extract (default: sentences, all entity layers, quotes), $t thread(s)" "$bin" extract "$corpus" --threads "$t" -q
 done
 for t in 1 2; do
-  measure "quotex extract --ner-layers none, $t thread(s)" "$bin" extract "$corpus" --threads "$t" --ner-layers none -q
+  measure "quotex extract --ner-layers model (spaCy-parity NER, quotes), $t thread(s)" "$bin" extract "$corpus" --threads "$t" --ner-layers model -q
 done
+measure "quotex extract --ner-layers none (sentences, quotes), 1 thread" "$bin" extract "$corpus" --threads 1 --ner-layers none -q
 measure "quotex extract --format csv, 2 threads" "$bin" extract "$corpus" --format csv -q
 
 spacy_python=${SPACY_PYTHON:-}

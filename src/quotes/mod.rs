@@ -62,11 +62,29 @@ fn confidence(method: &str) -> f32 {
 
 /// The canonical speaker for a mention: the person's fullest name and role; a pronoun
 /// resolves to the nearest compatible person; anything else keeps its own words.
-fn speaker_for(doc: &Document, people: &People, mention: Span) -> Speaker {
+fn speaker_for(
+    doc: &Document,
+    people: &People,
+    mention: Span,
+    quoted: &[Span],
+    previous: Option<&Speaker>,
+) -> Speaker {
     let text = &doc.text;
     let words = mention.slice(text).unwrap_or("").trim();
     let person = if is_pronoun(words) {
-        people.resolve_pronoun(words, mention.start)
+        // A pronoun right after someone's quote is that speaker again (conversation turn),
+        // when the gender agrees; otherwise the nearest compatible person.
+        let resolved = people.resolve_pronoun(words, mention.start, quoted);
+        let previous_person = previous
+            .filter(|s| s.mention.start < mention.start && mention.start - s.mention.start < 600)
+            .and_then(|s| people.persons.iter().find(|p| p.name == s.name));
+        match (previous_person, resolved) {
+            (Some(prev), Some(res)) if prev.gender.is_none() || prev.gender == res.gender => {
+                Some(prev)
+            }
+            (Some(prev), None) => Some(prev),
+            (_, res) => res,
+        }
     } else {
         people.person_at(text, mention)
     };
@@ -99,6 +117,8 @@ impl QuoteExtractor for RuleQuotes {
         let mut quotes: Vec<Quote> = Vec::new();
         let mut covered: Vec<Span> = Vec::new();
         let mut previous: Option<(Attribution, usize)> = None;
+        let mut previous_speaker: Option<Speaker> = None;
+        let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
         for q in &raw {
             let span = hull(&q.parts);
             covered.push(span);
@@ -122,7 +142,12 @@ impl QuoteExtractor for RuleQuotes {
                 span,
                 parts: q.parts.clone(),
                 kind: QuoteKind::Direct,
-                speaker: attribution.map(|a| speaker_for(doc, &people, a.mention)),
+                speaker: attribution.map(|a| {
+                    let speaker =
+                        speaker_for(doc, &people, a.mention, &quoted, previous_speaker.as_ref());
+                    previous_speaker = Some(speaker.clone());
+                    speaker
+                }),
                 cue: attribution.map(|a| a.cue),
                 method: attribution.map_or("none", |a| a.method),
                 confidence: attribution.map_or(0.3, |a| confidence(a.method)),
@@ -138,7 +163,7 @@ impl QuoteExtractor for RuleQuotes {
                         QuoteKindHint::Mixed => QuoteKind::Mixed,
                         QuoteKindHint::Indirect => QuoteKind::Indirect,
                     },
-                    speaker: Some(speaker_for(doc, &people, a.mention)),
+                    speaker: Some(speaker_for(doc, &people, a.mention, &quoted, None)),
                     cue: Some(a.cue),
                     method: a.method,
                     confidence: confidence(a.method),

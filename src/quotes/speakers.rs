@@ -194,9 +194,14 @@ impl People {
         }
         for person in &mut persons {
             person.mentions.sort();
-            person.role = person
+            // Body text first: a headline's "Creator Dana Whitfield" is title-cased.
+            let (body, headline): (Vec<Span>, Vec<Span>) = person
                 .mentions
                 .iter()
+                .partition(|m| !in_title_case_line(text, m.start));
+            person.role = body
+                .iter()
+                .chain(&headline)
                 .find_map(|&m| role_before(doc, m).or_else(|| role_after(doc, m)));
             person.gender = gender_of(doc, person);
         }
@@ -221,9 +226,9 @@ impl People {
             })
     }
 
-    /// The person a pronoun at `pos` most likely refers to: the nearest earlier mention of
-    /// a person whose gender (when known) agrees.
-    pub fn resolve_pronoun(&self, pronoun: &str, pos: usize) -> Option<&Person> {
+    /// The person a pronoun at `pos` most likely refers to: the nearest earlier mention,
+    /// outside the `quoted` spans, of a person whose gender (when known) agrees.
+    pub fn resolve_pronoun(&self, pronoun: &str, pos: usize, quoted: &[Span]) -> Option<&Person> {
         let wanted = match pronoun.to_lowercase().as_str() {
             "he" | "him" | "his" => Some(Gender::Male),
             "she" | "her" => Some(Gender::Female),
@@ -235,7 +240,8 @@ impl People {
             .filter_map(|p| {
                 p.mentions
                     .iter()
-                    .filter(|m| m.end <= pos)
+                    // Names inside quotes are talked about, not talking.
+                    .filter(|m| m.end <= pos && !quoted.iter().any(|q| q.contains(**m)))
                     .map(|m| m.end)
                     .max()
                     .map(|last| (last, p))
