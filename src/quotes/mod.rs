@@ -85,6 +85,15 @@ fn speaker_for(
             (Some(prev), None) => Some(prev),
             (_, res) => res,
         }
+    } else if words == "who" {
+        // "Ann Lee, who said …": the name before the relative pronoun.
+        let before = text[..mention.start].trim_end().trim_end_matches(',').trim_end();
+        doc.entities
+            .iter()
+            .filter(|e| e.label == "PERSON" && e.span.end <= before.len())
+            .max_by_key(|e| e.span.end)
+            .filter(|e| before.len() - e.span.end <= 2)
+            .and_then(|e| people.person_at(text, e.span))
     } else {
         people.person_at(text, mention)
     };

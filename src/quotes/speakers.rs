@@ -31,7 +31,8 @@ const HONORIFICS_M: &[&str] = &["Mr", "Mr.", "Sir", "Lord"];
 const HONORIFICS_F: &[&str] = &["Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dame", "Lady"];
 const STOP_BEFORE_ROLE: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "said", "says", "and", "or", "with", "by",
-    "to", "of", "for", "as", "that", "who", "when", "while", "but",
+    "to", "of", "for", "as", "that", "who", "when", "while", "but", "under", "from", "in", "at",
+    "on", "about", "over", "after", "before", "than", "like", "between", "against",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,9 +161,12 @@ impl People {
             .filter_map(|e| clean_name(text, e.span))
             .collect();
         names.sort();
-        // Group by surname (last word); headlines only join groups made elsewhere.
-        let mut by_surname: HashMap<String, usize> = HashMap::new();
+        // Full names make people; a surname alone joins the person with that surname
+        // named most recently before it ("Clinton" after "Bill Clinton" is Bill, after
+        // "Hillary Clinton" Hillary). Headlines only join people named elsewhere.
         let mut persons: Vec<Person> = Vec::new();
+        let mut by_full_name: HashMap<String, usize> = HashMap::new();
+        let mut short: Vec<Span> = Vec::new();
         let mut headline: Vec<Span> = Vec::new();
         for span in names {
             if in_title_case_line(text, span.start) {
@@ -170,8 +174,11 @@ impl People {
                 continue;
             }
             let name = &text[span.start..span.end];
-            let surname = name.split_whitespace().last().unwrap_or(name).to_string();
-            let index = *by_surname.entry(surname).or_insert_with(|| {
+            if name.split_whitespace().count() < 2 {
+                short.push(span);
+                continue;
+            }
+            let index = *by_full_name.entry(name.to_string()).or_insert_with(|| {
                 persons.push(Person {
                     name: name.to_string(),
                     role: None,
@@ -180,16 +187,46 @@ impl People {
                 });
                 persons.len() - 1
             });
-            let person = &mut persons[index];
-            if name.split_whitespace().count() > person.name.split_whitespace().count() {
-                person.name = name.to_string();
-            }
-            person.mentions.push(span);
+            persons[index].mentions.push(span);
         }
-        for span in headline {
+        let surname_of = |name: &str| name.split_whitespace().last().unwrap_or(name).to_string();
+        for span in short.into_iter().chain(headline) {
             let name = &text[span.start..span.end];
-            if let Some(&i) = by_surname.get(name.split_whitespace().last().unwrap_or(name)) {
-                persons[i].mentions.push(span);
+            let surname = surname_of(name);
+            let candidates: Vec<usize> = (0..persons.len())
+                .filter(|&i| surname_of(&persons[i].name) == surname || persons[i].name == name)
+                .collect();
+            let chosen = candidates
+                .iter()
+                .copied()
+                .filter_map(|i| {
+                    persons[i]
+                        .mentions
+                        .iter()
+                        .filter(|m| m.end <= span.start)
+                        .map(|m| m.end)
+                        .max()
+                        .map(|last| (last, i))
+                })
+                .max()
+                .map(|(_, i)| i)
+                .or_else(|| candidates.first().copied());
+            match chosen {
+                Some(i) => persons[i].mentions.push(span),
+                None if !in_title_case_line(text, span.start) => {
+                    // A person only ever named by one word ("Kilgrave", "Obama").
+                    let index = *by_full_name.entry(name.to_string()).or_insert_with(|| {
+                        persons.push(Person {
+                            name: name.to_string(),
+                            role: None,
+                            gender: None,
+                            mentions: Vec::new(),
+                        });
+                        persons.len() - 1
+                    });
+                    persons[index].mentions.push(span);
+                }
+                None => {}
             }
         }
         for person in &mut persons {
