@@ -72,7 +72,9 @@ fn standalone_occurrences<'a>(text: &'a str, form: &'a str) -> impl Iterator<Ite
         let end = start + form.len();
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
-        if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+        // Not inside a hyphenated or elided name ("Kilroy-Silk", "O'Neill").
+        let joins = |c: char| is_word_char(c) || matches!(c, '-' | '\'' | '’');
+        if before.is_some_and(joins) || after.is_some_and(is_word_char) || after == Some('-') {
             return None;
         }
         let next_word_capitalised = text[end..]
@@ -190,14 +192,33 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             full_name.then(|| words[words.len() - 1])
         })
         .filter(|surname| !form_label.iter().any(|(f, _)| f == surname))
+        // "United" of "Manchester United" (ORG elsewhere) is not a surname to spread.
+        .filter(|surname| {
+            !model.iter().any(|c| {
+                let words: Vec<&str> = doc.span_text(c.span).split_whitespace().collect();
+                c.label != "PERSON"
+                    && words.len() > 1
+                    && words
+                        .iter()
+                        .any(|w| w.trim_end_matches(['\'', '’', 's']) == *surname)
+            })
+        })
         .collect();
     surnames.sort();
     surnames.dedup();
     for surname in surnames {
+        // The model calling this very word a PERSON somewhere lets us overrule its other
+        // labels for it ("Brandt" as ORG); otherwise we only fill mentions it left untyped
+        // ("Wales" stays a place, "United" a club).
+        let model_says_person = model
+            .iter()
+            .any(|c| c.label == "PERSON" && doc.span_text(c.span) == surname);
         for span in standalone_occurrences(text, surname) {
-            let model_agrees = model.iter().any(|c| c.span == span && c.label == "PERSON");
-            if model_agrees {
-                continue;
+            let model_label = model.iter().find(|c| c.span.overlaps(span));
+            match model_label {
+                Some(c) if c.label == "PERSON" => continue,
+                Some(_) if !model_says_person => continue,
+                _ => {}
             }
             out.push(Candidate {
                 span,

@@ -87,7 +87,10 @@ fn speaker_for(
         }
     } else if words == "who" {
         // "Ann Lee, who said …": the name before the relative pronoun.
-        let before = text[..mention.start].trim_end().trim_end_matches(',').trim_end();
+        let before = text[..mention.start]
+            .trim_end()
+            .trim_end_matches(',')
+            .trim_end();
         doc.entities
             .iter()
             .filter(|e| e.label == "PERSON" && e.span.end <= before.len())
