@@ -205,9 +205,16 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     if is_pronoun(first) && np.len() > 1 {
         return None;
     }
+    let names_person = np.iter().any(|w| {
+        doc.entities
+            .iter()
+            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+    });
+    // "said retired neurosurgeon Ben Carson": a lower-case role before a name.
     let first_ok = is_pronoun(first)
         || first.chars().next().is_some_and(char::is_uppercase)
-        || DETERMINERS.contains(&lower(first).as_str());
+        || DETERMINERS.contains(&lower(first).as_str())
+        || names_person;
     // Inside the phrase, lower-case words are roles and modifiers, not verbs: no word of
     // the phrase may be a cue verb or a common auxiliary.
     let verb_inside = np.iter().skip(1).any(|w| {
@@ -293,7 +300,13 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             None if ws[..k].iter().all(|w| is_verb_modifier(w.text(text))) => {
                 object_after(doc, &ws, k)?
             }
-            None => return None,
+            // "“…,” Nate Silver, the polling guru who founded …, tweeted": the name that
+            // opens the clause.
+            None => doc
+                .entities
+                .iter()
+                .find(|e| e.label == "PERSON" && e.span.start == ws[0].span.start)
+                .map(|e| e.span)?,
         }
     };
     Some(Attribution {
@@ -356,12 +369,24 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         .rev()
         .find(|&i| lexicon.get(ws[i].text(text)).is_some())
     {
-        let participle = k > 0 && ws[k - 1].text(text) == "," && ws[k].text(text).ends_with("ing");
+        let participle = k > 0
+            && matches!(
+                lower(ws[k - 1].text(text)).as_str(),
+                "," | "by" | "before" | "after" | "while" | "when"
+            )
+            && ws[k].text(text).ends_with("ing");
         let mention = if participle {
             // "Trump attacked Clinton, saying, “…”": the sentence's subject.
             sentence_subject(doc, &ws[..k])
         } else {
-            subject_before(doc, &ws, k).or_else(|| object_after(doc, &ws, k))
+            subject_before(doc, &ws, k)
+                .or_else(|| object_after(doc, &ws, k))
+                .or_else(|| {
+                    // "Boreing said …, but said, “…”": the subject of the first verb.
+                    let coordinated = k > 0
+                        && matches!(lower(ws[k - 1].text(text)).as_str(), "but" | "and" | "then");
+                    coordinated.then(|| sentence_subject(doc, &ws[..k])).flatten()
+                })
         };
         if let Some(mention) = mention {
             return Some(Attribution {

@@ -191,8 +191,11 @@ pub fn is_verb_modifier(word: &str) -> bool {
         "privately",
         "flatly",
     ];
-    let lower = word.to_lowercase();
-    WORDS.contains(&lower.as_str()) || (lower.len() > 4 && lower.ends_with("ly"))
+    // Capitalised, it is a name ("Will wrote", "Early said").
+    if word.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    WORDS.contains(&word) || (word.len() > 4 && word.ends_with("ly"))
 }
 
 /// A word or a punctuation mark of the text.
