@@ -11,20 +11,25 @@ use crate::eval::{read_jsonl, sentences};
 use crate::pipeline::Pipeline;
 use crate::segment::RuleSegmenter;
 
+/// Writes one JSON line per item (the predictions files the shared scorers read).
+fn write_jsonl<T: serde::Serialize>(path: &std::path::Path, items: &[T]) -> Result<()> {
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+    );
+    for item in items {
+        serde_json::to_writer(&mut out, item)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 pub fn sentences(args: EvalSentencesArgs) -> Result<ExitCode> {
     let gold: Vec<sentences::GoldDocument> = read_jsonl(&args.gold)?;
     let segmenter = RuleSegmenter::default();
     let (scores, predictions) = sentences::score(&gold, &segmenter);
     if let Some(path) = &args.predictions {
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?,
-        );
-        for p in &predictions {
-            serde_json::to_writer(&mut out, p)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()?;
+        write_jsonl(path, &predictions)?;
     }
     if args.json {
         println!("{}", serde_json::to_string(&scores)?);
@@ -93,15 +98,7 @@ pub fn quotes(args: EvalQuotesArgs) -> Result<ExitCode> {
     let pipeline = Pipeline::default();
     let (report, predictions) = pool.install(|| quote_eval::evaluate(&gold, &pipeline));
     if let Some(path) = &args.predictions {
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?,
-        );
-        for p in &predictions {
-            serde_json::to_writer(&mut out, p)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()?;
+        write_jsonl(path, &predictions)?;
     }
     if args.json {
         println!("{}", serde_json::to_string(&report)?);

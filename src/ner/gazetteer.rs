@@ -11,6 +11,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use crate::doc::Span;
+use crate::segment::in_title_case_line;
 
 /// The starter lists shipped in `data/entities/` (written for quotex).
 const BUNDLED: &[(&str, &str)] = &[
@@ -241,27 +242,6 @@ fn capitalised_word_after(text: &str, end: usize) -> bool {
     let after = &text[end..];
     let trimmed = after.trim_start_matches(' ');
     trimmed.len() != after.len() && trimmed.chars().next().is_some_and(char::is_uppercase)
-}
-
-/// Whether the line around `pos` is in title case (headlines), where capitalised
-/// neighbours say nothing about name boundaries.
-fn in_title_case_line(text: &str, pos: usize) -> bool {
-    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    let words: Vec<&str> = text[line_start..line_end]
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    let capitalised = words
-        .iter()
-        .filter(|w| {
-            w.trim_start_matches(|c: char| !c.is_alphanumeric())
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase)
-        })
-        .count();
-    words.len() >= 3 && capitalised * 10 >= words.len() * 7
 }
 
 impl Gazetteer {

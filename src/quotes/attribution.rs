@@ -385,7 +385,9 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
                     // "Boreing said …, but said, “…”": the subject of the first verb.
                     let coordinated = k > 0
                         && matches!(lower(ws[k - 1].text(text)).as_str(), "but" | "and" | "then");
-                    coordinated.then(|| sentence_subject(doc, &ws[..k])).flatten()
+                    coordinated
+                        .then(|| sentence_subject(doc, &ws[..k]))
+                        .flatten()
                 })
         };
         if let Some(mention) = mention {

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use super::lexicon::{is_capitalised, is_punct, words, Word};
 use crate::doc::{Document, Span};
+use crate::segment::in_title_case_line;
 
 const ROLES: &str = include_str!("../../data/roles.txt");
 
@@ -54,25 +55,6 @@ pub struct Person {
 #[derive(Debug, Default)]
 pub struct People {
     pub persons: Vec<Person>,
-}
-
-fn in_title_case_line(text: &str, pos: usize) -> bool {
-    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    let ws: Vec<&str> = text[line_start..line_end]
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    let caps = ws
-        .iter()
-        .filter(|w| {
-            w.trim_start_matches(|c: char| !c.is_alphanumeric())
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase)
-        })
-        .count();
-    ws.len() >= 3 && caps * 10 >= ws.len() * 7
 }
 
 /// A PERSON span cleaned of a leading role word and a trailing possessive.
@@ -151,6 +133,25 @@ fn role_after(doc: &Document, name: Span) -> Option<String> {
         .then(|| phrase.to_string())
 }
 
+/// Adds a mention to the person with this exact name, creating them if needed.
+fn add_mention(
+    persons: &mut Vec<Person>,
+    by_name: &mut HashMap<String, usize>,
+    name: &str,
+    span: Span,
+) {
+    let index = *by_name.entry(name.to_string()).or_insert_with(|| {
+        persons.push(Person {
+            name: name.to_string(),
+            role: None,
+            gender: None,
+            mentions: Vec::new(),
+        });
+        persons.len() - 1
+    });
+    persons[index].mentions.push(span);
+}
+
 impl People {
     pub fn from_document(doc: &Document) -> Self {
         let text = &doc.text;
@@ -178,16 +179,7 @@ impl People {
                 short.push(span);
                 continue;
             }
-            let index = *by_full_name.entry(name.to_string()).or_insert_with(|| {
-                persons.push(Person {
-                    name: name.to_string(),
-                    role: None,
-                    gender: None,
-                    mentions: Vec::new(),
-                });
-                persons.len() - 1
-            });
-            persons[index].mentions.push(span);
+            add_mention(&mut persons, &mut by_full_name, name, span);
         }
         let surname_of = |name: &str| name.split_whitespace().last().unwrap_or(name).to_string();
         for span in short.into_iter().chain(headline) {
@@ -215,16 +207,7 @@ impl People {
                 Some(i) => persons[i].mentions.push(span),
                 None if !in_title_case_line(text, span.start) => {
                     // A person only ever named by one word ("Kilgrave", "Obama").
-                    let index = *by_full_name.entry(name.to_string()).or_insert_with(|| {
-                        persons.push(Person {
-                            name: name.to_string(),
-                            role: None,
-                            gender: None,
-                            mentions: Vec::new(),
-                        });
-                        persons.len() - 1
-                    });
-                    persons[index].mentions.push(span);
+                    add_mention(&mut persons, &mut by_full_name, name, span);
                 }
                 None => {}
             }

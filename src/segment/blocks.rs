@@ -14,6 +14,27 @@ pub(crate) fn trim_span(text: &str, span: Span) -> Option<Span> {
     Some(Span::new(start, start + trimmed.len()))
 }
 
+/// Whether the line around byte `pos` is in title case (a headline): three words or more,
+/// at least 70 % of them capitalised. Capitalisation says little about names there.
+pub fn in_title_case_line(text: &str, pos: usize) -> bool {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let words: Vec<&str> = text[line_start..line_end]
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| {
+            w.trim_start_matches(|c: char| !c.is_alphanumeric())
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
+    words.len() >= 3 && capitalised * 10 >= words.len() * 7
+}
+
 /// Paragraphs: runs of text separated by blank lines (lines of only whitespace), trimmed.
 pub fn paragraphs(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
