@@ -131,6 +131,18 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     if j == 0 {
         return None;
     }
+    // "Sen. Chuck Schumer (D-N.Y.) said": skip back over a parenthesis.
+    if ws[j - 1].text(text) == ")" {
+        if let Some(open) = (j.saturating_sub(10)..j - 1)
+            .rev()
+            .find(|&i| ws[i].text(text) == "(")
+        {
+            j = open;
+            if j == 0 {
+                return None;
+            }
+        }
+    }
     // "Conway, a senior adviser, said": skip back over the appositive.
     if ws[j - 1].text(text) == "," {
         let comma = (j.saturating_sub(30)..j - 1)
@@ -245,14 +257,40 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     (first_ok && !verb_inside && plausible_speaker(doc, np)).then(|| hull(np))
 }
 
+/// Whether word `i` is a cue verb: in the lexicon, lower case, and not a noun after a
+/// determiner ("the report said": "report" is a noun here, "said" the verb).
+pub fn is_cue_at(doc: &Document, ws: &[Word], i: usize) -> bool {
+    let text = &doc.text;
+    let w = ws[i].text(text);
+    let after_determiner = i > 0
+        && matches!(
+            lower(ws[i - 1].text(text)).as_str(),
+            "the"
+                | "a"
+                | "an"
+                | "his"
+                | "her"
+                | "their"
+                | "its"
+                | "this"
+                | "that"
+                | "our"
+                | "my"
+                | "your"
+                | "new"
+                | "whose"
+                | "no"
+                | "any"
+                | "every"
+        );
+    cue_lexicon().get(w).is_some()
+        && !w.chars().next().is_some_and(char::is_uppercase)
+        && !after_determiner
+}
+
 /// The cue verb among the first words of a clause, if any: its index.
 fn first_cue(doc: &Document, ws: &[Word], within: usize) -> Option<usize> {
-    let text = &doc.text;
-    let lexicon = cue_lexicon();
-    (0..ws.len().min(within)).find(|&i| {
-        let w = ws[i].text(text);
-        lexicon.get(w).is_some() && !w.chars().next().is_some_and(char::is_uppercase)
-    })
+    (0..ws.len().min(within)).find(|&i| is_cue_at(doc, ws, i))
 }
 
 /// The attribution in the clause after a quote (`clause` starts right after its closing
@@ -365,10 +403,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
     }
     // The last cue verb of the clause, near its end.
     let from = ws.len().saturating_sub(14);
-    if let Some(k) = (from..ws.len())
-        .rev()
-        .find(|&i| lexicon.get(ws[i].text(text)).is_some())
-    {
+    if let Some(k) = (from..ws.len()).rev().find(|&i| is_cue_at(doc, &ws, i)) {
         let participle = k > 0
             && matches!(
                 lower(ws[k - 1].text(text)).as_str(),
@@ -399,16 +434,13 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         }
     }
     if last_text == ":" {
-        // "Trump on Twitter:" — the nearest name before the colon.
-        let name = ws.iter().rev().find(|w| {
-            doc.entities
-                .iter()
-                .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
-        })?;
+        // "Trump on Twitter:", "the Illinois Board of Elections was conclusive:": the
+        // nearest person (or else organisation) before the colon.
         let entity = doc
             .entities
             .iter()
-            .find(|e| e.label == "PERSON" && e.span.overlaps(name.span))?;
+            .filter(|e| (e.label == "PERSON" || e.label == "ORG") && clause.contains(e.span))
+            .max_by_key(|e| (e.label == "PERSON", e.span.end))?;
         return Some(Attribution {
             mention: entity.span,
             cue: last.span,

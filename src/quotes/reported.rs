@@ -2,7 +2,9 @@
 //! `…, X said.`, `A, X said, B.`, `X told Esquire …`, `…, saying …`, `X called Y “…”`.
 //! The content is `indirect`, or `mixed` when part of it is in quote marks.
 
-use super::attribution::{after_quote, lower, sentence_subject, subject_phrase, Attribution};
+use super::attribution::{
+    after_quote, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
+};
 use super::lexicon::{cue_lexicon, is_punct, is_reporting_lemma, words, Word};
 use crate::doc::{Document, Span};
 
@@ -211,7 +213,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         let cue = lexicon.get(w);
         let usable = cue.is_some_and(|_| {
             // Every verb of the lexicon; the weakest only with quoted words (below).
-            lexicon.get(w).is_some() && !w.chars().next().is_some_and(char::is_uppercase)
+            is_cue_at(doc, &ws, k)
         });
         if !usable {
             k += 1;
