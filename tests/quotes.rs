@@ -98,6 +98,11 @@ fn cue_on_either_side_dash_and_colon() {
     let d = doc("Tom Reyes told reporters: “The bridge will open in May.”");
     assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
     assert_eq!(d.quotes[0].method, "cue-before");
+    // A noun that is also a cue verb ("report") is not the verb after a determiner.
+    let d = doc("“The figures are fine,” the report said.");
+    assert_eq!(quotes(&d)[0].2.as_deref(), Some("the report"));
+    let d = doc("“We are ready for the vote,” Sen. Ann Lee (D-Ore.) said Tuesday.");
+    assert_eq!(quotes(&d)[0].2.as_deref(), Some("Ann Lee"));
     let d = doc("“Nothing is ever finished in politics.” ― Tom Reyes");
     assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
     assert_eq!(d.quotes[0].method, "dash");

@@ -322,12 +322,17 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         let has_comma = ws.iter().take(4).any(|w| w.text(text) == ",");
         has_comma.then(|| first_cue(doc, &ws, 24)).flatten()
     })?;
-    // Nothing but a name, an appositive or adverbs may come before the verb.
-    if ws[..k]
-        .iter()
-        .any(|w| matches!(w.text(text), "." | "!" | "?" | ";" | ":" | "“" | "”" | "\""))
-    {
-        return None;
+    // Nothing but a name, an appositive or adverbs may come before the verb (a period
+    // inside a parenthesis, as in "(D-Ore.)", is an abbreviation's).
+    let mut depth = 0usize;
+    for w in &ws[..k] {
+        match w.text(text) {
+            "(" => depth += 1,
+            ")" => depth = depth.saturating_sub(1),
+            "." if depth > 0 => {}
+            "." | "!" | "?" | ";" | ":" | "“" | "”" | "\"" => return None,
+            _ => {}
+        }
     }
     let mention = if k == 0 {
         object_after(doc, &ws, 0)?
