@@ -152,7 +152,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         return out;
     }
     let end = ws.len();
-    if let Some(r) = according_to(doc, &ws, sentence) {
+    if let Some(r) = according_to(doc, &ws) {
         out.push(r);
         return out;
     }
@@ -328,7 +328,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
 /// "According to X, A." / "A, according to X." / "A, according to X, B.": the source is
 /// the phrase after "according to" up to the next punctuation, whatever it is ("exit
 /// polling data", "a report from the State Department").
-fn according_to(doc: &Document, ws: &[Word], sentence: Span) -> Option<Reported> {
+fn according_to(doc: &Document, ws: &[Word]) -> Option<Reported> {
     let text = &doc.text;
     let at = (0..ws.len().saturating_sub(2))
         .find(|&i| lower(ws[i].text(text)) == "according" && ws[i + 1].text(text) == "to")?;
@@ -362,7 +362,6 @@ fn according_to(doc: &Document, ws: &[Word], sentence: Span) -> Option<Reported>
     if source_end < end && ws[source_end].text(text) == "," {
         parts.extend(content_span(text, ws, source_end + 1, end));
     }
-    let _ = sentence;
     (!parts.is_empty()).then_some(Reported {
         parts,
         attribution: Attribution {
