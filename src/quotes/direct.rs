@@ -2,8 +2,8 @@
 //! and multi-paragraph quotes become one quote with several parts) and attributed by a
 //! sieve whose step is recorded as the quote's `method`.
 
-use super::attribution::{after_quote, before_quote, subject_before, Attribution};
-use super::lexicon::{cue_lexicon, is_capitalised, words};
+use super::attribution::{after_quote, before_quote, is_cue_at, subject_before, Attribution};
+use super::lexicon::{cue_lexicon, is_capitalised, is_reporting_lemma, words};
 use super::marks::{find_segments, Segment};
 use crate::doc::{Document, Span};
 
@@ -247,10 +247,11 @@ pub fn introduced_speaker(doc: &Document, before: usize, lookback: usize) -> Opt
         for k in 0..ws.len() {
             let w = ws[k].text(text);
             let Some(cue) = lexicon.get(w) else { continue };
-            if !matches!(
+            let introduces = matches!(
                 cue.lemma.as_str(),
-                "speak" | "tell" | "say" | "explain" | "talk" | "add" | "reveal" | "describe"
-            ) {
+                "speak" | "talk" | "describe" | "continue"
+            ) || is_reporting_lemma(&cue.lemma);
+            if !introduces || !is_cue_at(doc, &ws, k) {
                 continue;
             }
             if let Some(mention) = subject_before(doc, &ws, k) {

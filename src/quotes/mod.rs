@@ -3,9 +3,9 @@
 //!
 //! Sieve, in order, for a direct quote: the clause inside a split quote (`split`), the
 //! clause after it (`cue-after`, `dash`, `according-to`), the clause before it
-//! (`cue-before`, `colon`, `according-to`), the speaker of the previous quote when the
-//! quote floats right after it (`previous-quote`), the person the preceding sentences
-//! introduce as speaking (`paragraph-speaker`). Reported speech is found by its own
+//! (`cue-before`, `colon`, `according-to`); for a floating quote, someone the preceding
+//! sentences introduce as speaking since the previous quote (`paragraph-speaker`), else the
+//! speaker of the previous quote (`previous-quote`). Reported speech is found by its own
 //! patterns (`reported-cue`, `reported-after`, `according-to`). The speaker's canonical
 //! name and role come from the article's people; pronouns resolve to the nearest
 //! compatible person.
@@ -131,6 +131,7 @@ impl QuoteExtractor for RuleQuotes {
         let mut previous: Option<(Attribution, usize)> = None;
         let mut previous_speaker: Option<Speaker> = None;
         let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
+        let mut raw_previous_end = 0;
         for q in &raw {
             let span = hull(&q.parts);
             covered.push(span);
@@ -139,10 +140,17 @@ impl QuoteExtractor for RuleQuotes {
                 // A floating quote right after an attributed one (same or next paragraph).
                 let line = text[..span.start].matches('\n').count();
                 let follows = previous.filter(|(_, prev_line)| line <= prev_line + 2);
-                follows
-                    .map(|(a, _)| Attribution {
-                        method: "previous-quote",
-                        ..a
+                // Someone introduced as speaking after the previous quote is the nearer
+                // speaker ("“A,” Ann said.⏎⏎Tom disagreed, saying …⏎⏎“B.”").
+                let previous_end = raw_previous_end;
+                let introduced = direct::introduced_speaker(doc, span.start, 2)
+                    .filter(|a| a.mention.start >= previous_end);
+                introduced
+                    .or_else(|| {
+                        follows.map(|(a, _)| Attribution {
+                            method: "previous-quote",
+                            ..a
+                        })
                     })
                     .or_else(|| direct::introduced_speaker(doc, span.start, 4))
             });
@@ -150,6 +158,7 @@ impl QuoteExtractor for RuleQuotes {
                 let end_line = text[..span.end].matches('\n').count();
                 previous = Some((a, end_line));
             }
+            raw_previous_end = span.end;
             quotes.push(Quote {
                 span,
                 parts: q.parts.clone(),
