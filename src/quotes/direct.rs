@@ -14,6 +14,9 @@ pub struct RawQuote {
     pub attribution: Option<Attribution>,
     /// Text the attribution clause covers (so reported speech does not reuse it).
     pub clauses: Vec<Span>,
+    /// Lines (text between newlines) of the first and the last part.
+    pub first_line: usize,
+    pub last_line: usize,
 }
 
 const SMALL_WORDS: &[&str] = &[
@@ -229,6 +232,8 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
             parts,
             attribution,
             clauses,
+            first_line: first.line,
+            last_line: last.line,
         });
         i = j;
     }

@@ -28,12 +28,6 @@ pub trait QuoteExtractor: Send + Sync {
     fn extract(&self, doc: &Document) -> Vec<Quote>;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuoteKindHint {
-    Indirect,
-    Mixed,
-}
-
 /// The rule-based extractor: direct quotes, then reported speech.
 #[derive(Debug, Clone)]
 pub struct RuleQuotes {
@@ -123,26 +117,24 @@ fn hull(parts: &[Span]) -> Span {
 
 impl QuoteExtractor for RuleQuotes {
     fn extract(&self, doc: &Document) -> Vec<Quote> {
-        let text = &doc.text;
         let people = People::from_document(doc);
         let raw = direct::find(doc);
         let mut quotes: Vec<Quote> = Vec::new();
         let mut covered: Vec<Span> = Vec::new();
+        // The last attribution of a direct quote, with the line its quote ends on.
         let mut previous: Option<(Attribution, usize)> = None;
         let mut previous_speaker: Option<Speaker> = None;
         let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
-        let mut raw_previous_end = 0;
-        for q in &raw {
+        for (i, q) in raw.iter().enumerate() {
             let span = hull(&q.parts);
             covered.push(span);
             covered.extend(q.clauses.iter().copied());
             let attribution = q.attribution.or_else(|| {
                 // A floating quote right after an attributed one (same or next paragraph).
-                let line = text[..span.start].matches('\n').count();
-                let follows = previous.filter(|(_, prev_line)| line <= prev_line + 2);
+                let follows = previous.filter(|(_, prev_line)| q.first_line <= prev_line + 2);
                 // Someone introduced as speaking after the previous quote is the nearer
                 // speaker ("“A,” Ann said.⏎⏎Tom disagreed, saying …⏎⏎“B.”").
-                let previous_end = raw_previous_end;
+                let previous_end = i.checked_sub(1).map_or(0, |p| hull(&raw[p].parts).end);
                 let introduced = direct::introduced_speaker(doc, span.start, 2)
                     .filter(|a| a.mention.start >= previous_end);
                 introduced
@@ -155,10 +147,8 @@ impl QuoteExtractor for RuleQuotes {
                     .or_else(|| direct::introduced_speaker(doc, span.start, 4))
             });
             if let Some(a) = attribution {
-                let end_line = text[..span.end].matches('\n').count();
-                previous = Some((a, end_line));
+                previous = Some((a, q.last_line));
             }
-            raw_previous_end = span.end;
             quotes.push(Quote {
                 span,
                 parts: q.parts.clone(),
@@ -180,10 +170,7 @@ impl QuoteExtractor for RuleQuotes {
                 quotes.push(Quote {
                     span: r.hull(),
                     parts: r.parts.clone(),
-                    kind: match kind {
-                        QuoteKindHint::Mixed => QuoteKind::Mixed,
-                        QuoteKindHint::Indirect => QuoteKind::Indirect,
-                    },
+                    kind,
                     speaker: Some(speaker_for(doc, &people, a.mention, &quoted, None)),
                     cue: Some(a.cue),
                     method: a.method,

@@ -6,7 +6,7 @@ use super::attribution::{
     after_quote, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
 };
 use super::lexicon::{cue_lexicon, is_punct, is_reporting_lemma, words, Word};
-use crate::doc::{Document, Span};
+use crate::doc::{Document, QuoteKind, Span};
 
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -403,7 +403,7 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
 }
 
 /// Reported speech in every sentence that no direct quote or attribution already covers.
-pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, super::QuoteKindHint)> {
+pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, QuoteKind)> {
     let text = &doc.text;
     doc.sentences
         .iter()
@@ -424,9 +424,9 @@ pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, super::QuoteKind
                 .iter()
                 .any(|p| text[p.start..p.end].contains(['“', '”', '"', '«', '»']));
             let kind = if quoted {
-                super::QuoteKindHint::Mixed
+                QuoteKind::Mixed
             } else {
-                super::QuoteKindHint::Indirect
+                QuoteKind::Indirect
             };
             (r, kind)
         })
