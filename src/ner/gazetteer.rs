@@ -212,7 +212,7 @@ pub fn bundled_entries() -> Vec<GazetteerEntry> {
         .collect()
 }
 
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{is_word_char, Gazetteer};
 use super::rules::{self, Strength, CHARACTER, SHOW};
 use super::{EntityRecognizer, ModelNer};
 use crate::doc::{Document, Entity, EntitySource, Span};
@@ -61,20 +61,24 @@ impl LayeredNer {
     }
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+/// Occurrences of `form` in `text` that are whole words (no letter or digit on either side).
+fn whole_word_occurrences<'a>(text: &'a str, form: &'a str) -> impl Iterator<Item = Span> + 'a {
+    text.match_indices(form).filter_map(move |(start, _)| {
+        let end = start + form.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        (!before.is_some_and(is_word_char) && !after.is_some_and(is_word_char))
+            .then_some(Span::new(start, end))
+    })
 }
 
 /// Occurrences of `form` in `text` that are whole words and not part of a longer
 /// capitalised name ("Jessica" in "Jessica Jones" is not a mention of "Jessica").
 fn standalone_occurrences<'a>(text: &'a str, form: &'a str) -> impl Iterator<Item = Span> + 'a {
-    text.match_indices(form).filter_map(move |(start, _)| {
-        let end = start + form.len();
-        let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
+    whole_word_occurrences(text, form).filter_map(move |Span { start, end }| {
         // Not inside a hyphenated or elided name ("Kilroy-Silk", "O'Neill").
-        let joins = |c: char| is_word_char(c) || matches!(c, '-' | '\'' | '’');
-        if before.is_some_and(joins) || after.is_some_and(is_word_char) || after == Some('-') {
+        let before = text[..start].chars().next_back();
+        if before.is_some_and(|c| matches!(c, '-' | '\'' | '’')) || text[end..].starts_with('-') {
             return None;
         }
         let next_word_capitalised = text[end..]
@@ -151,13 +155,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         if real_person {
             continue;
         }
-        for span in text.match_indices(form).filter_map(|(start, _)| {
-            let end = start + form.len();
-            let before = text[..start].chars().next_back();
-            let after = text[end..].chars().next();
-            (!before.is_some_and(is_word_char) && !after.is_some_and(is_word_char))
-                .then_some(Span::new(start, end))
-        }) {
+        for span in whole_word_occurrences(text, form) {
             out.push(Candidate {
                 span,
                 label: label.to_string(),
