@@ -2,7 +2,9 @@
 //! "said Clinton", "the judge exclaimed", "Conway, a senior adviser, said:",
 //! "According to Brandt,", "― Name" (dash) and "Name:" (colon).
 
-use super::lexicon::{cue_lexicon, is_pronoun, is_punct, is_verb_modifier, words, Tense, Word};
+use super::lexicon::{
+    cue_lexicon, is_capitalised, is_pronoun, is_punct, is_verb_modifier, words, Tense, Word,
+};
 use crate::doc::{Document, Span};
 
 /// A speaker mention and the cue it rests on.
@@ -83,9 +85,7 @@ fn plausible_speaker(doc: &Document, ws: &[Word]) -> bool {
         return true;
     }
     ws.iter().any(|w| is_entity_word(doc, w))
-        || ws
-            .iter()
-            .any(|w| w.text(text).chars().next().is_some_and(char::is_uppercase))
+        || ws.iter().any(|w| is_capitalised(w.text(text)))
         || (DETERMINERS.contains(&lower(first_text).as_str()) && ws.len() >= 2)
         || matches!(
             lower(first_text).as_str(),
@@ -224,7 +224,7 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     });
     // "said retired neurosurgeon Ben Carson": a lower-case role before a name.
     let first_ok = is_pronoun(first)
-        || first.chars().next().is_some_and(char::is_uppercase)
+        || is_capitalised(first)
         || DETERMINERS.contains(&lower(first).as_str())
         || names_person;
     // Inside the phrase, lower-case words are roles and modifiers, not verbs: no word of
@@ -283,9 +283,7 @@ pub fn is_cue_at(doc: &Document, ws: &[Word], i: usize) -> bool {
                 | "any"
                 | "every"
         );
-    cue_lexicon().get(w).is_some()
-        && !w.chars().next().is_some_and(char::is_uppercase)
-        && !after_determiner
+    cue_lexicon().get(w).is_some() && !is_capitalised(w) && !after_determiner
 }
 
 /// The cue verb among the first words of a clause, if any: its index.

@@ -192,7 +192,7 @@ pub fn is_verb_modifier(word: &str) -> bool {
         "flatly",
     ];
     // Capitalised, it is a name ("Will wrote", "Early said").
-    if word.chars().next().is_some_and(char::is_uppercase) {
+    if is_capitalised(word) {
         return false;
     }
     WORDS.contains(&word) || (word.len() > 4 && word.ends_with("ly"))

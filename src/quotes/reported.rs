@@ -5,7 +5,7 @@
 use super::attribution::{
     after_quote, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
 };
-use super::lexicon::{cue_lexicon, is_punct, is_reporting_lemma, words, Word};
+use super::lexicon::{cue_lexicon, is_capitalised, is_punct, is_reporting_lemma, words, Word};
 use crate::doc::{Document, QuoteKind, Span};
 
 #[derive(Debug, Clone)]
@@ -83,7 +83,7 @@ fn content_start(doc: &Document, ws: &[Word], k: usize, lemma: &str) -> usize {
                     | "listeners"
                     | "voters"
                     | "viewers"
-            ) || w.chars().next().is_some_and(char::is_uppercase);
+            ) || is_capitalised(w);
             if !hearer {
                 break;
             }
@@ -385,9 +385,7 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
         matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
             && source.iter().any(|w| w.span.overlaps(e.span))
     });
-    let capitalised = source
-        .iter()
-        .all(|w| w.text(text).chars().next().is_some_and(char::is_uppercase));
+    let capitalised = source.iter().all(|w| is_capitalised(w.text(text)));
     if !names_someone || !capitalised {
         return None;
     }
