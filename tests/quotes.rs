@@ -12,16 +12,17 @@ fn doc(text: &str) -> Document {
     Pipeline::default().process_text(text)
 }
 
-/// (quote text, kind, speaker name, role, method) of every quote.
-fn quotes(
-    d: &Document,
-) -> Vec<(
+/// (quote text, kind, speaker name, role, method).
+type QuoteSummary = (
     String,
     QuoteKind,
     Option<String>,
     Option<String>,
     &'static str,
-)> {
+);
+
+/// A summary of every quote.
+fn quotes(d: &Document) -> Vec<QuoteSummary> {
     d.quotes
         .iter()
         .map(|q| {
