@@ -35,6 +35,21 @@ type SpecialTokens = Vec<(String, Option<String>)>;
 /// Chunk tokenizations are cached per thread, as spaCy caches them: news text repeats
 /// its words, and the affix regexes dominate the cost otherwise. Bounded so memory stays flat.
 const CACHE_LIMIT: usize = 100_000;
+/// Only chunks up to this many bytes are cached: words repeat, junk does not, and the cap
+/// keeps the cache's memory small (at most about `CACHE_LIMIT` x this).
+const CACHE_MAX_CHUNK: usize = 64;
+
+/// A whitespace chunk longer than this (bytes) is tokenized in pieces of at most this size,
+/// cut at char boundaries. spaCy has no such limit, but its affix loop is quadratic in the
+/// chunk and no real word comes near it (the longest in the parity fixtures and the BBC
+/// corpus are about 30 bytes); the pieces keep every offset exact.
+pub const MAX_CHUNK: usize = 1000;
+
+/// The prefix search looks at this many bytes of the string first (the longest fixed
+/// prefix is 6 bytes, plus one char of lookahead; an unbounded one such as a run of dots
+/// reaches the window's edge and the window grows), so peeling a chunk costs O(chunk),
+/// not O(chunk²): the backtracking engine otherwise tries every position of the string.
+const AFFIX_WINDOW: usize = 16;
 
 /// A cached token of a chunk: byte offsets relative to the chunk start, and its NORM.
 type CachedToken = (u32, u32, Option<String>);
@@ -53,14 +68,70 @@ static NEXT_TOKENIZER_ID: AtomicUsize = AtomicUsize::new(1);
 pub struct Tokenizer {
     /// Identifies this tokenizer's entries in the per-thread cache.
     id: usize,
-    prefix: Regex,
-    suffix: Regex,
-    infix: Regex,
-    url: Regex,
+    prefix: Pattern,
+    suffix: Pattern,
+    infix: Pattern,
+    url: Pattern,
     specials: HashMap<String, SpecialTokens>,
+    /// Byte length of the longest special case: longer strings are never looked up.
+    max_special: usize,
     /// Token sequences (without special cases) that special cases must replace, keyed
     /// by their first token.
     matcher: HashMap<String, Vec<Vec<String>>>,
+}
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` at or above `i`.
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// `prefix_search(s)` (every alternative anchored with `^`) run on the first `window`
+/// bytes of `s`. A match that reaches the window's end may continue (a run of dots) or
+/// depend on what follows (`^\+(?![0-9])`), so the window doubles until it does not; a
+/// match shorter than the window is the match on the whole string. Requires every
+/// fixed-length alternative to be shorter than `window` (tested against the plain search).
+fn find_prefix_windowed(re: &Regex, s: &str, window: usize) -> usize {
+    let mut w = window.max(1);
+    loop {
+        let end = ceil_char_boundary(s, w);
+        let found = match re.find(&s[..end]) {
+            Ok(Some(m)) => Some(m.end() - m.start()),
+            _ => None,
+        };
+        match found {
+            Some(len) if len == end && end < s.len() => w = w.saturating_mul(2),
+            Some(len) => return len,
+            None => return 0,
+        }
+    }
+}
+
+/// `suffix_search(s)` searched from `from`, a lower bound of the leftmost match's start
+/// (the relaxed pattern's leftmost match); lookbehinds still see the text before it.
+/// Every alternative ends with `$`, and those of fixed length are short, so the search
+/// covers a few bytes (or one run of dots, which is then peeled whole).
+fn find_suffix_from(re: &Regex, s: &str, from: usize) -> usize {
+    match re.find_from_pos(s, from) {
+        Ok(Some(m)) => m.end() - m.start(),
+        _ => 0,
+    }
 }
 
 /// Python's `str.isspace()`, which also counts the ASCII separators U+001C..U+001F.
@@ -68,20 +139,125 @@ pub fn py_isspace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-fn compile(pattern: &str, what: &str) -> Result<Regex, String> {
-    // Python's (?u) is the default in Rust's engines.
-    let pattern = pattern.replace("(?u)", "");
-    Regex::new(&pattern).map_err(|e| format!("cannot compile the tokenizer's {what} pattern: {e}"))
+/// A spaCy pattern (Python `re` syntax with lookarounds, run by `fancy-regex`) and the
+/// same pattern with its lookarounds removed, run by `regex` in linear time. Removing a
+/// zero-width assertion only relaxes a pattern, so every match of the full pattern is a
+/// match of the relaxed one with the same span: no relaxed match means no match, and
+/// the full search can start at the relaxed match's start. The backtracking engine then
+/// runs only where something can match, instead of at every position of the string.
+struct Pattern {
+    fancy: Regex,
+    relaxed: Option<regex::Regex>,
+}
+
+impl Pattern {
+    fn new(pattern: &str, what: &str) -> Result<Self, String> {
+        // Python's (?u) is the default in Rust's engines.
+        let pattern = pattern.replace("(?u)", "");
+        let fancy = Regex::new(&pattern)
+            .map_err(|e| format!("cannot compile the tokenizer's {what} pattern: {e}"))?;
+        // A pattern the plain engine cannot take runs without the prefilter (slower, same result).
+        let relaxed = regex::Regex::new(&strip_lookarounds(&pattern)).ok();
+        Ok(Pattern { fancy, relaxed })
+    }
+
+    /// Leftmost start where the relaxed pattern matches, or `None` when nothing can match.
+    fn candidate(&self, s: &str) -> Option<usize> {
+        match &self.relaxed {
+            Some(r) => r.find(s).map(|m| m.start()),
+            None => Some(0),
+        }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        self.candidate(s).is_some() && self.fancy.is_match(s).unwrap_or(false)
+    }
+}
+
+/// `pattern` without its lookaround groups `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`.
+fn strip_lookarounds(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.extend(&chars[i..(i + 2).min(chars.len())]);
+            i += 2;
+        } else if c == '[' {
+            let end = class_end(&chars, i);
+            out.extend(&chars[i..end]);
+            i = end;
+        } else if c == '(' && is_lookaround(&chars[i..]) {
+            i = group_end(&chars, i);
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_lookaround(rest: &[char]) -> bool {
+    matches!(
+        rest,
+        ['(', '?', '=' | '!', ..] | ['(', '?', '<', '=' | '!', ..]
+    )
+}
+
+/// Index just past the character class opening at `i` (a `]` first in it is literal).
+fn class_end(chars: &[char], i: usize) -> usize {
+    let mut j = i + 1;
+    if chars.get(j) == Some(&'^') {
+        j += 1;
+    }
+    if chars.get(j) == Some(&']') {
+        j += 1;
+    }
+    while j < chars.len() {
+        match chars[j] {
+            '\\' => j += 2,
+            ']' => return j + 1,
+            _ => j += 1,
+        }
+    }
+    chars.len()
+}
+
+/// Index just past the group opening at `i`.
+fn group_end(chars: &[char], i: usize) -> usize {
+    let mut depth = 0;
+    let mut j = i;
+    while j < chars.len() {
+        match chars[j] {
+            '\\' => j += 2,
+            '[' => j = class_end(chars, j),
+            '(' => {
+                depth += 1;
+                j += 1;
+            }
+            ')' => {
+                depth -= 1;
+                j += 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    chars.len()
 }
 
 impl Tokenizer {
     pub fn new(rules: TokenizerRules) -> Result<Self, String> {
         let mut tokenizer = Tokenizer {
             id: NEXT_TOKENIZER_ID.fetch_add(1, Ordering::Relaxed),
-            prefix: compile(&rules.prefix_search, "prefix")?,
-            suffix: compile(&rules.suffix_search, "suffix")?,
-            infix: compile(&rules.infix_finditer, "infix")?,
-            url: compile(&rules.url_match, "url")?,
+            prefix: Pattern::new(&rules.prefix_search, "prefix")?,
+            suffix: Pattern::new(&rules.suffix_search, "suffix")?,
+            infix: Pattern::new(&rules.infix_finditer, "infix")?,
+            url: Pattern::new(&rules.url_match, "url")?,
+            max_special: rules.exceptions.keys().map(String::len).max().unwrap_or(0),
             specials: rules.exceptions,
             matcher: HashMap::new(),
         };
@@ -113,22 +289,28 @@ impl Tokenizer {
         Ok(tokenizer)
     }
 
+    /// Length of spaCy's `prefix_search(s)` match, 0 for none.
     fn find_prefix(&self, s: &str) -> usize {
-        match self.prefix.find(s) {
-            Ok(Some(m)) => m.end() - m.start(),
-            _ => 0,
+        if self.prefix.candidate(s) != Some(0) {
+            return 0;
         }
+        find_prefix_windowed(&self.prefix.fancy, s, AFFIX_WINDOW)
     }
 
+    /// Length of spaCy's `suffix_search(s)` match, 0 for none.
     fn find_suffix(&self, s: &str) -> usize {
-        match self.suffix.find(s) {
-            Ok(Some(m)) => m.end() - m.start(),
-            _ => 0,
+        match self.suffix.candidate(s) {
+            Some(from) => find_suffix_from(&self.suffix.fancy, s, from),
+            None => 0,
         }
     }
 
     fn find_infixes(&self, s: &str) -> Vec<(usize, usize)> {
+        if self.infix.candidate(s).is_none() {
+            return Vec::new();
+        }
         self.infix
+            .fancy
             .find_iter(s)
             .filter_map(Result::ok)
             .map(|m| (m.start(), m.end()))
@@ -136,7 +318,7 @@ impl Tokenizer {
     }
 
     fn is_special(&self, s: &str) -> bool {
-        self.specials.contains_key(s)
+        s.len() <= self.max_special && self.specials.contains_key(s)
     }
 
     /// Tokenizes `text`; token offsets are bytes into `text`.
@@ -146,6 +328,9 @@ impl Tokenizer {
     }
 
     fn push_special(&self, chunk_start: usize, chunk: &str, out: &mut Vec<Token>) -> bool {
+        if chunk.len() > self.max_special {
+            return false;
+        }
         let Some(parts) = self.specials.get(chunk) else {
             return false;
         };
@@ -203,7 +388,18 @@ impl Tokenizer {
         with_specials: bool,
         out: &mut Vec<Token>,
     ) {
-        if !with_specials {
+        if end - start > MAX_CHUNK {
+            let mut lo = start;
+            while lo < end {
+                let hi = floor_char_boundary(text, (lo + MAX_CHUNK).min(end));
+                // A char longer than the limit cannot happen (MAX_CHUNK > 4), but never stall.
+                let hi = if hi <= lo { end } else { hi };
+                self.tokenize_chunk(text, lo, hi, with_specials, out);
+                lo = hi;
+            }
+            return;
+        }
+        if !with_specials || end - start > CACHE_MAX_CHUNK {
             return self.tokenize_chunk(text, start, end, with_specials, out);
         }
         let chunk = &text[start..end];
@@ -305,7 +501,7 @@ impl Tokenizer {
         if lo < hi {
             let string = &text[lo..hi];
             if with_specials && self.push_special(lo, string, out) {
-            } else if self.url.is_match(string).unwrap_or(false) {
+            } else if self.url.is_match(string) {
                 out.push(plain(lo, hi));
             } else {
                 let infixes = self.find_infixes(string);
@@ -392,5 +588,119 @@ impl Tokenizer {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Strings of affix material: punctuation runs, dots, currency, units, apostrophes.
+    fn affixy() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("http://"),
+            Just("www."),
+            Just(".com"),
+            Just("@"),
+            Just(":"),
+            Just("/"),
+            Just("10.1.2.3"),
+            Just("1/2"),
+            Just("e-mail"),
+            Just("A-B"),
+            Just("*"),
+            Just("^"),
+            Just(")"),
+            Just("("),
+            Just("."),
+            Just(".."),
+            Just("="),
+            Just("+"),
+            Just("'"),
+            Just("’"),
+            Just("s"),
+            Just("S"),
+            Just("US$"),
+            Just("$"),
+            Just("5"),
+            Just("km"),
+            Just("km²"),
+            Just("°"),
+            Just("F"),
+            Just("a"),
+            Just("A"),
+            Just("…"),
+            Just("“"),
+            Just("-"),
+            Just("€"),
+            Just("م"),
+            Just("كم"),
+            Just(","),
+            Just(";"),
+            Just("x"),
+            Just("»"),
+            Just("😀"),
+            Just("é"),
+        ];
+        prop::collection::vec(piece, 0..120).prop_map(|p| p.concat())
+    }
+
+    fn plain(re: &Regex, s: &str) -> usize {
+        match re.find(s) {
+            Ok(Some(m)) => m.end() - m.start(),
+            _ => 0,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn windowed_affix_search_equals_the_plain_search(s in affixy()) {
+            let model = crate::ner::embedded_model();
+            let t = &model.tokenizer;
+            prop_assert_eq!(t.find_prefix(&s), plain(&t.prefix.fancy, &s));
+            prop_assert_eq!(t.find_suffix(&s), plain(&t.suffix.fancy, &s));
+            let infixes: Vec<(usize, usize)> = t.infix.fancy.find_iter(&s).filter_map(Result::ok)
+                .map(|m| (m.start(), m.end())).collect();
+            prop_assert_eq!(t.find_infixes(&s), infixes);
+            prop_assert_eq!(t.url.is_match(&s), t.url.fancy.is_match(&s).unwrap_or(false));
+        }
+    }
+
+    #[test]
+    fn lookarounds_are_stripped_and_every_relaxed_pattern_compiles() {
+        assert_eq!(strip_lookarounds(r"^\+(?![0-9])|^a"), r"^\+|^a");
+        assert_eq!(strip_lookarounds(r"(?<=[0-9(])\.$|[(?=]x"), r"\.$|[(?=]x");
+        assert_eq!(strip_lookarounds(r"(?<name>a)(?<=(b|c))d"), r"(?<name>a)d");
+        let model = crate::ner::embedded_model();
+        let t = &model.tokenizer;
+        for p in [&t.prefix, &t.suffix, &t.infix, &t.url] {
+            assert!(p.relaxed.is_some());
+        }
+    }
+
+    #[test]
+    fn long_chunks_keep_exact_offsets_and_cover_the_text() {
+        let model = crate::ner::embedded_model();
+        for text in [
+            ")".repeat(5_000),
+            "ab".repeat(3_000),
+            format!("x{}y", "é".repeat(2_001)),
+            format!("({}word{})", "(".repeat(3_000), ")".repeat(3_000)),
+        ] {
+            let tokens = model.tokenizer.tokenize(&text);
+            let mut pos = 0;
+            for t in &tokens {
+                assert_eq!(t.start, pos, "tokens must tile a text without spaces");
+                assert!(t.end > t.start && t.end - t.start <= MAX_CHUNK);
+                assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                pos = t.end;
+            }
+            assert_eq!(pos, text.len());
+        }
+        // spaCy peels every `)` as a prefix: one token each, chunked or not.
+        assert_eq!(model.tokenizer.tokenize(&")".repeat(5_000)).len(), 5_000);
     }
 }
