@@ -15,6 +15,11 @@ const LOWER_PIECES: usize = 2;
 const N_FEATURES: usize = 3;
 /// thinc's `with_array(pad=4)`: zero rows on both sides of a document.
 const PAD: usize = 4;
+/// Tokens per network window (the buffers hold about 6.5 KB per token of a window).
+const WINDOW_TOKENS: usize = 2048;
+/// Tokens of context each side of a window: the receptive field of tok2vec, four window
+/// encoders that each see one token on each side.
+const CONTEXT: usize = 4;
 /// Workspace buffers above this many floats are released after use, so one huge
 /// document does not pin its memory for the rest of the run.
 const KEEP_WORKSPACE_FLOATS: usize = 8 << 20;
@@ -414,7 +419,7 @@ impl SpacySmModel {
             return Vec::new();
         }
         WORKSPACE.with_borrow_mut(|ws| {
-            let entities = self.predict_with(text, tokens, sentence_start, ws);
+            let entities = self.predict_with(text, tokens, sentence_start, WINDOW_TOKENS, ws);
             ws.release_if_large();
             entities
         })
@@ -425,118 +430,167 @@ impl SpacySmModel {
         text: &str,
         tokens: &[Token],
         sentence_start: &[bool],
+        window: usize,
         ws: &mut Workspace,
     ) -> Vec<(usize, usize, &str)> {
         let n = tokens.len();
-        self.tok2vec(text, tokens, ws);
-        let x = &ws.x[PAD * WIDTH..(PAD + n) * WIDTH];
-        let projected = zeroed(&mut ws.projected, n * HIDDEN);
-        matmul_wt(x, &self.project_w, n, WIDTH, HIDDEN, projected);
-        for r in 0..n {
-            projected[r * HIDDEN..(r + 1) * HIDDEN]
-                .iter_mut()
-                .zip(&self.project_b)
-                .for_each(|(v, b)| *v += b);
-        }
-        // Precompute each token's contribution to the hidden layer for every feature slot.
+        let window = window.max(1);
         let slot = HIDDEN * LOWER_PIECES;
-        let cached = zeroed(&mut ws.cached, n * N_FEATURES * slot);
-        matmul_wt(
-            &ws.projected,
-            &self.lower_w,
-            n,
-            HIDDEN,
-            N_FEATURES * slot,
-            cached,
-        );
-        let cached = &ws.cached;
+        let mut decoder = Decoder {
+            open: None,
+            open_row: vec![0.0; slot],
+            prev_row: vec![0.0; slot],
+            hidden: vec![0.0; slot],
+            hid: vec![0.0; HIDDEN],
+            scores: vec![0.0; self.actions.len()],
+            entities: Vec::new(),
+        };
+        // The network runs over windows of tokens so its buffers stay bounded whatever the
+        // document's length. Exact: a token's tok2vec row depends on the CONTEXT tokens on
+        // each side only, so each window is computed with that many real tokens around it
+        // (or spaCy's zero padding at the document's ends), and the decoder carries its
+        // state (open entity, the rows it reads of earlier tokens) from window to window.
+        let mut a = 0;
+        while a < n {
+            let b = (a + window).min(n);
+            let lo = a.saturating_sub(CONTEXT);
+            let hi = (b + CONTEXT).min(n);
+            self.tok2vec(text, &tokens[lo..hi], ws);
+            let m = b - a;
+            let x = &ws.x[(PAD + a - lo) * WIDTH..(PAD + b - lo) * WIDTH];
+            let projected = zeroed(&mut ws.projected, m * HIDDEN);
+            matmul_wt(x, &self.project_w, m, WIDTH, HIDDEN, projected);
+            for r in 0..m {
+                projected[r * HIDDEN..(r + 1) * HIDDEN]
+                    .iter_mut()
+                    .zip(&self.project_b)
+                    .for_each(|(v, b)| *v += b);
+            }
+            // Each token's contribution to the hidden layer for every feature slot.
+            let cached = zeroed(&mut ws.cached, m * N_FEATURES * slot);
+            matmul_wt(
+                &ws.projected,
+                &self.lower_w,
+                m,
+                HIDDEN,
+                N_FEATURES * slot,
+                cached,
+            );
+            for i in a..b {
+                let row = &ws.cached[(i - a) * N_FEATURES * slot..(i - a + 1) * N_FEATURES * slot];
+                self.decode_step(text, tokens, sentence_start, i, row, &mut decoder);
+            }
+            a = b;
+        }
+        decoder.entities
+    }
 
-        let is_space: Vec<bool> = tokens
-            .iter()
-            .map(|t| {
-                text[t.start..t.end]
-                    .chars()
-                    .all(super::tokenizer::py_isspace)
-            })
-            .collect();
+    /// One greedy transition for token `i`; `row` is its precomputed hidden-layer input for
+    /// each feature slot.
+    fn decode_step<'m>(
+        &'m self,
+        text: &str,
+        tokens: &[Token],
+        sentence_start: &[bool],
+        i: usize,
+        row: &[f32],
+        d: &mut Decoder<'m>,
+    ) {
+        let n = tokens.len();
+        let slot = HIDDEN * LOWER_PIECES;
         let starts_sentence = |i: usize| sentence_start.get(i).copied().unwrap_or(false);
-        let n_actions = self.actions.len();
-        let mut hidden = vec![0.0f32; slot];
-        let mut hid = vec![0.0f32; HIDDEN];
-        let mut scores = vec![0.0f32; n_actions];
-        let mut entities = Vec::new();
-        let mut open: Option<(usize, usize)> = None; // (start token, label action index)
-        for i in 0..n {
-            let ids = [
-                Some(i),
-                open.map(|(s, _)| s),
-                open.map(|_| i.wrapping_sub(1)).filter(|_| i > 0),
-            ];
-            hidden.copy_from_slice(&self.lower_b);
-            for (f, id) in ids.iter().enumerate() {
-                let src = match id {
-                    Some(t) => {
-                        &cached[(t * N_FEATURES + f) * slot..(t * N_FEATURES + f + 1) * slot]
-                    }
-                    None => &self.lower_pad[f * slot..(f + 1) * slot],
-                };
-                hidden.iter_mut().zip(src).for_each(|(h, s)| *h += s);
-            }
-            for (o, h) in hid.iter_mut().enumerate() {
-                *h = hidden[o * LOWER_PIECES].max(hidden[o * LOWER_PIECES + 1]);
-            }
-            for (a, s) in scores.iter_mut().enumerate() {
-                let w = &self.upper_w[a * HIDDEN..(a + 1) * HIDDEN];
-                *s = self.upper_b[a] + w.iter().zip(&hid).map(|(w, h)| w * h).sum::<f32>();
-            }
-            let buffer_len = n - i;
-            let next_starts_sentence = starts_sentence(i + 1);
-            let open_label = open.map(|(_, a)| self.actions[a].1.as_str());
-            let valid = |a: usize| {
-                let (mv, label) = (&self.actions[a].0, self.actions[a].1.as_str());
-                match mv {
-                    Move::Begin => {
-                        open.is_none()
-                            && buffer_len >= 2
-                            && !label.is_empty()
-                            && !is_space[i]
-                            && !next_starts_sentence
-                    }
-                    Move::In => {
-                        open_label == Some(label) && buffer_len >= 2 && !next_starts_sentence
-                    }
-                    Move::Last => open_label == Some(label),
-                    Move::Unit => open.is_none() && !label.is_empty() && !is_space[i],
-                    Move::Out => open.is_none(),
+        let open = d.open;
+        // Feature slots: the current token, the open entity's first token, the previous
+        // token (the last two only while an entity is open).
+        d.hidden.copy_from_slice(&self.lower_b);
+        let sources: [&[f32]; N_FEATURES] = [
+            &row[..slot],
+            if open.is_some() {
+                &d.open_row
+            } else {
+                &self.lower_pad[slot..2 * slot]
+            },
+            if open.is_some() && i > 0 {
+                &d.prev_row
+            } else {
+                &self.lower_pad[2 * slot..3 * slot]
+            },
+        ];
+        for src in sources {
+            d.hidden.iter_mut().zip(src).for_each(|(h, s)| *h += s);
+        }
+        for (o, h) in d.hid.iter_mut().enumerate() {
+            *h = d.hidden[o * LOWER_PIECES].max(d.hidden[o * LOWER_PIECES + 1]);
+        }
+        for (a, s) in d.scores.iter_mut().enumerate() {
+            let w = &self.upper_w[a * HIDDEN..(a + 1) * HIDDEN];
+            *s = self.upper_b[a] + w.iter().zip(&d.hid).map(|(w, h)| w * h).sum::<f32>();
+        }
+        let buffer_len = n - i;
+        let next_starts_sentence = starts_sentence(i + 1);
+        let is_space = text[tokens[i].start..tokens[i].end]
+            .chars()
+            .all(super::tokenizer::py_isspace);
+        let open_label = open.map(|(_, a)| self.actions[a].1.as_str());
+        let valid = |a: usize| {
+            let (mv, label) = (&self.actions[a].0, self.actions[a].1.as_str());
+            match mv {
+                Move::Begin => {
+                    open.is_none()
+                        && buffer_len >= 2
+                        && !label.is_empty()
+                        && !is_space
+                        && !next_starts_sentence
                 }
-            };
-            // Highest score wins; ties go to the lower action index (stable argsort).
-            let mut best: Option<usize> = None;
-            for a in 0..n_actions {
-                if valid(a) && best.is_none_or(|b| scores[a] > scores[b]) {
-                    best = Some(a);
-                }
+                Move::In => open_label == Some(label) && buffer_len >= 2 && !next_starts_sentence,
+                Move::Last => open_label == Some(label),
+                Move::Unit => open.is_none() && !label.is_empty() && !is_space,
+                Move::Out => open.is_none(),
             }
-            let Some(a) = best else {
-                // No valid move (cannot happen with this action set); close what is open.
-                if let Some((s, la)) = open.take() {
-                    entities.push((s, i + 1, self.actions[la].1.as_str()));
-                }
-                continue;
-            };
-            match self.actions[a].0 {
-                Move::Begin => open = Some((i, a)),
-                Move::Last => {
-                    if let Some((s, la)) = open.take() {
-                        entities.push((s, i + 1, self.actions[la].1.as_str()));
-                    }
-                }
-                Move::Unit => entities.push((i, i + 1, self.actions[a].1.as_str())),
-                Move::In | Move::Out => {}
+        };
+        // Highest score wins; ties go to the lower action index (stable argsort).
+        let mut best: Option<usize> = None;
+        for a in 0..self.actions.len() {
+            if valid(a) && best.is_none_or(|b| d.scores[a] > d.scores[b]) {
+                best = Some(a);
             }
         }
-        entities
+        match best.map(|a| (a, self.actions[a].0)) {
+            // No valid move (cannot happen with this action set); close what is open.
+            None => {
+                if let Some((s, la)) = d.open.take() {
+                    d.entities.push((s, i + 1, self.actions[la].1.as_str()));
+                }
+            }
+            Some((a, Move::Begin)) => {
+                d.open = Some((i, a));
+                d.open_row.copy_from_slice(&row[slot..2 * slot]);
+            }
+            Some((_, Move::Last)) => {
+                if let Some((s, la)) = d.open.take() {
+                    d.entities.push((s, i + 1, self.actions[la].1.as_str()));
+                }
+            }
+            Some((a, Move::Unit)) => d.entities.push((i, i + 1, self.actions[a].1.as_str())),
+            Some((_, Move::In | Move::Out)) => {}
+        }
+        d.prev_row.copy_from_slice(&row[2 * slot..3 * slot]);
     }
+}
+
+/// The greedy decoder's state between tokens: what it reads of earlier tokens is copied
+/// here, so the network's buffers can be reused window after window.
+struct Decoder<'m> {
+    /// (first token, action index) of the entity being built.
+    open: Option<(usize, usize)>,
+    /// Feature slot 1 of the open entity's first token.
+    open_row: Vec<f32>,
+    /// Feature slot 2 of the previous token.
+    prev_row: Vec<f32>,
+    hidden: Vec<f32>,
+    hid: Vec<f32>,
+    scores: Vec<f32>,
+    entities: Vec<(usize, usize, &'m str)>,
 }
 
 #[cfg(test)]
@@ -549,5 +603,52 @@ mod tests {
         assert_eq!(word_shape("C3PO"), "XdXX");
         assert_eq!(word_shape("1,000,000"), "d,ddd,ddd");
         assert_eq!(word_shape("aaaaaaaa"), "xxxx");
+    }
+
+    fn sample_text() -> String {
+        let article = include_str!("../../examples/harbor-lights.txt");
+        format!("{article}\n\n{article} Extra words for Ann Lee in Paris, France.")
+    }
+
+    #[test]
+    fn tok2vec_rows_of_a_window_with_its_context_equal_the_whole_document() {
+        let model = crate::ner::embedded_model();
+        let text = sample_text();
+        let tokens = model.tokenizer.tokenize(&text);
+        let n = tokens.len();
+        let mut whole = Workspace::default();
+        model.tok2vec(&text, &tokens, &mut whole);
+        for (a, b) in [(0, 7), (5, 40), (n / 2, n / 2 + 1), (n - 9, n), (0, n)] {
+            let (lo, hi) = (a.saturating_sub(CONTEXT), (b + CONTEXT).min(n));
+            let mut part = Workspace::default();
+            model.tok2vec(&text, &tokens[lo..hi], &mut part);
+            let rows = |x: &[f32], first: usize| {
+                x[(PAD + first) * WIDTH..(PAD + first + b - a) * WIDTH].to_vec()
+            };
+            assert!(
+                rows(&whole.x, a) == rows(&part.x, a - lo),
+                "rows {a}..{b} differ"
+            );
+        }
+    }
+
+    #[test]
+    fn windowed_decoding_equals_one_window() {
+        let model = crate::ner::embedded_model();
+        let text = sample_text();
+        let tokens = model.tokenizer.tokenize(&text);
+        let mut starts = vec![false; tokens.len()];
+        for (i, t) in tokens.iter().enumerate().skip(1) {
+            starts[i] = text[..t.start].ends_with(". ");
+        }
+        for sentence_start in [&[][..], &starts[..]] {
+            let mut ws = Workspace::default();
+            let one = model.predict_with(&text, &tokens, sentence_start, tokens.len(), &mut ws);
+            assert!(one.len() > 10, "the sample has entities");
+            for window in [1, 2, 5, 64, 333] {
+                let windowed = model.predict_with(&text, &tokens, sentence_start, window, &mut ws);
+                assert_eq!(windowed, one, "window {window}");
+            }
+        }
     }
 }
