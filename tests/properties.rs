@@ -1,6 +1,16 @@
 //! Property tests: whatever the text, sentences are exact, ordered spans that cover it,
 //! and every quote, part, speaker mention and cue is a valid span of the text.
+//!
+//! The adversarial tests call the pipeline directly (no `catch_unwind`): a panic on any
+//! input fails them. `cargo test --release --test properties` runs a few hundred cases in
+//! seconds; the long fuzz run is ignored by default:
+//! `QUOTEX_FUZZ_CASES=200000 cargo test --release --test properties fuzz -- --ignored`.
 
+mod adversarial;
+
+use std::sync::OnceLock;
+
+use adversarial::{adversarial_text, check_document};
 use proptest::prelude::*;
 use quotex::offsets::{OffsetMap, OffsetUnit};
 use quotex::output::ArticleRecord;
@@ -53,7 +63,7 @@ proptest! {
 
     #[test]
     fn sentences_are_ordered_trimmed_and_cover_the_text(text in article_text()) {
-        let doc = Pipeline::default().process_text(&text);
+        let doc = pipeline().process_text(&text);
         let mut covered = vec![false; text.len()];
         let mut last_end = 0;
         for s in &doc.sentences {
@@ -73,7 +83,7 @@ proptest! {
 
     #[test]
     fn output_offsets_slice_the_text_as_python_would(text in article_text()) {
-        let doc = Pipeline::default().process_text(&text);
+        let doc = pipeline().process_text(&text);
         let record = ArticleRecord::from_document(&doc, OffsetUnit::Chars);
         let chars: Vec<char> = text.chars().collect();
         for (out, span) in record.sentences.iter().zip(&doc.sentences) {
@@ -86,7 +96,7 @@ proptest! {
 
     #[test]
     fn quotes_are_valid_spans_whatever_the_marks(text in article_text()) {
-        let doc = Pipeline::default().process_text(&text);
+        let doc = pipeline().process_text(&text);
         for q in &doc.quotes {
             prop_assert!(q.span.slice(&text).is_some(), "quote {:?}", q.span);
             prop_assert!(!q.parts.is_empty());
@@ -104,5 +114,131 @@ proptest! {
                 prop_assert!(c.slice(&text).is_some(), "cue {:?}", c);
             }
         }
+    }
+}
+
+/// One default pipeline (every stage, every entity layer) shared by the cases.
+fn pipeline() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(Pipeline::default)
+}
+
+/// Sentences and every entity layer, no quote stage.
+fn pipeline_without_quotes() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(|| Pipeline::builder().quotes(None).build())
+}
+
+/// The whole contract for one text: the documented invariants of the document, and an
+/// output record whose code-point offsets slice the same text as the byte spans.
+fn check_with(pipeline: &Pipeline, text: &str) -> Result<(), TestCaseError> {
+    let doc = pipeline.process_text(text);
+    if let Err(e) = check_document(text, &doc) {
+        return Err(TestCaseError::fail(format!("{e} in {text:?}")));
+    }
+    let record = ArticleRecord::from_document(&doc, OffsetUnit::Chars);
+    let chars: Vec<char> = text.chars().collect();
+    let by_chars = |s: usize, e: usize| chars.get(s..e).map(|c| c.iter().collect::<String>());
+    for (out, e) in record.entities.iter().zip(&doc.entities) {
+        let sliced = by_chars(out.start, out.end);
+        prop_assert_eq!(sliced.as_deref(), e.span.slice(text));
+    }
+    for (out, q) in record.quotes.iter().zip(&doc.quotes) {
+        let sliced = by_chars(out.start, out.end);
+        prop_assert_eq!(sliced.as_deref(), q.span.slice(text));
+        if let Some(i) = out.sentence_index {
+            prop_assert!(
+                i < doc.sentences.len(),
+                "sentence index {} of {}",
+                i,
+                doc.sentences.len()
+            );
+        }
+    }
+    prop_assert!(serde_json::to_string(&record).is_ok());
+    Ok(())
+}
+
+fn check(text: &str) -> Result<(), TestCaseError> {
+    check_with(pipeline(), text)
+}
+
+/// Cases of the long ignored run (`QUOTEX_FUZZ_CASES`, default 100,000).
+fn fuzz_cases() -> u32 {
+    std::env::var("QUOTEX_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// The quote stage's overlap of quote-mark segments (issue 8, item 1) panics on these
+/// (`src/quotes/direct.rs`) on this branch alone; the fix is on the quote stage's branch.
+/// Remove the `ignore` of the tests that use the whole pipeline once it is merged.
+const QUOTE_OVERLAP_PANICS: &[&str] = &[
+    "She wrote: 'Our motto: ''we can win this'''",
+    "'e\u{301} U.S. \"said Aa Aa \"Yes,\" she said. \"No.\"' \"",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(384))]
+
+    /// Sentences and entities (tokenizer, network, lists, rules) on adversarial texts.
+    #[test]
+    fn adversarial_texts_sentences_and_entities(text in adversarial_text(80)) {
+        check_with(pipeline_without_quotes(), &text)?;
+    }
+
+    /// The whole pipeline on adversarial texts.
+    #[test]
+    #[ignore = "fails until the quote stage's segment-overlap fix is merged (QUOTE_OVERLAP_PANICS)"]
+    fn adversarial_texts_never_panic_and_keep_every_span_valid(text in adversarial_text(80)) {
+        check(&text)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: fuzz_cases(),
+        max_shrink_iters: 20_000,
+        ..ProptestConfig::default()
+    })]
+
+    /// The long fuzz run (see the module comment): the whole pipeline, longer texts.
+    #[test]
+    #[ignore = "long fuzz run, by hand: QUOTEX_FUZZ_CASES=N cargo test --release --test properties fuzz -- --ignored"]
+    fn fuzz_adversarial_texts_long_run(text in adversarial_text(300)) {
+        check(&text)?;
+    }
+}
+
+/// Texts that once broke a stage or stalled the tokenizer, kept as plain regression tests.
+#[test]
+fn adversarial_regressions() {
+    let long = [
+        ")".repeat(3_000),
+        format!("{}x{}", "(".repeat(2_000), ")".repeat(2_000)),
+        "=".repeat(3_000),
+        "ab.".repeat(1_000),
+    ];
+    let short = [
+        "",
+        "\0",
+        "\u{301}\u{301}\"\u{200f}",
+        "“““““",
+        "”",
+        "«‹「『",
+        "''''''",
+        ")\n(\n)",
+    ];
+    for text in short.iter().copied().chain(long.iter().map(String::as_str)) {
+        check(text).unwrap();
+    }
+}
+
+#[test]
+#[ignore = "fails until the quote stage's segment-overlap fix is merged"]
+fn quote_overlap_regressions() {
+    for text in QUOTE_OVERLAP_PANICS {
+        check(text).unwrap();
     }
 }
