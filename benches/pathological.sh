@@ -7,8 +7,10 @@
 #   MODES       entity layers to run, space separated (default "all none"; add "model" to
 #               split the entity stage into the network and the list/rule layers)
 #   TIMEOUT     seconds before a run is given up (default 120)
-# Prints a Markdown table. "status" is ok, error (an error record: a caught panic or a
-# refused input) or timeout. Targets (issue 8): any 1 MB article < 5 s and < 300 MiB.
+# Prints a Markdown table. "cpu s" is user + system time (one thread, so the wall time on
+# an idle machine; it moves less than the wall time when other jobs share the cores),
+# "s/MB" is cpu s per MB of input, "status" is ok, error (an error record: a caught panic
+# or a refused input) or timeout. Targets (issue 8): any 1 MB article < 5 s and < 300 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-target/patho}
@@ -22,16 +24,16 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Startup (loading the embedded model) is in every figure; this is its cost alone.
 printf 'Startup.\n' > "$tmp/tiny.txt"
-/usr/bin/time -f "%e %M" -o "$tmp/time" "$bin" extract "$tmp/tiny.txt" --threads 1 -q > /dev/null
-read -r start_s start_kb < "$tmp/time"
-echo "startup (a one-line article): ${start_s} s, peak RSS $((start_kb / 1024)) MiB"
+/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$bin" extract "$tmp/tiny.txt" --threads 1 -q > /dev/null
+read -r start_s start_u start_sys start_kb < "$tmp/time"
+echo "startup (a one-line article): ${start_s} s wall, $(awk -v u="$start_u" -v s="$start_sys" 'BEGIN{print u + s}') s cpu, peak RSS $((start_kb / 1024)) MiB"
 echo
 
 header="| input | MB | chars |"
 rule="|---|---|---|"
 for m in $modes; do
-  header="$header $m s | $m s/MB | $m RSS MiB | $m status |"
-  rule="$rule---|---|---|---|"
+  header="$header $m cpu s | $m s/MB | $m wall s | $m RSS MiB | $m status |"
+  rule="$rule---|---|---|---|---|"
 done
 echo "$header"
 echo "$rule"
@@ -43,18 +45,18 @@ for f in "$dir"/*.txt; do
   for m in $modes; do
     rm -f "$tmp/errors"; : > "$tmp/time"
     status=ok
-    if ! timeout "$limit" /usr/bin/time -f "%e %M" -o "$tmp/time" \
+    if ! timeout "$limit" /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" \
       nice -n 10 "$bin" extract "$f" --threads 1 --ner-layers "$m" -q --errors "$tmp/errors" > /dev/null 2>"$tmp/stderr"; then
       status=error
     fi
-    if [ ! -s "$tmp/time" ] || ! grep -qE '^[0-9.]+ [0-9]+$' "$tmp/time"; then
-      row="$row >$limit | - | - | timeout |"
+    if [ ! -s "$tmp/time" ] || ! grep -qE '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$tmp/time"; then
+      row="$row - | - | >$limit | - | timeout |"
       continue
     fi
     [ -s "$tmp/errors" ] && status=error
-    read -r wall kb < "$tmp/time"
-    row="$row $(awk -v w="$wall" -v b="$bytes" -v k="$kb" -v s="$status" \
-      'BEGIN{printf "%.2f | %.2f | %.0f | %s |", w, w / (b / 1048576), k / 1024, s}')"
+    read -r wall user sys kb < "$tmp/time"
+    row="$row $(awk -v w="$wall" -v u="$user" -v y="$sys" -v b="$bytes" -v k="$kb" -v s="$status" \
+      'BEGIN{c = u + y; printf "%.2f | %.2f | %.2f | %.0f | %s |", c, c / (b / 1048576), w, k / 1024, s}')"
   done
   echo "$row"
 done
