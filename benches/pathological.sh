@@ -49,12 +49,13 @@ for f in "$dir"/*.txt; do
       nice -n 10 "$bin" extract "$f" --threads 1 --ner-layers "$m" -q --errors "$tmp/errors" > /dev/null 2>"$tmp/stderr"; then
       status=error
     fi
-    if [ ! -s "$tmp/time" ] || ! grep -qE '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$tmp/time"; then
+    # time(1) writes "Command exited with non-zero status N" first when the run fails.
+    if ! tail -n 1 "$tmp/time" | grep -qE '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$'; then
       row="$row - | - | >$limit | - | timeout |"
       continue
     fi
     [ -s "$tmp/errors" ] && status=error
-    read -r wall user sys kb < "$tmp/time"
+    read -r wall user sys kb < <(tail -n 1 "$tmp/time")
     row="$row $(awk -v w="$wall" -v u="$user" -v y="$sys" -v b="$bytes" -v k="$kb" -v s="$status" \
       'BEGIN{c = u + y; printf "%.2f | %.2f | %.2f | %.0f | %s |", c, c / (b / 1048576), w, k / 1024, s}')"
   done
