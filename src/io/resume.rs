@@ -585,3 +585,240 @@ pub fn scan(
     point.errors_kept = walk.errors_in_output + walk.errors_in_file_at_point;
     Ok(point)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::writers::CsvTable;
+    use crate::io::InputFormat;
+    use crate::offsets::OffsetUnit;
+
+    struct Case {
+        dir: tempfile::TempDir,
+        sources: Vec<InputSource>,
+    }
+
+    /// An input whose records are articles with the given ids, or malformed lines for `!`.
+    fn input(ids: &[&str]) -> Case {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        let lines: String = ids
+            .iter()
+            .map(|id| match *id {
+                "!" => "{broken\n".to_string(),
+                id => format!("{{\"id\":\"{id}\",\"text\":\"Words.\"}}\n"),
+            })
+            .collect();
+        std::fs::write(&path, lines).unwrap();
+        let sources = vec![InputSource::File {
+            path,
+            format: InputFormat::Jsonl,
+        }];
+        Case { dir, sources }
+    }
+
+    impl Case {
+        fn source(&self, line: usize) -> String {
+            format!("{}:{line}", self.dir.path().join("in.jsonl").display())
+        }
+
+        fn write(&self, name: &str, text: &str) -> PathBuf {
+            let path = self.dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+
+        fn error_line(&self, line: usize) -> String {
+            format!(
+                "{{\"id\":null,\"error\":\"malformed JSON\",\"source\":\"{}\"}}\n",
+                self.source(line)
+            )
+        }
+
+        fn scan(
+            &self,
+            format: OutputFormat,
+            out: &Path,
+            errors: Option<&Path>,
+        ) -> Result<ResumePoint, ResumeError> {
+            let renderer = Renderer {
+                format,
+                table: CsvTable::Quotes,
+                offsets: OffsetUnit::Chars,
+            };
+            scan(
+                &self.sources,
+                &FieldNames::default(),
+                None,
+                &renderer,
+                out,
+                errors,
+            )
+        }
+    }
+
+    fn article(id: &str) -> String {
+        format!("{{\"id\":\"{id}\",\"title\":null,\"sentences\":[],\"quotes\":[]}}\n")
+    }
+
+    #[test]
+    fn jsonl_keeps_complete_lines_and_drops_a_torn_one() {
+        let case = input(&["a", "b", "c", "d"]);
+        let kept = format!("{}{}", article("a"), article("b"));
+        let out = case.write("out.jsonl", &format!("{kept}{{\"id\":\"c\",\"ti"));
+        let point = case.scan(OutputFormat::Jsonl, &out, None).unwrap();
+        assert_eq!(point.skip, 2);
+        assert_eq!(point.output_len, kept.len() as u64);
+        assert!(!point.write_header);
+        // A missing output is an empty one.
+        let none = case.dir.path().join("none.jsonl");
+        assert_eq!(
+            case.scan(OutputFormat::Jsonl, &none, None).unwrap(),
+            ResumePoint::default()
+        );
+    }
+
+    #[test]
+    fn jsonl_error_records_in_the_output_match_by_source() {
+        let case = input(&["a", "!", "c", "d"]);
+        let text = format!("{}{}{}", article("a"), case.error_line(2), article("c"));
+        let out = case.write("out.jsonl", &text);
+        let point = case.scan(OutputFormat::Jsonl, &out, None).unwrap();
+        assert_eq!((point.skip, point.errors_kept), (3, 1));
+        assert_eq!(point.output_len, text.len() as u64);
+    }
+
+    #[test]
+    fn a_different_output_is_a_divergence_naming_the_line() {
+        let case = input(&["a", "b", "c"]);
+        let out = case.write("out.jsonl", &format!("{}{}", article("a"), article("x")));
+        let err = case
+            .scan(OutputFormat::Jsonl, &out, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("out.jsonl:2"), "{err}");
+        assert!(err.contains("\"x\"") && err.contains("\"b\""), "{err}");
+        // More records than the input has.
+        let out = case.write("long.jsonl", &["a", "b", "c", "d"].map(article).concat());
+        let err = case
+            .scan(OutputFormat::Jsonl, &out, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("long.jsonl:4"), "{err}");
+        // Not records at all.
+        let out = case.write("junk.jsonl", "hello\n");
+        assert!(matches!(
+            case.scan(OutputFormat::Jsonl, &out, None),
+            Err(ResumeError::Diverged(_))
+        ));
+    }
+
+    #[test]
+    fn errors_file_ahead_of_the_output_is_checked_and_cut_back() {
+        let case = input(&["a", "!", "c", "!", "e"]);
+        let out = case.write("out.jsonl", &article("a"));
+        let first_error = case.error_line(2);
+        let errors = case.write(
+            "errors.jsonl",
+            &format!("{first_error}{}", case.error_line(4)),
+        );
+        let point = case.scan(OutputFormat::Jsonl, &out, Some(&errors)).unwrap();
+        // a (output) and the error of line 2 are a prefix; line 4's error is ahead of
+        // c, which is not written yet, so it is written again.
+        assert_eq!(point.skip, 2);
+        assert_eq!(point.errors_len, first_error.len() as u64);
+        assert_eq!(point.errors_kept, 1);
+        // An error record of no input record is a divergence.
+        let stale = case.write(
+            "stale.jsonl",
+            &format!(
+                "{}{{\"id\":null,\"error\":\"x\",\"source\":\"other:9\"}}\n",
+                case.error_line(2)
+            ),
+        );
+        let err = case
+            .scan(OutputFormat::Jsonl, &out, Some(&stale))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("stale.jsonl:2"), "{err}");
+        // Error records in the output when an errors file is given: another run's.
+        let mixed = case.write(
+            "mixed.jsonl",
+            &format!("{}{}", article("a"), case.error_line(2)),
+        );
+        let empty = case.write("empty.jsonl", "");
+        let err = case
+            .scan(OutputFormat::Jsonl, &mixed, Some(&empty))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("had no --errors"), "{err}");
+    }
+
+    const HEADER: &str = "article_id,quote_index,kind,text,speaker,speaker_role,cue,start,end,sentence_index,confidence,method\n";
+
+    fn row(id: &str, index: usize) -> String {
+        format!("{id},{index},direct,\"\"\"Hi,\"\" she said\nagain\",,,,0,5,0,0.9,split\n")
+    }
+
+    #[test]
+    fn csv_drops_the_last_article_and_skips_articles_without_rows() {
+        let case = input(&["a", "b", "c", "d", "e"]);
+        let kept = format!("{HEADER}{}{}{}", row("a", 0), row("a", 1), row("c", 0));
+        let text = format!("{kept}{}{}", row("e", 0), &row("e", 1)[..20]);
+        let out = case.write("out.csv", &text);
+        let point = case.scan(OutputFormat::Csv, &out, None).unwrap();
+        // a and c are whole; b has no rows; e may be incomplete: the run goes on at d.
+        assert_eq!(point.skip, 3);
+        assert_eq!(point.output_len, kept.len() as u64);
+        assert!(!point.write_header);
+        // Two articles with one id in a row are told apart by the index restarting.
+        let case = input(&["a", "a", "b"]);
+        let kept = format!("{HEADER}{}{}", row("a", 0), row("a", 0));
+        let out = case.write("twice.csv", &format!("{kept}{}", row("b", 0)));
+        let point = case.scan(OutputFormat::Csv, &out, None).unwrap();
+        assert_eq!((point.skip, point.output_len), (2, kept.len() as u64));
+    }
+
+    #[test]
+    fn csv_header_is_written_once_and_checked() {
+        let case = input(&["a", "b"]);
+        let torn = case.write("torn.csv", &HEADER[..30]);
+        let point = case.scan(OutputFormat::Csv, &torn, None).unwrap();
+        assert!(point.write_header);
+        assert_eq!((point.skip, point.output_len), (0, 0));
+        let header_only = case.write("header.csv", &format!("{HEADER}{}", row("a", 0)));
+        let point = case.scan(OutputFormat::Csv, &header_only, None).unwrap();
+        assert!(!point.write_header);
+        assert_eq!((point.skip, point.output_len), (0, HEADER.len() as u64));
+        let other = case.write("other.csv", "article_id,entity_index,label\n");
+        let err = case
+            .scan(OutputFormat::Csv, &other, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("header"), "{err}");
+    }
+
+    #[test]
+    fn json_arrays_and_stdin_cannot_be_resumed() {
+        let case = input(&["a"]);
+        let out = case.write("out.json", "[\n");
+        let err = case.scan(OutputFormat::Json, &out, None).unwrap_err();
+        assert!(matches!(err, ResumeError::Unsupported(_)));
+        assert!(err.to_string().contains("--format json"));
+        let renderer = Renderer {
+            format: OutputFormat::Jsonl,
+            table: CsvTable::Quotes,
+            offsets: OffsetUnit::Chars,
+        };
+        let err = scan(
+            &[InputSource::Stdin],
+            &FieldNames::default(),
+            None,
+            &renderer,
+            &out,
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("stdin"));
+    }
+}
