@@ -52,7 +52,7 @@ pub struct Cli {
 pub enum Command {
     /// Annotate articles and write one record per article.
     #[command(after_help = EXTRACT_EXAMPLES)]
-    Extract(ExtractArgs),
+    Extract(Box<ExtractArgs>),
     /// Measure accuracy against a gold file.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -302,7 +302,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Extract(args) => extract::run(args),
+        Command::Extract(args) => extract::run(*args),
         Command::Eval(EvalCommand::Sentences(args)) => eval::sentences(args),
         Command::Eval(EvalCommand::Quotes(args)) => eval::quotes(args),
         Command::Completions { shell } => completions(shell),
