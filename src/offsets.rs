@@ -1,7 +1,8 @@
 //! Conversion of internal UTF-8 byte offsets to the offsets users ask for.
 
 /// Which unit offsets are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OffsetUnit {
     /// Unicode code points, as Python's `str` and spaCy index text.
     #[default]

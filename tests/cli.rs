@@ -385,3 +385,54 @@ fn bbc_corpus_round_trips_in_order() {
         assert_sentences_slice(rec, input["text"].as_str().unwrap());
     }
 }
+
+#[test]
+fn completions_man_version_and_examples() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = run(&["completions", shell], b"");
+        assert_success(&out);
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains("extract"), "{shell}: {script}");
+        assert!(
+            script.contains("resume"),
+            "{shell} completes extract's flags"
+        );
+    }
+    let out = run(&["completions", "tcsh"], b"");
+    assert_eq!(out.status.code(), Some(1));
+
+    let man = run(&["man"], b"");
+    assert_success(&man);
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH quotex"),
+        "{page}"
+    );
+    assert!(page.contains("extract"));
+    let sub = run(&["man", "extract"], b"");
+    assert_success(&sub);
+    let page = String::from_utf8_lossy(&sub.stdout);
+    assert!(page.contains(".TH quotex-extract") && page.contains("max\\-article\\-chars"));
+    assert_eq!(run(&["man", "nope"], b"").status.code(), Some(1));
+
+    let version = run(&["--version"], b"");
+    assert_success(&version);
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("quotex {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = run(&["--help"], b"");
+    assert_success(&help);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("Examples:") && help.contains("quotex extract"));
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    // stderr is a pipe here: only the summary line, no bar, no terminal escapes.
+    let out = run(&["extract"], JSONL.as_bytes());
+    assert_success(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("quotex: 2 articles") && !stderr.contains('\x1b'));
+}

@@ -1,15 +1,19 @@
 //! `quotex extract`.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use std::sync::Arc;
 
 use super::{ExtractArgs, NerLayer};
-use crate::io::{expand_inputs, run_stream, FieldNames, Renderer, Sink, StreamOptions};
+use crate::io::{
+    expand_inputs, resume, run_stream, FieldNames, Renderer, Sink, StreamOptions, Summary,
+};
 use crate::ner::{gazetteer, EntityRecognizer, Gazetteer, LayeredNer, ModelNer};
 use crate::pipeline::Pipeline;
 
@@ -59,6 +63,28 @@ fn entity_layers(args: &ExtractArgs) -> Result<Option<Box<dyn EntityRecognizer>>
     })))
 }
 
+/// Opens `path` for appending after truncating it to `len` bytes (its records kept).
+fn append_after(path: &std::path::Path, len: u64, what: &str) -> Result<Box<dyn Write + Send>> {
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot write {what} {}", path.display()))?;
+    file.set_len(len)
+        .with_context(|| format!("cannot truncate {what} {}", path.display()))?;
+    Ok(Box::new(BufWriter::with_capacity(256 * 1024, file)))
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {human_pos} articles  {per_sec}  {elapsed}  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     // Bad gazetteers and flag combinations fail before any output file is created.
     let entities = entity_layers(&args)?;
@@ -67,46 +93,103 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         builder = builder.entity_labels(args.labels.iter().map(|l| l.trim().to_uppercase()));
     }
     let pipeline = builder.build();
-    let out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => create(path, "output file")?,
-        None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout())),
-    };
-    let errors = args
-        .errors
-        .as_deref()
-        .map(|p| create(p, "errors file"))
-        .transpose()?;
     let renderer = Renderer {
         format: args.format,
         table: args.table,
         offsets: args.offsets,
     };
-    let sink = Sink::new(&renderer, out, errors).context("cannot write the output header")?;
     let fields = FieldNames {
         id: args.id_field,
         text: args.text_field,
         title: args.title_field,
     };
+    let sources = expand_inputs(&args.inputs);
+    let resumed = match (&args.output, args.resume) {
+        (Some(output), true) => Some(resume::scan(
+            &sources,
+            &fields,
+            args.shard,
+            &renderer,
+            output,
+            args.errors.as_deref(),
+        )?),
+        _ => None,
+    };
+    let (sink, skip) = match (&resumed, &args.output) {
+        (Some(point), Some(output)) => {
+            let out = append_after(output, point.output_len, "output file")?;
+            let errors = args
+                .errors
+                .as_deref()
+                .map(|p| append_after(p, point.errors_len, "errors file"))
+                .transpose()?;
+            let sink = if point.write_header {
+                Sink::new(&renderer, out, errors).context("cannot write the output header")?
+            } else {
+                Sink::appending(&renderer, out, errors)
+            };
+            (sink, point.skip)
+        }
+        _ => {
+            let out: Box<dyn Write + Send> = match &args.output {
+                Some(path) => create(path, "output file")?,
+                None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout())),
+            };
+            let errors = args
+                .errors
+                .as_deref()
+                .map(|p| create(p, "errors file"))
+                .transpose()?;
+            let sink =
+                Sink::new(&renderer, out, errors).context("cannot write the output header")?;
+            (sink, 0)
+        }
+    };
     let options = StreamOptions {
-        batch_articles: args.batch_size,
+        flush_records: args.batch_size,
+        window_records: args.window,
         threads: args.threads,
-        progress: !args.no_progress && io::stderr().is_terminal(),
+        max_article_chars: args.max_article_chars,
+        shard: args.shard,
+        skip,
         ..StreamOptions::default()
     };
-    let summary = match run_stream(
-        expand_inputs(&args.inputs),
+    // Drawn only for a person watching: never into a file or a pipe.
+    let bar = (!args.no_progress && io::stderr().is_terminal()).then(progress_bar);
+    let mut progress = |s: &Summary| {
+        if let Some(bar) = &bar {
+            bar.set_position((s.articles + s.errors) as u64);
+            if s.errors > 0 {
+                bar.set_message(format!("{} errors", s.errors));
+            }
+        }
+    };
+    let result = run_stream(
+        sources,
         fields,
         &pipeline,
         renderer,
         sink,
         &options,
-    ) {
+        &mut progress,
+    );
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = match result {
         Ok(s) => s,
         // The reader of our output went away (e.g. `| head`): stop quietly, as ripgrep does.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         Err(e) => return Err(e).context("cannot write the output"),
     };
+    let earlier_errors = resumed.as_ref().map_or(0, |p| p.errors_kept);
     if !args.quiet {
+        if let Some(point) = &resumed {
+            eprintln!(
+                "quotex: resumed after {} records already in the output ({} of them errors)",
+                point.skip, point.errors_kept
+            );
+        }
         eprintln!(
             "quotex: {} articles, {} errors, {} sentences, {} quotes, {} entities in {:.2}s ({:.0} words/s)",
             summary.articles,
@@ -118,7 +201,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
             summary.words_per_second()
         );
     }
-    Ok(if summary.errors > 0 {
+    Ok(if summary.errors + earlier_errors > 0 {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS

@@ -6,17 +6,42 @@ mod extract;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::io::{CsvTable, OutputFormat};
 use crate::offsets::OffsetUnit;
+
+const EXAMPLES: &str = "\
+Examples:
+  quotex extract article.txt                       annotate one article (JSONL on stdout)
+  quotex extract dump.jsonl.gz -o out.jsonl        a compressed dump into a file
+  quotex extract dir/ --format csv --table quotes  every article under dir/, one row per quote
+  zcat dump.jsonl.gz | quotex extract - -q         from stdin, no summary line
+  quotex extract dump.jsonl -o out.jsonl --resume  continue a killed run
+  quotex extract dump.jsonl --shard 0/4 -o part0.jsonl   one of 4 processes over one dump
+  quotex completions bash > ~/.local/share/bash-completion/completions/quotex
+  quotex man | man -l -
+
+Exit codes: 0 all records processed; 2 some records failed (see the error records); 1 fatal error.";
+
+const EXTRACT_EXAMPLES: &str = "\
+Examples:
+  quotex extract article.txt
+  quotex extract dump.jsonl.gz -o out.jsonl --errors errors.jsonl
+  quotex extract dir/ --format csv --table entities -o entities.csv
+  quotex extract dump.jsonl -o out.jsonl --resume        continue after a crash or kill
+  quotex extract dump.jsonl --shard 2/8 -o part2.jsonl   records 2, 10, 18, ... (0-based)
+
+Exit codes: 0 all records processed; 2 some records failed (see the error records); 1 fatal error.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "quotex",
     version,
     about = "Turn dumps of news articles into quote datasets: sentences, quotes, speakers and named entities.",
-    after_help = "Exit codes: 0 all records processed; 2 some records failed (see the error records); 1 fatal error."
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -26,10 +51,29 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Annotate articles and write one record per article.
-    Extract(ExtractArgs),
+    #[command(after_help = EXTRACT_EXAMPLES)]
+    Extract(Box<ExtractArgs>),
     /// Measure accuracy against a gold file.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Examples:\n  quotex completions bash > ~/.local/share/bash-completion/completions/quotex\n  quotex completions zsh > ~/.zfunc/_quotex\n  quotex completions fish > ~/.config/fish/completions/quotex.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout; with a subcommand, that subcommand's page.
+    #[command(
+        after_help = "Examples:\n  quotex man | man -l -\n  quotex man extract > quotex-extract.1"
+    )]
+    Man {
+        /// A subcommand (e.g. extract) whose page to print instead.
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -111,9 +155,30 @@ pub struct ExtractArgs {
     #[arg(long, value_delimiter = ',', value_name = "LABELS")]
     pub labels: Vec<String>,
 
-    /// Articles per batch handed to the worker threads (memory grows with it).
+    /// An article longer than this (in characters) becomes an error record; it is never
+    /// truncated.
+    #[arg(long, default_value_t = crate::io::DEFAULT_MAX_ARTICLE_CHARS, value_name = "N")]
+    pub max_article_chars: usize,
+
+    /// Continue a killed run: keep the complete records already in --output (and
+    /// --errors), check that they match the first input records, and append the rest.
+    /// Needs --output and files as input; not with --format json.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+
+    /// Process only the input records whose index (0-based, over all inputs in the order
+    /// read) is K modulo N; the N shards together are the whole input.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::io::Shard>,
+
+    /// The output is flushed at least every N records (and whenever the writer waits).
     #[arg(long, default_value_t = 256, value_name = "N", hide_short_help = true)]
     pub batch_size: usize,
+
+    /// At most N records are read but not yet written (the reorder window; memory grows
+    /// with it). A slow record holds back the output of at most N records.
+    #[arg(long, default_value_t = 1024, value_name = "N", hide_short_help = true)]
+    pub window: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -177,6 +242,35 @@ pub struct EvalSentencesArgs {
     pub show_mismatches: usize,
 }
 
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Cli::command(), "quotex", &mut out);
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn man(subcommand: Option<&str>) -> anyhow::Result<ExitCode> {
+    let mut command = Cli::command();
+    command.build();
+    let page = match subcommand {
+        None => command,
+        Some(name) => {
+            let Some(sub) = command.find_subcommand(name) else {
+                let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+                anyhow::bail!("no subcommand '{name}' (one of: {})", names.join(", "));
+            };
+            // The page is named after the full command, as `man quotex-extract` expects.
+            // (Leaked: clap names are &'static str, and this runs once before exiting.)
+            let full: &'static str = Box::leak(format!("quotex-{name}").into_boxed_str());
+            sub.clone().name(full)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(page).render(&mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Parses the arguments and runs the command; the exit code follows the documented contract.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -198,19 +292,28 @@ pub fn main() -> ExitCode {
             }
             // One line: clap's first line names the problem; --help has the rest.
             let rendered = err.to_string();
-            let first = rendered
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments");
-            let first = first.trim_start_matches("error: ");
+            let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+            let mut first = lines
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            // "the following required arguments were not provided:" names them below.
+            if first.ends_with(':') {
+                if let Some(next) = lines.next() {
+                    first = format!("{first} {}", next.trim());
+                }
+            }
             eprintln!("quotex: error: {first} (see 'quotex --help')");
             return ExitCode::from(1);
         }
     };
     let result = match cli.command {
-        Command::Extract(args) => extract::run(args),
+        Command::Extract(args) => extract::run(*args),
         Command::Eval(EvalCommand::Sentences(args)) => eval::sentences(args),
         Command::Eval(EvalCommand::Quotes(args)) => eval::quotes(args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { subcommand } => man(subcommand.as_deref()),
     };
     match result {
         Ok(code) => code,

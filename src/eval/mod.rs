@@ -6,22 +6,55 @@ pub mod sentences;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use serde::de::DeserializeOwned;
 
+/// A gold file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GoldFileError {
+    /// The file cannot be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file (with `:line` when a line failed).
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line is not a gold record.
+    #[error("{path}:{line}: not a gold record: {source}")]
+    Record {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// The cause.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
 /// Reads a JSONL gold file into typed records, naming the line of any bad record.
-pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, GoldFileError> {
+    let name = || path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| GoldFileError::Io {
+        path: name(),
+        source,
+    })?;
     let mut out = Vec::new();
     for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), i + 1))?;
+        let line = line.map_err(|source| GoldFileError::Io {
+            path: format!("{}:{}", name(), i + 1),
+            source,
+        })?;
         if line.trim().is_empty() {
             continue;
         }
         out.push(
-            serde_json::from_str(&line)
-                .with_context(|| format!("{}:{}: not a gold record", path.display(), i + 1))?,
+            serde_json::from_str(&line).map_err(|source| GoldFileError::Record {
+                path: name(),
+                line: i + 1,
+                source,
+            })?,
         );
     }
     Ok(out)

@@ -67,6 +67,76 @@ pub fn read_sources(sources: &[InputSource], fields: &FieldNames, emit: &mut Emi
     true
 }
 
+/// `--shard K/N`: the records whose input index (0-based, counted over every input record
+/// of every input, in the order read, error records included) is congruent to `K` mod `N`.
+/// The N shards of one input partition its records, so N processes can read the same dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard's number, `0 <= index < count`.
+    pub index: u64,
+    /// How many shards the input is split into.
+    pub count: u64,
+}
+
+/// A `--shard` value that is not `K/N` with `0 <= K < N`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid shard '{value}': expected K/N with 0 <= K < N (e.g. 0/4)")]
+pub struct ShardParseError {
+    /// The value as given.
+    pub value: String,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = ShardParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || ShardParseError {
+            value: s.to_string(),
+        };
+        let (k, n) = s.split_once('/').ok_or_else(err)?;
+        let index: u64 = k.trim().parse().map_err(|_| err())?;
+        let count: u64 = n.trim().parse().map_err(|_| err())?;
+        if count == 0 || index >= count {
+            return Err(err());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl Shard {
+    /// Whether the record with this input index belongs to the shard.
+    pub fn selects(&self, input_index: u64) -> bool {
+        input_index % self.count == self.index
+    }
+}
+
+/// Reads every source in order and passes on only the records of `shard` (all records
+/// when `None`). Returns `false` if the consumer stopped the reading. The resume scan and
+/// the run itself both read through here, so they agree on which records exist.
+pub fn read_selected(
+    sources: &[InputSource],
+    fields: &FieldNames,
+    shard: Option<Shard>,
+    emit: &mut Emit,
+) -> bool {
+    let Some(shard) = shard else {
+        return read_sources(sources, fields, emit);
+    };
+    let mut index = 0u64;
+    let mut selected = |record: InputRecord| {
+        let keep = shard.selects(index);
+        index += 1;
+        !keep || emit(record)
+    };
+    read_sources(sources, fields, &mut selected)
+}
+
 fn read_source(source: &InputSource, fields: &FieldNames, emit: &mut Emit) -> bool {
     let name = source.name();
     let (mut reader, format) = match source {
@@ -421,6 +491,22 @@ fn read_csv(
 mod tests {
     use super::*;
     use std::io::Cursor;
+
+    #[test]
+    fn shards_parse_and_partition_indices() {
+        let s: Shard = "1/3".parse().unwrap();
+        assert_eq!(s, Shard { index: 1, count: 3 });
+        assert_eq!(s.to_string(), "1/3");
+        assert!(s.selects(1) && s.selects(4) && !s.selects(0) && !s.selects(5));
+        for bad in ["3/3", "1/0", "1", "a/2", "-1/2", "1/2/3"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        // Every index lands in exactly one shard.
+        let shards: Vec<Shard> = (0..4).map(|k| Shard { index: k, count: 4 }).collect();
+        for i in 0..100 {
+            assert_eq!(shards.iter().filter(|s| s.selects(i)).count(), 1);
+        }
+    }
 
     fn collect(format: InputFormat, input: &str) -> Vec<InputRecord> {
         let mut out = Vec::new();

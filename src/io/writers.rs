@@ -8,7 +8,8 @@ use crate::io::records::RecordError;
 use crate::offsets::OffsetUnit;
 use crate::output::ArticleRecord;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputFormat {
     /// One JSON object per line.
     #[default]
@@ -19,7 +20,8 @@ pub enum OutputFormat {
     Csv,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum CsvTable {
     /// One row per quote.
     #[default]
@@ -101,7 +103,7 @@ impl Renderer {
         serde_json::to_vec(error).unwrap_or_default()
     }
 
-    fn csv_header(&self) -> &'static [&'static str] {
+    pub(crate) fn csv_header(&self) -> &'static [&'static str] {
         match self.table {
             CsvTable::Quotes => QUOTE_HEADER,
             CsvTable::Entities => ENTITY_HEADER,
@@ -136,12 +138,32 @@ impl Sink {
             }
             OutputFormat::Jsonl => {}
         }
-        Ok(Sink {
+        Ok(Sink::appending(renderer, out, errors))
+    }
+
+    /// A sink that continues an output already holding a header and complete records
+    /// (`--resume`): it writes no header.
+    pub fn appending(
+        renderer: &Renderer,
+        out: Box<dyn Write + Send>,
+        errors: Option<Box<dyn Write + Send>>,
+    ) -> Self {
+        Sink {
             format: renderer.format,
             out,
             errors,
             items_in_array: 0,
-        })
+        }
+    }
+
+    /// Hands everything written so far to the OS (called at least once per batch), so a
+    /// killed run leaves whole records and at most one torn last line.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        if let Some(errors) = &mut self.errors {
+            errors.flush()?;
+        }
+        Ok(())
     }
 
     fn write_in_stream(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -169,7 +191,10 @@ impl Sink {
             Rendered::Error(bytes) => match (&mut self.errors, self.format) {
                 (Some(errors), _) => {
                     errors.write_all(bytes)?;
-                    errors.write_all(b"\n")
+                    errors.write_all(b"\n")?;
+                    // At once: the errors file must never lag behind the output, so a
+                    // resumed run can trust every record the output holds.
+                    errors.flush()
                 }
                 (None, OutputFormat::Csv) => {
                     let mut stderr = io::stderr().lock();

@@ -187,9 +187,12 @@ pub fn parse_jsonl(text: &str, source_name: &str) -> Result<Vec<GazetteerEntry>,
 }
 
 /// Reads a gazetteer file; `.jsonl`/`.ndjson` are JSON lines, anything else CSV.
-pub fn read_file(path: &Path) -> anyhow::Result<Vec<GazetteerEntry>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read gazetteer {}: {e}", path.display()))?;
+pub fn read_file(path: &Path) -> Result<Vec<GazetteerEntry>, GazetteerError> {
+    let text = std::fs::read_to_string(path).map_err(|e| GazetteerError {
+        source_name: path.display().to_string(),
+        line: 0,
+        reason: format!("cannot read gazetteer: {e}"),
+    })?;
     let name = path.display().to_string();
     let is_jsonl = matches!(
         path.extension().and_then(|e| e.to_str()),
