@@ -1,8 +1,10 @@
 //! Reading article dumps and writing annotated records.
 
 pub mod input;
+pub mod parquet;
 pub mod records;
 pub mod stream;
+pub mod tables;
 pub mod writers;
 
 pub use input::{expand_inputs, InputFormat, InputSource};
