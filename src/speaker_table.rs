@@ -10,7 +10,8 @@
 //! Counted: every quote with a speaker, except a speaker that stayed a bare pronoun ("she",
 //! "they": the attribution found no name for it), which is not a person one can group.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
@@ -83,34 +84,84 @@ pub struct ArticleSpeakers {
     speakers: Vec<ArticleSpeaker>,
 }
 
-/// The last word of a normalized multi-word name, `None` for a one-word name.
-fn surname(key: &str) -> Option<&str> {
-    key.rsplit_once(' ').map(|(_, last)| last)
+const HONORIFICS_LIST: &str = include_str!("../data/honorifics.txt");
+
+static HONORIFICS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    HONORIFICS_LIST
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(ids::normalize)
+        .collect()
+});
+
+/// What a written name can take part in when names are merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NameShape {
+    /// Two or more words, the first and last capitalised ("Melissa Rosenberg"): the
+    /// normalized last word.
+    Full(String),
+    /// One capitalised word, maybe after honorifics ("Rosenberg", "Ms Rosenberg").
+    Surname(String),
+    /// Anything else ("the company", "Tory-Labour" is one word but not a surname of anyone
+    /// written with a space): never merged.
+    Other,
 }
 
-/// For each one-word key, the index of the one multi-word key ending with that word, when
-/// there is exactly one.
-fn surname_targets<'k>(keys: impl Iterator<Item = &'k str>) -> HashMap<String, usize> {
-    let keys: Vec<&str> = keys.collect();
+fn name_shape(written: &str) -> NameShape {
+    let words: Vec<&str> = written.split_whitespace().collect();
+    let mut rest = &words[..];
+    while let [first, tail @ ..] = rest {
+        if tail.is_empty() || !HONORIFICS.contains(&ids::normalize(first)) {
+            break;
+        }
+        rest = tail;
+    }
+    let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    match rest {
+        [one] if capitalised(one) => NameShape::Surname(ids::normalize(one)),
+        [first, .., last] if capitalised(first) && capitalised(last) => {
+            NameShape::Full(ids::normalize(last))
+        }
+        _ => NameShape::Other,
+    }
+}
+
+/// For each surname-shaped name (key, written form), the index of the one full name whose
+/// last word it is, when there is exactly one.
+fn surname_targets<'k>(names: impl Iterator<Item = (&'k str, &'k str)>) -> HashMap<String, usize> {
+    let shapes: Vec<(&str, NameShape)> = names.map(|(k, w)| (k, name_shape(w))).collect();
     let mut full_by_surname: HashMap<&str, Option<usize>> = HashMap::new();
-    for (i, key) in keys.iter().enumerate() {
-        if let Some(last) = surname(key) {
+    for (i, (_, shape)) in shapes.iter().enumerate() {
+        if let NameShape::Full(last) = shape {
             full_by_surname
-                .entry(last)
+                .entry(last.as_str())
                 .and_modify(|e| *e = None) // a second full name: ambiguous
                 .or_insert(Some(i));
         }
     }
-    keys.iter()
-        .filter(|k| !k.is_empty() && surname(k).is_none())
-        .filter_map(|k| {
-            full_by_surname
-                .get(k)
+    shapes
+        .iter()
+        .filter_map(|(key, shape)| match shape {
+            NameShape::Surname(s) if !s.is_empty() => full_by_surname
+                .get(s.as_str())
                 .copied()
                 .flatten()
-                .map(|i| (k.to_string(), i))
+                .map(|i| (key.to_string(), i)),
+            _ => None,
         })
         .collect()
+}
+
+/// The most frequent written form (first seen among equals).
+fn main_form(names: &[Counted]) -> Option<&str> {
+    let mut best: Option<&Counted> = None;
+    for n in names {
+        if best.is_none_or(|b| n.count > b.count) {
+            best = Some(n);
+        }
+    }
+    best.map(|n| n.text.as_str())
 }
 
 impl ArticleSpeakers {
@@ -121,7 +172,9 @@ impl ArticleSpeakers {
         let mut index: HashMap<String, usize> = HashMap::new();
         for q in &doc.quotes {
             let Some(s) = &q.speaker else { continue };
-            if is_pronoun(s.name.trim()) {
+            // An unresolved pronoun or relative "who" names nobody.
+            let name = s.name.trim();
+            if is_pronoun(name) || name.eq_ignore_ascii_case("who") {
                 continue;
             }
             let key = ids::normalize(&s.name);
@@ -146,7 +199,11 @@ impl ArticleSpeakers {
                 QuoteKind::Mixed => sp.kinds.mixed += 1,
             }
         }
-        let targets = surname_targets(speakers.iter().map(|s| s.key.as_str()));
+        let targets = surname_targets(
+            speakers
+                .iter()
+                .map(|s| (s.key.as_str(), main_form(&s.names).unwrap_or(&s.key))),
+        );
         if targets.is_empty() {
             return ArticleSpeakers { speakers };
         }
@@ -317,8 +374,11 @@ impl SpeakerTable {
     pub fn finish(self) -> Vec<SpeakerRow> {
         let mut keys: Vec<String> = self.entries.keys().cloned().collect();
         keys.sort(); // a fixed order, so the merge does not depend on hashing
-        let targets = surname_targets(keys.iter().map(String::as_str));
         let mut entries = self.entries;
+        let targets = surname_targets(keys.iter().map(|k| {
+            let written = entries.get(k).and_then(|e| main_form(&e.names));
+            (k.as_str(), written.unwrap_or(k))
+        }));
         for (alias_key, target) in &targets {
             let Some(alias) = entries.remove(alias_key) else {
                 continue;
@@ -344,10 +404,7 @@ impl SpeakerTable {
             .into_iter()
             .map(|(key, e)| {
                 let aliases = by_count(e.aliases);
-                let speaker = by_count(e.names)
-                    .into_iter()
-                    .next()
-                    .map_or_else(|| key.clone(), |n| n.text);
+                let speaker = main_form(&e.names).unwrap_or(&key).to_string();
                 (
                     e.first_article.0,
                     SpeakerRow {
@@ -462,6 +519,42 @@ mod tests {
         let names: Vec<&str> = rows.iter().map(|r| r.speaker.as_str()).collect();
         assert_eq!(names, vec!["Lee", "Ann Lee", "Tom Lee"]);
         assert_eq!(rows[0].quotes, 2);
+    }
+
+    #[test]
+    fn honorifics_count_as_a_surname_but_compounds_and_phrases_do_not() {
+        assert_eq!(name_shape("Ms. Lee"), NameShape::Surname("lee".into()));
+        assert_eq!(name_shape("Dr Ann Lee"), NameShape::Full("lee".into()));
+        assert_eq!(
+            name_shape("Tory-Labour"),
+            NameShape::Surname("tory labour".into())
+        );
+        assert_eq!(name_shape("the company"), NameShape::Other);
+        assert_eq!(name_shape("Mr"), NameShape::Surname("mr".into()));
+        let rows = table(&[
+            doc(
+                "a",
+                &[("Ann Lee", None, Direct), ("New Labour", None, Direct)],
+            ),
+            doc(
+                "b",
+                &[
+                    ("Mr Lee", None, Direct),
+                    ("Labour", None, Direct),
+                    ("lee", None, Direct),
+                ],
+            ),
+        ]);
+        let names: Vec<(&str, u64)> = rows
+            .iter()
+            .map(|r| (r.speaker.as_str(), r.quotes))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("Ann Lee", 2), ("New Labour", 2), ("lee", 1)],
+            "{rows:#?}"
+        );
+        assert_eq!(rows[1].aliases, vec!["Labour"]);
     }
 
     #[test]
