@@ -128,8 +128,8 @@ fn name_shape(written: &str) -> NameShape {
 }
 
 /// For each surname-shaped name (key, written form), the index of the one full name whose
-/// last word it is, when there is exactly one.
-fn surname_targets<'k>(names: impl Iterator<Item = (&'k str, &'k str)>) -> HashMap<String, usize> {
+/// last word it is, when there is exactly one; in the order of `names`.
+fn surname_targets<'k>(names: impl Iterator<Item = (&'k str, &'k str)>) -> Vec<(String, usize)> {
     let shapes: Vec<(&str, NameShape)> = names.map(|(k, w)| (k, name_shape(w))).collect();
     let mut full_by_surname: HashMap<&str, Option<usize>> = HashMap::new();
     for (i, (_, shape)) in shapes.iter().enumerate() {
@@ -372,8 +372,15 @@ impl SpeakerTable {
     /// Merges surname-only speakers and returns the rows, most quoted first (ties: first
     /// quoted in the input first).
     pub fn finish(self) -> Vec<SpeakerRow> {
-        let mut keys: Vec<String> = self.entries.keys().cloned().collect();
-        keys.sort(); // a fixed order, so the merge does not depend on hashing
+        // First quoted first, so aliases list in the order the input shows them, and the
+        // result never depends on hashing.
+        let mut keys: Vec<(u64, String)> = self
+            .entries
+            .iter()
+            .map(|(k, e)| (e.first_article.0, k.clone()))
+            .collect();
+        keys.sort();
+        let keys: Vec<String> = keys.into_iter().map(|(_, k)| k).collect();
         let mut entries = self.entries;
         let targets = surname_targets(keys.iter().map(|k| {
             let written = entries.get(k).and_then(|e| main_form(&e.names));

@@ -363,3 +363,57 @@ impl ParquetTable {
         out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+
+    use super::*;
+
+    #[test]
+    fn row_groups_close_as_the_rows_arrive() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let out = Box::new(file.reopen().unwrap());
+        let mut table = ParquetTable::new(CsvTable::Sentences, out).unwrap();
+        let rows = ROW_GROUP_ROWS + 1000;
+        for i in 0..rows {
+            table
+                .push_sentence(&SentenceRow {
+                    article_id: Cow::Owned(format!("a{}", i / 10)),
+                    sentence_index: i % 10,
+                    start: i,
+                    end: i + 5,
+                    text: Cow::Borrowed("Some words."),
+                })
+                .unwrap();
+            if i == ROW_GROUP_ROWS + 10 {
+                // The first row group is already on disk, not held in memory.
+                let written = table.writer.flushed_row_groups().len();
+                assert_eq!(written, 1);
+            }
+        }
+        table.finish().unwrap();
+        let reader = SerializedFileReader::new(file.reopen().unwrap()).unwrap();
+        let meta = reader.metadata();
+        assert_eq!(meta.num_row_groups(), 2);
+        assert_eq!(meta.file_metadata().num_rows(), rows as i64);
+        assert_eq!(meta.row_group(0).num_rows(), ROW_GROUP_ROWS as i64);
+    }
+
+    #[test]
+    fn rows_of_another_table_are_an_error_not_a_panic() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut table =
+            ParquetTable::new(CsvTable::Entities, Box::new(file.reopen().unwrap())).unwrap();
+        let row = SentenceRow {
+            article_id: Cow::Borrowed("a"),
+            sentence_index: 0,
+            start: 0,
+            end: 1,
+            text: Cow::Borrowed("A"),
+        };
+        assert!(table.push_sentence(&row).is_err());
+    }
+}
