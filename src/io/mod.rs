@@ -1,6 +1,7 @@
 //! Reading article dumps and writing annotated records.
 
 pub mod input;
+#[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod records;
 pub mod stream;

@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+#[cfg(feature = "parquet")]
 use super::parquet::ParquetTable;
 use super::writers::{CsvTable, OutputFormat, Renderer};
 use crate::doc::Document;
@@ -50,12 +51,17 @@ impl TableRows {
     }
 }
 
+/// The error of `--format parquet` in a build without the `parquet` feature.
+pub const NO_PARQUET: &str =
+    "this quotex was built without Parquet support (cargo feature `parquet`)";
+
 /// Whether `renderer` writes through a [`TableSink`] rather than rendered bytes.
 pub fn wants_rows(renderer: &Renderer) -> bool {
     renderer.format == OutputFormat::Parquet || renderer.table == CsvTable::Speakers
 }
 
 enum Target {
+    #[cfg(feature = "parquet")]
     Parquet(ParquetTable),
     /// The speakers table as CSV, JSONL or JSON, written at the end.
     Text(OutputFormat, Box<dyn Write + Send>),
@@ -71,7 +77,10 @@ pub struct TableSink {
 impl TableSink {
     pub fn new(renderer: &Renderer, out: Box<dyn Write + Send>) -> io::Result<Self> {
         let target = match renderer.format {
+            #[cfg(feature = "parquet")]
             OutputFormat::Parquet => Target::Parquet(ParquetTable::new(renderer.table, out)?),
+            #[cfg(not(feature = "parquet"))]
+            OutputFormat::Parquet => return Err(io::Error::other(NO_PARQUET)),
             other => Target::Text(other, out),
         };
         Ok(TableSink {
@@ -93,12 +102,15 @@ impl TableSink {
                 table.add(article_id, speakers);
                 Ok(())
             }
+            #[cfg(feature = "parquet")]
             (TableRows::Quotes(rows), Target::Parquet(p), None) => {
                 rows.iter().try_for_each(|r| p.push_quote(r))
             }
+            #[cfg(feature = "parquet")]
             (TableRows::Entities(rows), Target::Parquet(p), None) => {
                 rows.iter().try_for_each(|r| p.push_entity(r))
             }
+            #[cfg(feature = "parquet")]
             (TableRows::Sentences(rows), Target::Parquet(p), None) => {
                 rows.iter().try_for_each(|r| p.push_sentence(r))
             }
@@ -111,6 +123,7 @@ impl TableSink {
     pub fn finish(self) -> io::Result<()> {
         let rows = self.speakers.map(SpeakerTable::finish).unwrap_or_default();
         match self.target {
+            #[cfg(feature = "parquet")]
             Target::Parquet(mut p) => {
                 for r in &rows {
                     p.push_speaker(r)?;
