@@ -42,7 +42,7 @@ fn bump(list: &mut Vec<Counted>, key: &str, text: &str, count: u64) {
 
 /// Most frequent first; ties keep first-seen order (the sort is stable).
 fn by_count(mut list: Vec<Counted>) -> Vec<Counted> {
-    list.sort_by(|a, b| b.count.cmp(&a.count));
+    list.sort_by_key(|c| std::cmp::Reverse(c.count));
     list
 }
 

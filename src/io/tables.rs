@@ -62,7 +62,7 @@ pub fn wants_rows(renderer: &Renderer) -> bool {
 
 enum Target {
     #[cfg(feature = "parquet")]
-    Parquet(ParquetTable),
+    Parquet(Box<ParquetTable>),
     /// The speakers table as CSV, JSONL or JSON, written at the end.
     Text(OutputFormat, Box<dyn Write + Send>),
 }
@@ -78,7 +78,9 @@ impl TableSink {
     pub fn new(renderer: &Renderer, out: Box<dyn Write + Send>) -> io::Result<Self> {
         let target = match renderer.format {
             #[cfg(feature = "parquet")]
-            OutputFormat::Parquet => Target::Parquet(ParquetTable::new(renderer.table, out)?),
+            OutputFormat::Parquet => {
+                Target::Parquet(Box::new(ParquetTable::new(renderer.table, out)?))
+            }
             #[cfg(not(feature = "parquet"))]
             OutputFormat::Parquet => return Err(io::Error::other(NO_PARQUET)),
             other => Target::Text(other, out),
