@@ -231,6 +231,7 @@ impl ArticleSpeakers {
         self.speakers.len()
     }
 
+    /// Whether no quote of the article has a named speaker.
     pub fn is_empty(&self) -> bool {
         self.speakers.is_empty()
     }
@@ -269,11 +270,15 @@ pub struct SpeakerRow {
     pub roles: Vec<String>,
     /// `direct + indirect + mixed`.
     pub quotes: u64,
+    /// Direct quotes (every part in quote marks).
     pub direct: u64,
+    /// Reported speech without quote marks.
     pub indirect: u64,
+    /// Reported speech partly in quote marks.
     pub mixed: u64,
     /// Articles with at least one quote by them.
     pub articles: u64,
+    /// The id of the first article (in input order) quoting them.
     pub first_article_id: String,
     /// Surname-only forms merged into this row, most frequent first.
     pub aliases: Vec<String>,
@@ -329,6 +334,7 @@ pub struct SpeakerTable {
 }
 
 impl SpeakerTable {
+    /// An empty table.
     pub fn new() -> Self {
         SpeakerTable::default()
     }
@@ -365,6 +371,7 @@ impl SpeakerTable {
         self.entries.len()
     }
 
+    /// Whether no speaker was added.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -256,6 +256,7 @@ fn parquet_err(e: parquet::errors::ParquetError) -> io::Error {
 }
 
 impl ParquetTable {
+    /// Starts a Parquet file of `table` on `out`.
     pub fn new(table: CsvTable, out: Box<dyn Write + Send>) -> io::Result<Self> {
         let schema = Arc::new(schema(table));
         let props = WriterProperties::builder()
@@ -290,6 +291,7 @@ impl ParquetTable {
         self.writer.write(&batch).map_err(parquet_err)
     }
 
+    /// Appends a row of the quotes table.
     pub fn push_quote(&mut self, r: &QuoteRow<'_>) -> io::Result<()> {
         let Columns::Quotes(c) = &mut self.columns else {
             return Err(wrong_table("quote"));
@@ -311,6 +313,7 @@ impl ParquetTable {
         self.row_added()
     }
 
+    /// Appends a row of the entities table.
     pub fn push_entity(&mut self, r: &EntityRow<'_>) -> io::Result<()> {
         let Columns::Entities(c) = &mut self.columns else {
             return Err(wrong_table("entity"));
@@ -325,6 +328,7 @@ impl ParquetTable {
         self.row_added()
     }
 
+    /// Appends a row of the sentences table.
     pub fn push_sentence(&mut self, r: &SentenceRow<'_>) -> io::Result<()> {
         let Columns::Sentences(c) = &mut self.columns else {
             return Err(wrong_table("sentence"));
@@ -337,6 +341,7 @@ impl ParquetTable {
         self.row_added()
     }
 
+    /// Appends a row of the speakers table.
     pub fn push_speaker(&mut self, r: &SpeakerRow) -> io::Result<()> {
         let Columns::Speakers(c) = &mut self.columns else {
             return Err(wrong_table("speaker"));

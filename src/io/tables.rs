@@ -16,16 +16,23 @@ use crate::speaker_table::{ArticleSpeakers, SpeakerTable, SPEAKER_COLUMNS};
 /// One article's rows of the chosen table, detached from the document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TableRows {
+    /// `--table quotes`.
     Quotes(Vec<QuoteRow<'static>>),
+    /// `--table entities`.
     Entities(Vec<EntityRow<'static>>),
+    /// `--table sentences`.
     Sentences(Vec<SentenceRow<'static>>),
+    /// `--table speakers`: the article's speakers, merged into the run's table later.
     Speakers {
+        /// The article's id.
         article_id: String,
+        /// Its speakers.
         speakers: ArticleSpeakers,
     },
 }
 
 impl TableRows {
+    /// The rows of `doc` for the table and offsets of `renderer`.
     pub fn from_document(doc: &Document, renderer: &Renderer) -> Self {
         if renderer.table == CsvTable::Speakers {
             return TableRows::Speakers {
@@ -75,6 +82,7 @@ pub struct TableSink {
 }
 
 impl TableSink {
+    /// A sink writing `renderer`'s table and format to `out`.
     pub fn new(renderer: &Renderer, out: Box<dyn Write + Send>) -> io::Result<Self> {
         let target = match renderer.format {
             #[cfg(feature = "parquet")]
@@ -91,6 +99,7 @@ impl TableSink {
         })
     }
 
+    /// Takes the rows of the next article.
     pub fn push(&mut self, rows: &TableRows) -> io::Result<()> {
         match (rows, &mut self.target, &mut self.speakers) {
             (
@@ -122,6 +131,7 @@ impl TableSink {
         }
     }
 
+    /// Writes what is left (the speakers table, the Parquet footer) and flushes.
     pub fn finish(self) -> io::Result<()> {
         let rows = self.speakers.map(SpeakerTable::finish).unwrap_or_default();
         match self.target {
