@@ -15,6 +15,7 @@
 pub mod cli;
 pub mod doc;
 pub mod eval;
+pub mod ids;
 pub mod io;
 pub mod ner;
 pub mod offsets;
@@ -22,6 +23,7 @@ pub mod output;
 pub mod pipeline;
 pub mod quotes;
 pub mod segment;
+pub mod speaker_table;
 
 pub use doc::{Article, Document, Entity, EntitySource, Quote, QuoteKind, Span, Speaker};
 pub use offsets::OffsetUnit;

@@ -1,62 +1,101 @@
 //! The output schema, written down once as serde types. JSONL and JSON serialise
-//! `ArticleRecord`; the CSV tables are flat views built from the same records.
+//! `ArticleRecord`; the CSV and Parquet tables are flat views built from the same records.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
 use crate::doc::{Document, EntitySource, QuoteKind, Span};
+use crate::ids::{self, StableId};
 use crate::offsets::{OffsetMap, OffsetUnit};
 
+/// A span in output offsets (code points or bytes, `--offsets`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SpanOut {
+    /// First offset of the span.
     pub start: usize,
+    /// Offset just past the span.
     pub end: usize,
 }
 
+/// A span with its text.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TextSpanOut<'a> {
+    /// First offset of the span.
     pub start: usize,
+    /// Offset just past the span.
     pub end: usize,
+    /// The text of the span.
     pub text: &'a str,
 }
 
+/// Who said a quote.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SpeakerOut<'a> {
+    /// `ids::speaker_id` of the name.
+    pub speaker_id: StableId,
+    /// The fullest form of the person's name in the article.
     pub name: &'a str,
+    /// Their title or description in the article, if any.
     pub role: Option<&'a str>,
+    /// The words the attribution rests on (a pronoun stays a pronoun here).
     pub mention: TextSpanOut<'a>,
 }
 
+/// A quote in the output record.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QuoteOut<'a> {
+    /// `ids::quote_id` of the parts' text: the same words give the same id in any article.
+    pub quote_id: StableId,
+    /// Start of the hull of the parts.
     pub start: usize,
+    /// End of the hull of the parts.
     pub end: usize,
+    /// The text of the hull (a split quote's hull contains its attribution).
     pub text: &'a str,
+    /// The quoted content, one span per part.
     pub parts: Vec<SpanOut>,
+    /// Direct, indirect or mixed.
     pub kind: QuoteKind,
+    /// Who said it, when found.
     pub speaker: Option<SpeakerOut<'a>>,
+    /// The speech verb, when there is one.
     pub cue: Option<TextSpanOut<'a>>,
     /// The attribution step that found the speaker.
-    pub method: &'a str,
+    pub method: &'static str,
+    /// A fixed score per attribution step.
     pub confidence: f32,
+    /// The sentence the quote starts in.
     pub sentence_index: Option<usize>,
 }
 
+/// A named entity mention in the output record.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EntityOut<'a> {
+    /// First offset of the mention.
     pub start: usize,
+    /// Offset just past the mention.
     pub end: usize,
+    /// The mention's text.
     pub text: &'a str,
+    /// Its label (PERSON, ORG, SHOW, ...).
     pub label: &'a str,
+    /// The layer that found it.
     pub source: EntitySource,
 }
 
 /// One output record per article.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ArticleRecord<'a> {
+    /// The article's id.
     pub id: &'a str,
+    /// Its title, when the input has one.
     pub title: Option<&'a str>,
+    /// Sentence spans, in text order.
     pub sentences: Vec<SpanOut>,
+    /// Quotes, in text order.
     pub quotes: Vec<QuoteOut<'a>>,
+    /// Entity mentions, in text order.
     pub entities: Vec<EntityOut<'a>>,
 }
 
@@ -83,6 +122,7 @@ impl<'a> Converter<'a> {
 }
 
 impl<'a> ArticleRecord<'a> {
+    /// The record of a document, with offsets in `unit`.
     pub fn from_document(doc: &'a Document, unit: OffsetUnit) -> Self {
         let conv = Converter {
             text: &doc.text,
@@ -96,12 +136,14 @@ impl<'a> ArticleRecord<'a> {
                 .quotes
                 .iter()
                 .map(|q| QuoteOut {
+                    quote_id: ids::quote_id(q.parts.iter().map(|&p| doc.span_text(p))),
                     start: conv.map.convert(q.span.start),
                     end: conv.map.convert(q.span.end),
                     text: doc.span_text(q.span),
                     parts: q.parts.iter().map(|&p| conv.span(p)).collect(),
                     kind: q.kind,
                     speaker: q.speaker.as_ref().map(|s| SpeakerOut {
+                        speaker_id: ids::speaker_id(&s.name),
                         name: &s.name,
                         role: s.role.as_deref(),
                         mention: conv.text_span(s.mention),
@@ -130,55 +172,128 @@ impl<'a> ArticleRecord<'a> {
     }
 }
 
-/// `--table quotes`: one row per quote.
-#[derive(Debug, Serialize)]
+/// `--table quotes`: one row per quote. Rows borrow from a record; `into_owned` detaches
+/// them for the writers that collect rows in another thread (Parquet).
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QuoteRow<'a> {
-    pub article_id: &'a str,
+    /// The article's id.
+    pub article_id: Cow<'a, str>,
+    /// Position of the quote in the article.
     pub quote_index: usize,
+    /// `QuoteOut::quote_id`.
+    pub quote_id: StableId,
+    /// `direct`, `indirect` or `mixed`.
     pub kind: &'static str,
-    pub text: &'a str,
-    pub speaker: Option<&'a str>,
-    pub speaker_role: Option<&'a str>,
-    pub cue: Option<&'a str>,
+    /// `QuoteOut::text`.
+    pub text: Cow<'a, str>,
+    /// `SpeakerOut::speaker_id`.
+    pub speaker_id: Option<StableId>,
+    /// `SpeakerOut::name`.
+    pub speaker: Option<Cow<'a, str>>,
+    /// `SpeakerOut::role`.
+    pub speaker_role: Option<Cow<'a, str>>,
+    /// The cue verb's text.
+    pub cue: Option<Cow<'a, str>>,
+    /// `QuoteOut::start`.
     pub start: usize,
+    /// `QuoteOut::end`.
     pub end: usize,
+    /// `QuoteOut::sentence_index`.
     pub sentence_index: Option<usize>,
+    /// `QuoteOut::confidence`.
     pub confidence: f32,
-    pub method: &'a str,
+    /// `QuoteOut::method`.
+    pub method: &'static str,
 }
 
 /// `--table entities`: one row per entity mention.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EntityRow<'a> {
-    pub article_id: &'a str,
+    /// The article's id.
+    pub article_id: Cow<'a, str>,
+    /// Position of the mention in the article.
     pub entity_index: usize,
-    pub label: &'a str,
-    pub text: &'a str,
+    /// `EntityOut::label`.
+    pub label: Cow<'a, str>,
+    /// `EntityOut::text`.
+    pub text: Cow<'a, str>,
+    /// `EntityOut::start`.
     pub start: usize,
+    /// `EntityOut::end`.
     pub end: usize,
+    /// `model`, `gazetteer` or `rule`.
     pub source: &'static str,
 }
 
 /// `--table sentences`: one row per sentence.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SentenceRow<'a> {
-    pub article_id: &'a str,
+    /// The article's id.
+    pub article_id: Cow<'a, str>,
+    /// Position of the sentence in the article.
     pub sentence_index: usize,
+    /// First offset of the sentence.
     pub start: usize,
+    /// Offset just past the sentence.
     pub end: usize,
-    pub text: &'a str,
+    /// The sentence's text.
+    pub text: Cow<'a, str>,
+}
+
+fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
+impl QuoteRow<'_> {
+    /// The row with its own copies of the strings.
+    pub fn into_owned(self) -> QuoteRow<'static> {
+        QuoteRow {
+            article_id: owned(self.article_id),
+            text: owned(self.text),
+            speaker: self.speaker.map(owned),
+            speaker_role: self.speaker_role.map(owned),
+            cue: self.cue.map(owned),
+            ..self
+        }
+    }
+}
+
+impl EntityRow<'_> {
+    /// The row with its own copies of the strings.
+    pub fn into_owned(self) -> EntityRow<'static> {
+        EntityRow {
+            article_id: owned(self.article_id),
+            label: owned(self.label),
+            text: owned(self.text),
+            ..self
+        }
+    }
+}
+
+impl SentenceRow<'_> {
+    /// The row with its own copies of the strings.
+    pub fn into_owned(self) -> SentenceRow<'static> {
+        SentenceRow {
+            article_id: owned(self.article_id),
+            text: owned(self.text),
+            ..self
+        }
+    }
 }
 
 impl<'a> ArticleRecord<'a> {
+    /// The `--table quotes` rows of the record.
     pub fn quote_rows(&self) -> impl Iterator<Item = QuoteRow<'_>> {
         self.quotes.iter().enumerate().map(|(i, q)| QuoteRow {
-            article_id: self.id,
+            article_id: Cow::Borrowed(self.id),
             quote_index: i,
+            quote_id: q.quote_id,
             kind: q.kind.as_str(),
-            text: q.text,
-            speaker: q.speaker.as_ref().map(|s| s.name),
-            speaker_role: q.speaker.as_ref().and_then(|s| s.role),
-            cue: q.cue.as_ref().map(|c| c.text),
+            text: Cow::Borrowed(q.text),
+            speaker_id: q.speaker.as_ref().map(|s| s.speaker_id),
+            speaker: q.speaker.as_ref().map(|s| Cow::Borrowed(s.name)),
+            speaker_role: q.speaker.as_ref().and_then(|s| s.role).map(Cow::Borrowed),
+            cue: q.cue.as_ref().map(|c| Cow::Borrowed(c.text)),
             start: q.start,
             end: q.end,
             sentence_index: q.sentence_index,
@@ -187,12 +302,13 @@ impl<'a> ArticleRecord<'a> {
         })
     }
 
+    /// The `--table entities` rows of the record.
     pub fn entity_rows(&self) -> impl Iterator<Item = EntityRow<'_>> {
         self.entities.iter().enumerate().map(|(i, e)| EntityRow {
-            article_id: self.id,
+            article_id: Cow::Borrowed(self.id),
             entity_index: i,
-            label: e.label,
-            text: e.text,
+            label: Cow::Borrowed(e.label),
+            text: Cow::Borrowed(e.text),
             start: e.start,
             end: e.end,
             source: e.source.as_str(),
@@ -206,11 +322,11 @@ impl<'a> ArticleRecord<'a> {
             .zip(&doc.sentences)
             .enumerate()
             .map(|(i, (out, span))| SentenceRow {
-                article_id: self.id,
+                article_id: Cow::Borrowed(self.id),
                 sentence_index: i,
                 start: out.start,
                 end: out.end,
-                text: doc.span_text(*span),
+                text: Cow::Borrowed(doc.span_text(*span)),
             })
     }
 }

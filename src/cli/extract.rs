@@ -93,6 +93,17 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         builder = builder.entity_labels(args.labels.iter().map(|l| l.trim().to_uppercase()));
     }
     let pipeline = builder.build();
+    if args.format == crate::io::OutputFormat::Parquet {
+        if cfg!(not(feature = "parquet")) {
+            anyhow::bail!(crate::io::tables::NO_PARQUET);
+        }
+        if args.output.is_none() {
+            // Readers of Parquet start from the footer at the end of the file: a stream is no use.
+            anyhow::bail!(
+                "--format parquet writes a file: give it with -o FILE (stdout is refused)"
+            );
+        }
+    }
     let renderer = Renderer {
         format: args.format,
         table: args.table,

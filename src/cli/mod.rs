@@ -92,7 +92,8 @@ pub struct ExtractArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     pub format: OutputFormat,
 
-    /// Which table --format csv writes.
+    /// Which table --format csv or parquet writes; `speakers` (one row per speaker across
+    /// the run, written at the end) also replaces the records of jsonl and json.
     #[arg(long, value_enum, default_value_t = CsvTable::Quotes)]
     pub table: CsvTable,
 

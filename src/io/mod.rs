@@ -1,9 +1,12 @@
 //! Reading article dumps and writing annotated records.
 
 pub mod input;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod records;
 pub mod resume;
 pub mod stream;
+pub mod tables;
 pub mod writers;
 
 pub use input::{expand_inputs, InputFormat, InputSource};

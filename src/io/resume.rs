@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use super::input::InputSource;
 use super::records::{read_selected, FieldNames, InputRecord, Shard};
-use super::writers::{OutputFormat, Renderer};
+use super::writers::{CsvTable, OutputFormat, Renderer};
 
 /// Why a run cannot be resumed.
 #[derive(Debug, thiserror::Error)]
@@ -518,10 +518,18 @@ pub fn scan(
                 .into(),
         ));
     }
+    if renderer.format == OutputFormat::Parquet || renderer.table == CsvTable::Speakers {
+        return Err(ResumeError::Unsupported(
+            "--format parquet and --table speakers are written whole at the end of a run: \
+             they cannot be resumed (rerun them, or resume a jsonl/csv run and convert)"
+                .into(),
+        ));
+    }
     let output = match renderer.format {
         OutputFormat::Jsonl => Output::Jsonl(JsonlItems::open(output)?),
         OutputFormat::Csv => Output::Csv(CsvItems::open(output, renderer.csv_header())?),
-        OutputFormat::Json => {
+        // Parquet is refused above.
+        OutputFormat::Json | OutputFormat::Parquet => {
             return Err(ResumeError::Unsupported(
                 "--format json writes one array, which a killed run leaves unclosed: it \
                  cannot be resumed (use --format jsonl)"

@@ -140,9 +140,9 @@ fn process_record(pipeline: &Pipeline, renderer: &Renderer, record: InputRecord)
             return failed(id, format!("internal error while annotating: {msg}"));
         }
     };
-    match renderer.render_document(&doc) {
-        Ok(bytes) => Processed {
-            rendered: Rendered::Article(bytes),
+    match renderer.render(&doc) {
+        Ok(rendered) => Processed {
+            rendered,
             counts: Summary {
                 articles: 1,
                 sentences: doc.sentences.len(),

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use crate::doc::Document;
 use crate::io::records::RecordError;
+use crate::io::tables::{self, TableRows, TableSink};
 use crate::offsets::OffsetUnit;
 use crate::output::ArticleRecord;
 
@@ -18,6 +19,8 @@ pub enum OutputFormat {
     Json,
     /// A flat table (see --table).
     Csv,
+    /// A Parquet file of the table chosen by --table (needs -o FILE).
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,13 +33,17 @@ pub enum CsvTable {
     Entities,
     /// One row per sentence.
     Sentences,
+    /// One row per speaker across the run, written at the end (any format).
+    Speakers,
 }
 
 const QUOTE_HEADER: &[&str] = &[
     "article_id",
     "quote_index",
+    "quote_id",
     "kind",
     "text",
+    "speaker_id",
     "speaker",
     "speaker_role",
     "cue",
@@ -70,9 +77,19 @@ pub struct Renderer {
 pub enum Rendered {
     Article(Vec<u8>),
     Error(Vec<u8>),
+    /// Typed rows for a `TableSink` (Parquet, the speakers table).
+    Rows(TableRows),
 }
 
 impl Renderer {
+    /// Renders a document as the output needs it: bytes, or typed rows.
+    pub fn render(&self, doc: &Document) -> io::Result<Rendered> {
+        if tables::wants_rows(self) {
+            return Ok(Rendered::Rows(TableRows::from_document(doc, self)));
+        }
+        self.render_document(doc).map(Rendered::Article)
+    }
+
     pub fn render_document(&self, doc: &Document) -> io::Result<Vec<u8>> {
         let record = ArticleRecord::from_document(doc, self.offsets);
         let mut buf = Vec::with_capacity(256 + 64 * doc.sentences.len());
@@ -90,10 +107,12 @@ impl Renderer {
                     CsvTable::Sentences => {
                         record.sentence_rows(doc).try_for_each(|r| csv.serialize(r))
                     }
+                    CsvTable::Speakers => return Err(rows_only()),
                 }
                 .map_err(io::Error::other)?;
                 csv.flush()?;
             }
+            OutputFormat::Parquet => return Err(rows_only()),
         }
         Ok(buf)
     }
@@ -108,8 +127,14 @@ impl Renderer {
             CsvTable::Quotes => QUOTE_HEADER,
             CsvTable::Entities => ENTITY_HEADER,
             CsvTable::Sentences => SENTENCE_HEADER,
+            // Written by the TableSink.
+            CsvTable::Speakers => &[],
         }
     }
+}
+
+fn rows_only() -> io::Error {
+    io::Error::other("internal error: this table is written from typed rows, not bytes")
 }
 
 /// Writes rendered records in order. Error records go to the errors stream when one is
@@ -120,6 +145,8 @@ pub struct Sink {
     out: Box<dyn Write + Send>,
     errors: Option<Box<dyn Write + Send>>,
     items_in_array: usize,
+    /// Parquet and the speakers table write here instead of `out`.
+    tables: Option<TableSink>,
 }
 
 impl Sink {
@@ -128,7 +155,14 @@ impl Sink {
         mut out: Box<dyn Write + Send>,
         errors: Option<Box<dyn Write + Send>>,
     ) -> io::Result<Self> {
+        let tables = if tables::wants_rows(renderer) {
+            let out = std::mem::replace(&mut out, Box::new(io::sink()));
+            Some(TableSink::new(renderer, out)?)
+        } else {
+            None
+        };
         match renderer.format {
+            _ if tables.is_some() => {}
             OutputFormat::Json => out.write_all(b"[")?,
             OutputFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(&mut out);
@@ -136,9 +170,11 @@ impl Sink {
                     .map_err(io::Error::other)?;
                 csv.flush()?;
             }
-            OutputFormat::Jsonl => {}
+            OutputFormat::Jsonl | OutputFormat::Parquet => {}
         }
-        Ok(Sink::appending(renderer, out, errors))
+        let mut sink = Sink::appending(renderer, out, errors);
+        sink.tables = tables;
+        Ok(sink)
     }
 
     /// A sink that continues an output already holding a header and complete records
@@ -153,6 +189,7 @@ impl Sink {
             out,
             errors,
             items_in_array: 0,
+            tables: None,
         }
     }
 
@@ -182,12 +219,17 @@ impl Sink {
                 self.out.write_all(bytes)
             }
             OutputFormat::Csv => self.out.write_all(bytes),
+            OutputFormat::Parquet => Err(rows_only()),
         }
     }
 
     pub fn write(&mut self, item: &Rendered) -> io::Result<()> {
         match item {
             Rendered::Article(bytes) => self.write_in_stream(bytes),
+            Rendered::Rows(rows) => match &mut self.tables {
+                Some(tables) => tables.push(rows),
+                None => Err(rows_only()),
+            },
             Rendered::Error(bytes) => match (&mut self.errors, self.format) {
                 (Some(errors), _) => {
                     errors.write_all(bytes)?;
@@ -196,7 +238,8 @@ impl Sink {
                     // resumed run can trust every record the output holds.
                     errors.flush()
                 }
-                (None, OutputFormat::Csv) => {
+                // Tables cannot hold error records.
+                (None, format) if format == OutputFormat::Csv || self.tables.is_some() => {
                     let mut stderr = io::stderr().lock();
                     stderr.write_all(bytes)?;
                     stderr.write_all(b"\n")
@@ -207,7 +250,9 @@ impl Sink {
     }
 
     pub fn finish(mut self) -> io::Result<()> {
-        if self.format == OutputFormat::Json {
+        if let Some(tables) = self.tables.take() {
+            tables.finish()?;
+        } else if self.format == OutputFormat::Json {
             self.out.write_all(if self.items_in_array == 0 {
                 b"]\n"
             } else {
