@@ -31,7 +31,7 @@ fn quotes(d: &Document) -> Vec<QuoteSummary> {
                 q.kind,
                 q.speaker.as_ref().map(|s| s.name.clone()),
                 q.speaker.as_ref().and_then(|s| s.role.clone()),
-                q.method,
+                q.method.as_str(),
             )
         })
         .collect()
@@ -85,7 +85,7 @@ fn split_quote_is_one_quote_with_two_parts() {
     assert_eq!(d.quotes.len(), 1, "{:?}", quotes(&d));
     let q = &d.quotes[0];
     assert_eq!(q.parts.len(), 2);
-    assert_eq!(q.method, "split");
+    assert_eq!(q.method.as_str(), "split");
     let s = q.speaker.as_ref().expect("speaker");
     assert_eq!(s.name, "Ann Lee");
     assert_eq!(s.role.as_deref(), Some("the club's coach"));
@@ -113,7 +113,7 @@ fn cue_on_either_side_dash_and_colon() {
         .iter()
         .find(|q| q.kind == QuoteKind::Direct)
         .expect("direct quote");
-    assert_eq!(q.method, "cue-before");
+    assert_eq!(q.method.as_str(), "cue-before");
 }
 
 #[test]

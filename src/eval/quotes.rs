@@ -193,7 +193,7 @@ pub fn predictions(doc: &Document) -> PredArticle {
                 speaker_start: q.speaker.as_ref().map(|s| map.convert(s.mention.start)),
                 speaker_end: q.speaker.as_ref().map(|s| map.convert(s.mention.end)),
                 kind: q.kind.as_str(),
-                method: q.method,
+                method: q.method.as_str(),
             })
             .collect(),
     }

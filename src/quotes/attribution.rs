@@ -5,14 +5,14 @@
 use super::lexicon::{
     cue_lexicon, is_capitalised, is_pronoun, is_punct, is_verb_modifier, words, Tense, Word,
 };
-use crate::doc::{Document, Span};
+use crate::doc::{AttributionMethod, Document, Span};
 
 /// A speaker mention and the cue it rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attribution {
     pub mention: Span,
     pub cue: Span,
-    pub method: &'static str,
+    pub method: AttributionMethod,
 }
 
 const CLAUSE_STOPS: &[&str] = &[
@@ -303,7 +303,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         return Some(Attribution {
             mention,
             cue: first.span,
-            method: "dash",
+            method: AttributionMethod::Dash,
         });
     }
     if lower(first_text) == "according" && ws.get(1).is_some_and(|w| w.text(text) == "to") {
@@ -311,7 +311,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         return Some(Attribution {
             mention,
             cue: Span::new(first.span.start, ws[1].span.end),
-            method: "according-to",
+            method: AttributionMethod::AccordingTo,
         });
     }
     // An appositive may stand between the name and the verb ("Scott Pruitt, the
@@ -353,7 +353,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
     Some(Attribution {
         mention,
         cue: ws[k].span,
-        method: "cue-after",
+        method: AttributionMethod::CueAfter,
     })
 }
 
@@ -400,7 +400,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             return Some(Attribution {
                 mention,
                 cue: Span::new(ws[0].span.start, ws[1].span.end),
-                method: "according-to",
+                method: AttributionMethod::AccordingTo,
             });
         }
     }
@@ -432,7 +432,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             return Some(Attribution {
                 mention,
                 cue: ws[k].span,
-                method: "cue-before",
+                method: AttributionMethod::CueBefore,
             });
         }
     }
@@ -447,7 +447,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         return Some(Attribution {
             mention: entity.span,
             cue: last.span,
-            method: "colon",
+            method: AttributionMethod::Colon,
         });
     }
     None

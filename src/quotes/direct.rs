@@ -5,7 +5,7 @@
 use super::attribution::{after_quote, before_quote, is_cue_at, subject_before, Attribution};
 use super::lexicon::{cue_lexicon, is_capitalised, is_reporting_lemma, words};
 use super::marks::{find_segments, Segment};
-use crate::doc::{Document, Span};
+use crate::doc::{AttributionMethod, Document, Span};
 
 /// A direct quote before its speaker is named.
 #[derive(Debug, Clone)]
@@ -142,10 +142,15 @@ fn introducing_line(doc: &Document, quote_start: usize, previous_end: usize) -> 
 /// give; floating quotes are attributed afterwards.
 pub fn find(doc: &Document) -> Vec<RawQuote> {
     let text = &doc.text;
-    let segments: Vec<Segment> = find_segments(text)
-        .into_iter()
-        .filter(|s| is_speech(doc, s))
-        .collect();
+    // Segments nest or are disjoint (marks.rs); a quote is the outermost speech segment,
+    // so the quotes of a line are disjoint and in order.
+    let mut segments: Vec<Segment> = Vec::new();
+    for s in find_segments(text) {
+        let inside_kept = segments.last().is_some_and(|k| k.outer.end > s.outer.start);
+        if !inside_kept && is_speech(doc, &s) {
+            segments.push(s);
+        }
+    }
     let mut quotes: Vec<RawQuote> = Vec::new();
     let mut i = 0;
     while i < segments.len() {
@@ -177,7 +182,7 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
                     || after_quote(doc, clause_after(doc, &next, next_next_start)).is_some();
                 if let Some(a) = split_attribution(doc, gap).filter(|_| !next_has_own()) {
                     attribution = Some(Attribution {
-                        method: "split",
+                        method: AttributionMethod::Split,
                         ..a
                     });
                     clauses.push(gap);
@@ -268,7 +273,7 @@ pub fn introduced_speaker(doc: &Document, before: usize, lookback: usize) -> Opt
                     return Some(Attribution {
                         mention,
                         cue: ws[k].span,
-                        method: "paragraph-speaker",
+                        method: AttributionMethod::ParagraphSpeaker,
                     });
                 }
             }

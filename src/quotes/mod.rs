@@ -21,7 +21,7 @@ use attribution::Attribution;
 use lexicon::is_pronoun;
 use speakers::People;
 
-use crate::doc::{Document, Quote, QuoteKind, Span, Speaker};
+use crate::doc::{AttributionMethod, Document, Quote, QuoteKind, Span, Speaker};
 
 /// Finds the quotes of a document whose sentences and entities are set.
 pub trait QuoteExtractor: Send + Sync {
@@ -38,19 +38,6 @@ pub struct RuleQuotes {
 impl Default for RuleQuotes {
     fn default() -> Self {
         RuleQuotes { reported: true }
-    }
-}
-
-fn confidence(method: &str) -> f32 {
-    match method {
-        "split" | "cue-after" | "dash" => 0.95,
-        "cue-before" | "according-to" => 0.9,
-        "colon" => 0.8,
-        "reported-cue" | "reported-after" => 0.75,
-        "reported-participle" => 0.65,
-        "previous-quote" => 0.7,
-        "paragraph-speaker" => 0.6,
-        _ => 0.3,
     }
 }
 
@@ -140,7 +127,7 @@ impl QuoteExtractor for RuleQuotes {
                 introduced
                     .or_else(|| {
                         follows.map(|(a, _)| Attribution {
-                            method: "previous-quote",
+                            method: AttributionMethod::PreviousQuote,
                             ..a
                         })
                     })
@@ -160,8 +147,10 @@ impl QuoteExtractor for RuleQuotes {
                     speaker
                 }),
                 cue: attribution.map(|a| a.cue),
-                method: attribution.map_or("none", |a| a.method),
-                confidence: attribution.map_or(0.3, |a| confidence(a.method)),
+                method: attribution.map_or(AttributionMethod::None, |a| a.method),
+                confidence: attribution
+                    .map_or(AttributionMethod::None, |a| a.method)
+                    .confidence(),
             });
         }
         if self.reported {
@@ -174,7 +163,7 @@ impl QuoteExtractor for RuleQuotes {
                     speaker: Some(speaker_for(doc, &people, a.mention, &quoted, None)),
                     cue: Some(a.cue),
                     method: a.method,
-                    confidence: confidence(a.method),
+                    confidence: a.method.confidence(),
                 });
             }
         }

@@ -6,7 +6,7 @@ use super::attribution::{
     after_quote, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
 };
 use super::lexicon::{cue_lexicon, is_capitalised, is_punct, is_reporting_lemma, words, Word};
-use crate::doc::{Document, QuoteKind, Span};
+use crate::doc::{AttributionMethod, Document, QuoteKind, Span};
 
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -167,7 +167,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         let Some(a) = after_quote(doc, tail) else {
             continue;
         };
-        if a.method == "according-to" {
+        if a.method == AttributionMethod::AccordingTo {
             continue;
         }
         let strong = lexicon
@@ -183,7 +183,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
             .position(|w| w.span.start >= clause_end)
             .unwrap_or(end);
         let rest: Vec<&str> = ws[after..].iter().map(|w| w.text(text)).collect();
-        let method = "reported-after";
+        let method = AttributionMethod::ReportedAfter;
         let Some(first) = content_span(text, &ws, 0, comma + 1) else {
             continue;
         };
@@ -312,9 +312,9 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
                 mention,
                 cue: ws[k].span,
                 method: if participle {
-                    "reported-participle"
+                    AttributionMethod::ReportedParticiple
                 } else {
-                    "reported-cue"
+                    AttributionMethod::ReportedCue
                 },
             },
         });
@@ -367,7 +367,7 @@ fn according_to(doc: &Document, ws: &[Word]) -> Option<Reported> {
         attribution: Attribution {
             mention,
             cue,
-            method: "according-to",
+            method: AttributionMethod::AccordingTo,
         },
     })
 }
@@ -395,7 +395,7 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
         attribution: Attribution {
             mention: Span::new(source[0].span.start, source[colon - 1].span.end),
             cue: ws[colon].span,
-            method: "colon",
+            method: AttributionMethod::Colon,
         },
     })
 }
