@@ -3,7 +3,8 @@
 //! "According to Brandt,", "― Name" (dash) and "Name:" (colon).
 
 use super::lexicon::{
-    cue_lexicon, is_capitalised, is_pronoun, is_punct, is_verb_modifier, words, Tense, Word,
+    cue_lexicon, entities_overlapping, is_capitalised, is_determiner, is_pronoun, is_punct,
+    is_verb_modifier, words, Tense, Word,
 };
 use crate::doc::{AttributionMethod, Document, Span};
 
@@ -58,10 +59,6 @@ const CLAUSE_STOPS: &[&str] = &[
     "tonight",
     "earlier",
 ];
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "their", "its", "one", "another", "some", "many", "several",
-    "two", "three", "our", "my", "your", "this", "that", "these", "those",
-];
 const DASHES: &[&str] = &["―", "—", "–", "-", "--"];
 
 pub(crate) fn lower(w: &str) -> String {
@@ -69,9 +66,9 @@ pub(crate) fn lower(w: &str) -> String {
 }
 
 fn is_entity_word(doc: &Document, w: &Word) -> bool {
-    doc.entities.iter().any(|e| {
-        e.span.overlaps(w.span) && matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
-    })
+    entities_overlapping(doc, w.span)
+        .iter()
+        .any(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE"))
 }
 
 /// Whether `ws` look like a speaker noun phrase: a pronoun, a name, or a determiner + noun.
@@ -86,7 +83,7 @@ fn plausible_speaker(doc: &Document, ws: &[Word]) -> bool {
     }
     ws.iter().any(|w| is_entity_word(doc, w))
         || ws.iter().any(|w| is_capitalised(w.text(text)))
-        || (DETERMINERS.contains(&lower(first_text).as_str()) && ws.len() >= 2)
+        || (is_determiner(first_text) && ws.len() >= 2)
         || matches!(
             lower(first_text).as_str(),
             "officials"
@@ -171,15 +168,15 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     // A phrase with a person's name in it: the name and the role words right before it
     // ("'Jessica Jones' showrunner Melissa Rosenberg" -> "showrunner Melissa Rosenberg").
     let is_person = |w: &Word| {
-        doc.entities
+        entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+            .any(|e| e.label == "PERSON")
     };
     if let Some(i) = np.iter().position(is_person) {
         let other_entity = |w: &Word| {
-            doc.entities
+            entities_overlapping(doc, w.span)
                 .iter()
-                .any(|e| e.label != "PERSON" && e.span.overlaps(w.span))
+                .any(|e| e.label != "PERSON")
         };
         let mut s = i;
         while s > 0 && i - s < 3 && !is_punct(np[s - 1].text(text)) && !other_entity(&np[s - 1]) {
@@ -218,15 +215,13 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
         return None;
     }
     let names_person = np.iter().any(|w| {
-        doc.entities
+        entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+            .any(|e| e.label == "PERSON")
     });
     // "said retired neurosurgeon Ben Carson": a lower-case role before a name.
-    let first_ok = is_pronoun(first)
-        || is_capitalised(first)
-        || DETERMINERS.contains(&lower(first).as_str())
-        || names_person;
+    let first_ok =
+        is_pronoun(first) || is_capitalised(first) || is_determiner(first) || names_person;
     // Inside the phrase, lower-case words are roles and modifiers, not verbs: no word of
     // the phrase may be a cue verb or a common auxiliary.
     let verb_inside = np.iter().skip(1).any(|w| {
@@ -294,8 +289,15 @@ fn first_cue(doc: &Document, ws: &[Word], within: usize) -> Option<usize> {
 /// The attribution in the clause after a quote (`clause` starts right after its closing
 /// mark): "Clinton said", "said Clinton", "― Clinton", "according to Clinton".
 pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
+    after_words(doc, &words(&doc.text, clause))
+}
+
+/// [`after_quote`] on the words of the clause (so a caller that has tokenized a sentence
+/// once can try every position in it without re-tokenizing). Looks at a bounded number of
+/// words.
+pub fn after_words(doc: &Document, ws: &[Word]) -> Option<Attribution> {
     let text = &doc.text;
-    let ws = words(text, clause);
+    let ws = &ws[..ws.len().min(64)];
     let first = ws.first()?;
     let first_text = first.text(text);
     if DASHES.contains(&first_text) {
@@ -343,8 +345,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             }
             // "“…,” Nate Silver, the polling guru who founded …, tweeted": the name that
             // opens the clause.
-            None => doc
-                .entities
+            None => entities_overlapping(doc, ws[0].span)
                 .iter()
                 .find(|e| e.label == "PERSON" && e.span.start == ws[0].span.start)
                 .map(|e| e.span)?,
@@ -375,10 +376,12 @@ pub fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
     if let Some(w) = rest.first().filter(|w| is_pronoun(w.text(text))) {
         return Some(w.span);
     }
-    doc.entities
+    let first8 = &rest[..rest.len().min(8)];
+    let (first, last) = (first8.first()?, first8.last()?);
+    entities_overlapping(doc, Span::new(first.span.start, last.span.end))
         .iter()
         .filter(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP"))
-        .find(|e| rest.iter().take(8).any(|w| w.span.overlaps(e.span)))
+        .find(|e| first8.iter().any(|w| w.span.overlaps(e.span)))
         .map(|e| e.span)
 }
 
@@ -439,8 +442,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
     if last_text == ":" {
         // "Trump on Twitter:", "the Illinois Board of Elections was conclusive:": the
         // nearest person (or else organisation) before the colon.
-        let entity = doc
-            .entities
+        let entity = entities_overlapping(doc, clause)
             .iter()
             .filter(|e| (e.label == "PERSON" || e.label == "ORG") && clause.contains(e.span))
             .max_by_key(|e| (e.label == "PERSON", e.span.end))?;

@@ -1,12 +1,12 @@
 //! Words the attribution rules look for: cue verbs (from `data/cue_verbs.tsv`), pronouns,
 //! adverbs that sit between a speaker and a verb, and a simple word splitter.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::doc::Span;
+use crate::doc::{Document, Entity, Span};
 
 const CUE_VERBS: &str = include_str!("../../data/cue_verbs.tsv");
 
@@ -23,6 +23,8 @@ pub enum Tense {
 pub struct CueVerb {
     pub lemma: String,
     pub tense: Tense,
+    /// A literary speech verb ("cried", "returned") that is a cue only next to quote marks.
+    pub dialogue_only: bool,
 }
 
 /// Verb forms that report speech or thought ("said", "tells", "argued", "thinks").
@@ -45,7 +47,15 @@ impl CueLexicon {
                     Some("gerund") => Tense::Gerund,
                     _ => Tense::Unknown,
                 };
-                Some((form, CueVerb { lemma, tense }))
+                let dialogue_only = cols.next().map(str::trim) == Some("dialogue");
+                Some((
+                    form,
+                    CueVerb {
+                        lemma,
+                        tense,
+                        dialogue_only,
+                    },
+                ))
             })
             .collect();
         CueLexicon { forms }
@@ -140,6 +150,21 @@ pub fn is_reporting_lemma(lemma: &str) -> bool {
         "find",
     ];
     STRONG.contains(&lemma)
+}
+
+/// Determiners and possessives that open a noun phrase ("the", "his", "several").
+pub fn is_determiner(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/determiners.txt")));
+    SET.contains(word.to_lowercase().as_str())
+}
+
+/// The words of a `data/` list: one per line, `#` lines are comments.
+pub fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
 }
 
 pub const PRONOUNS: &[&str] = &[
@@ -288,4 +313,21 @@ mod tests {
             .collect();
         assert_eq!(w, vec!["Mr.", "Brandt", "said", "it", "."]);
     }
+}
+
+/// The entities of `doc` that overlap `span`, by binary search. The quote stage works on
+/// entities sorted by start and not overlapping each other (`RuleQuotes::extract` makes
+/// them so), which keeps every lookup logarithmic.
+pub fn entities_overlapping(doc: &Document, span: Span) -> &[Entity] {
+    let es = &doc.entities;
+    let from = es.partition_point(|e| e.span.end <= span.start);
+    let to = from + es[from..].partition_point(|e| e.span.start < span.end);
+    &es[from..to]
+}
+
+/// Whether the entities are sorted by start and pairwise disjoint.
+pub fn entities_are_ordered(entities: &[Entity]) -> bool {
+    entities
+        .windows(2)
+        .all(|w| w[0].span.end <= w[1].span.start)
 }

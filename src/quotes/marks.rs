@@ -150,15 +150,15 @@ fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Se
         doubles.extend(segment(text, o, olen, end, false, line));
     }
     // Single quotes as the outer marks (British style), outside any double-quoted text.
-    let inside_double = |i: usize| {
-        doubles
-            .iter()
-            .any(|d| d.outer.start <= i && i < d.outer.end)
-    };
+    // Doubles are disjoint and in order: one cursor tells whether a position is inside one.
+    let mut d = 0;
     let mut singles: Vec<Segment> = Vec::new();
     let mut open: Option<(usize, usize)> = None;
     for (k, &(i, c)) in chars.iter().enumerate() {
-        if inside_double(i) {
+        while d < doubles.len() && doubles[d].outer.end <= i {
+            d += 1;
+        }
+        if doubles.get(d).is_some_and(|x| x.outer.start <= i) {
             continue;
         }
         let prev = k.checked_sub(1).map(|p| chars[p].1);

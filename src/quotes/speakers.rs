@@ -2,12 +2,12 @@
 //! a role ("showrunner", "Prime Minister", "a doctor") and a gender when the text states
 //! one, so that "Rosenberg" and "she" both become "Melissa Rosenberg".
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
-use super::lexicon::{is_capitalised, is_punct, words, Word};
+use super::lexicon::{entities_overlapping, is_capitalised, is_determiner, is_punct, words, Word};
 use crate::doc::{Document, Span};
-use crate::segment::in_title_case_line;
+use crate::segment::TitleCaseLines;
 
 const ROLES: &str = include_str!("../../data/roles.txt");
 
@@ -28,8 +28,9 @@ fn is_role_head(word: &str) -> bool {
         .any(|r| r.last().is_some_and(|w| *w == lower))
 }
 
-const HONORIFICS_M: &[&str] = &["Mr", "Mr.", "Sir", "Lord"];
-const HONORIFICS_F: &[&str] = &["Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dame", "Lady"];
+const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
+const FIRST_NAMES: &str = include_str!("../../data/first_names.tsv");
+const GENDERED_NOUNS: &str = include_str!("../../data/gendered_nouns.tsv");
 const STOP_BEFORE_ROLE: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "said", "says", "and", "or", "with", "by",
     "to", "of", "for", "as", "that", "who", "when", "while", "but", "under", "from", "in", "at",
@@ -55,6 +56,12 @@ pub struct Person {
 #[derive(Debug, Default)]
 pub struct People {
     pub persons: Vec<Person>,
+    /// Every mention with its person, sorted (mentions do not overlap).
+    mentions: Vec<(Span, usize)>,
+    by_name: HashMap<String, usize>,
+    by_surname: HashMap<String, usize>,
+    /// Persons by each lower-case word of their role ("actress" -> the actress).
+    by_role_word: HashMap<String, Vec<usize>>,
 }
 
 /// A PERSON span cleaned of a leading role word and a trailing possessive.
@@ -85,20 +92,23 @@ fn clean_name(text: &str, span: Span) -> Option<Span> {
 /// ("Democratic presidential nominee Hillary Clinton", "showrunner Melissa Rosenberg").
 fn role_before(doc: &Document, name: Span) -> Option<String> {
     let text = &doc.text;
-    let line_start = text[..name.start].rfind('\n').map_or(0, |i| i + 1);
-    let from = name.start.saturating_sub(80).max(line_start);
+    let from = name.start.saturating_sub(80);
     let from = (from..=name.start)
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(name.start);
+    // Within the name's line (looking back at most 80 bytes).
+    let from = text[from..name.start]
+        .rfind('\n')
+        .map_or(from, |i| from + i + 1);
     let ws: Vec<Word> = words(text, Span::new(from, name.start));
     let last = ws.last()?;
     if !is_role_head(last.text(text)) {
         return None;
     }
     let other_entity = |w: &Word| {
-        doc.entities
+        entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.span.overlaps(w.span) && e.label != "PERSON")
+            .any(|e| e.label != "PERSON")
     };
     let mut start = ws.len() - 1;
     while start > 0 {
@@ -139,7 +149,7 @@ fn add_mention(
     by_name: &mut HashMap<String, usize>,
     name: &str,
     span: Span,
-) {
+) -> usize {
     let index = *by_name.entry(name.to_string()).or_insert_with(|| {
         persons.push(Person {
             name: name.to_string(),
@@ -150,11 +160,13 @@ fn add_mention(
         persons.len() - 1
     });
     persons[index].mentions.push(span);
+    index
 }
 
 impl People {
     pub fn from_document(doc: &Document) -> Self {
         let text = &doc.text;
+        let title_case = TitleCaseLines::new(text);
         let mut names: Vec<Span> = doc
             .entities
             .iter()
@@ -170,7 +182,7 @@ impl People {
         let mut short: Vec<Span> = Vec::new();
         let mut headline: Vec<Span> = Vec::new();
         for span in names {
-            if in_title_case_line(text, span.start) {
+            if title_case.at(span.start) {
                 headline.push(span);
                 continue;
             }
@@ -182,32 +194,43 @@ impl People {
             add_mention(&mut persons, &mut by_full_name, name, span);
         }
         let surname_of = |name: &str| name.split_whitespace().last().unwrap_or(name).to_string();
+        // Persons by surname, and the ends of each person's mentions so far (ordered), so
+        // that "the namesake mentioned most recently" is a logarithmic lookup.
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut ends: Vec<BTreeSet<usize>> = Vec::new();
+        for (i, p) in persons.iter().enumerate() {
+            by_surname.entry(surname_of(&p.name)).or_default().push(i);
+            ends.push(p.mentions.iter().map(|m| m.end).collect());
+        }
         for span in short.into_iter().chain(headline) {
             let name = &text[span.start..span.end];
             let surname = surname_of(name);
-            let candidates: Vec<usize> = (0..persons.len())
-                .filter(|&i| surname_of(&persons[i].name) == surname || persons[i].name == name)
-                .collect();
+            let mut candidates: Vec<usize> = by_surname.get(&surname).cloned().unwrap_or_default();
+            if let Some(&i) = by_full_name.get(name) {
+                if !candidates.contains(&i) {
+                    candidates.push(i);
+                    candidates.sort_unstable();
+                }
+            }
             let chosen = candidates
                 .iter()
-                .copied()
-                .filter_map(|i| {
-                    persons[i]
-                        .mentions
-                        .iter()
-                        .filter(|m| m.end <= span.start)
-                        .map(|m| m.end)
-                        .max()
-                        .map(|last| (last, i))
-                })
+                .filter_map(|&i| ends[i].range(..=span.start).next_back().map(|&e| (e, i)))
                 .max()
                 .map(|(_, i)| i)
                 .or_else(|| candidates.first().copied());
             match chosen {
-                Some(i) => persons[i].mentions.push(span),
-                None if !in_title_case_line(text, span.start) => {
+                Some(i) => {
+                    persons[i].mentions.push(span);
+                    ends[i].insert(span.end);
+                }
+                None if !title_case.at(span.start) => {
                     // A person only ever named by one word ("Kilgrave", "Obama").
-                    add_mention(&mut persons, &mut by_full_name, name, span);
+                    let i = add_mention(&mut persons, &mut by_full_name, name, span);
+                    if ends.len() <= i {
+                        by_surname.entry(surname).or_default().push(i);
+                        ends.push(BTreeSet::new());
+                    }
+                    ends[i].insert(span.end);
                 }
                 None => {}
             }
@@ -218,71 +241,224 @@ impl People {
             let (body, headline): (Vec<Span>, Vec<Span>) = person
                 .mentions
                 .iter()
-                .partition(|m| !in_title_case_line(text, m.start));
+                .partition(|m| !title_case.at(m.start));
             person.role = body
                 .iter()
                 .chain(&headline)
                 .find_map(|&m| role_before(doc, m).or_else(|| role_after(doc, m)));
             person.gender = gender_of(doc, person);
         }
-        People { persons }
+        let mut mentions: Vec<(Span, usize)> = persons
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.mentions.iter().map(move |&m| (m, i)))
+            .collect();
+        mentions.sort();
+        let mut by_name = HashMap::new();
+        let mut by_surname = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            by_name.entry(p.name.clone()).or_insert(i);
+            by_surname.entry(surname_of(&p.name)).or_insert(i);
+        }
+        let mut by_role_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            for w in p.role.iter().flat_map(|r| r.split_whitespace()) {
+                let w = w
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                let list = by_role_word.entry(w).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        People {
+            persons,
+            mentions,
+            by_name,
+            by_surname,
+            by_role_word,
+        }
+    }
+
+    /// The first person whose surname (last word of the name) is `word`.
+    pub fn by_surname(&self, word: &str) -> Option<&Person> {
+        self.by_surname.get(word).map(|&i| &self.persons[i])
+    }
+
+    /// The person with this canonical name.
+    pub fn by_name(&self, name: &str) -> Option<&Person> {
+        self.by_name.get(name).map(|&i| &self.persons[i])
     }
 
     /// The person a name mention belongs to (it overlaps one of their mentions, or ends in
     /// their surname).
     pub fn person_at(&self, text: &str, mention: Span) -> Option<&Person> {
-        self.persons
+        let i = self
+            .mentions
+            .partition_point(|(m, _)| m.end <= mention.start);
+        self.mentions[i..]
             .iter()
-            .find(|p| p.mentions.iter().any(|m| m.overlaps(mention)))
+            .take_while(|(m, _)| m.start < mention.end)
+            .find(|(m, _)| m.overlaps(mention))
+            .map(|&(_, p)| &self.persons[p])
             .or_else(|| {
-                let ws: Vec<&str> = text[mention.start..mention.end]
+                let mut ws = text
+                    .get(mention.start..mention.end)
+                    .unwrap_or("")
                     .split(|c: char| !c.is_alphanumeric() && c != '-')
-                    .filter(|w| is_capitalised(w))
-                    .collect();
-                self.persons.iter().find(|p| {
-                    let surname = p.name.split_whitespace().last().unwrap_or("");
-                    ws.contains(&surname)
+                    .filter(|w| is_capitalised(w));
+                // The first person (in order of appearance) whose surname is a word here.
+                ws.try_fold(None::<usize>, |best, w| {
+                    let found = self.by_surname.get(w).copied();
+                    Some(match (best, found) {
+                        (Some(b), Some(f)) => Some(b.min(f)),
+                        (b, f) => b.or(f),
+                    })
                 })
+                .flatten()
+                .map(|i| &self.persons[i])
             })
     }
 
-    /// The person a pronoun at `pos` most likely refers to: the nearest earlier mention,
-    /// outside the `quoted` spans, of a person whose gender (when known) agrees.
-    pub fn resolve_pronoun(&self, pronoun: &str, pos: usize, quoted: &[Span]) -> Option<&Person> {
-        let wanted = match pronoun.to_lowercase().as_str() {
-            "he" | "him" | "his" => Some(Gender::Male),
-            "she" | "her" => Some(Gender::Female),
-            _ => return None,
-        };
-        self.persons
+    /// The person a description refers to ("the actress", "the young showrunner"): among
+    /// the people whose role holds the description's last word, the one named most
+    /// recently before `pos`; none when no one was given that role.
+    pub fn resolve_description(&self, words: &str, pos: usize) -> Option<&Person> {
+        let ws: Vec<&str> = words.split_whitespace().collect();
+        let first = ws.first()?.to_lowercase();
+        if ws.len() < 2 || !is_determiner(&first) {
+            return None;
+        }
+        let head = ws
+            .last()?
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let wanted = noun_gender(&head);
+        self.by_role_word
+            .get(&head)?
             .iter()
-            .filter(|p| p.gender.is_none() || p.gender == wanted)
+            .map(|&i| &self.persons[i])
+            .filter(|p| wanted.is_none() || p.gender.is_none() || p.gender == wanted)
             .filter_map(|p| {
-                p.mentions
-                    .iter()
-                    // Names inside quotes are talked about, not talking.
-                    .filter(|m| m.end <= pos && !quoted.iter().any(|q| q.contains(**m)))
-                    .map(|m| m.end)
-                    .max()
-                    .map(|last| (last, p))
+                let k = p.mentions.partition_point(|m| m.end <= pos);
+                k.checked_sub(1).map(|k| (p.mentions[k].end, p))
             })
-            .max_by_key(|(last, _)| *last)
+            .max_by_key(|(end, _)| *end)
             .map(|(_, p)| p)
+    }
+
+    /// Mentions outside quotes, by the gender of their person, for pronoun resolution.
+    pub fn resolver(&self, quoted: &[Span]) -> PronounResolver {
+        let mut quoted = quoted.to_vec();
+        quoted.sort();
+        let mut lists: [Vec<(usize, usize)>; 3] = Default::default();
+        for &(m, p) in &self.mentions {
+            // Names inside quotes are talked about, not talking.
+            let q = quoted.partition_point(|q| q.start <= m.start);
+            if q > 0 && quoted[q - 1].contains(m) {
+                continue;
+            }
+            let slot = match self.persons[p].gender {
+                Some(Gender::Male) => 0,
+                Some(Gender::Female) => 1,
+                None => 2,
+            };
+            lists[slot].push((m.end, p));
+        }
+        PronounResolver { lists }
     }
 }
 
-/// Gender from an honorific ("Mr. Brandt") or from the pronouns of the sentence after a
-/// sentence that names only this person.
+/// Resolves he/she by agreement: the nearest earlier mention, outside quotes, of a person
+/// whose gender agrees (or is unknown).
+pub struct PronounResolver {
+    /// (mention end, person) sorted, for male, female and unknown gender.
+    lists: [Vec<(usize, usize)>; 3],
+}
+
+impl PronounResolver {
+    pub fn resolve<'p>(&self, people: &'p People, pronoun: &str, pos: usize) -> Option<&'p Person> {
+        let slots: &[usize] = match pronoun_gender(pronoun)? {
+            Gender::Male => &[0, 2],
+            Gender::Female => &[1, 2],
+        };
+        slots
+            .iter()
+            .filter_map(|&s| {
+                let l = &self.lists[s];
+                let i = l.partition_point(|&(end, _)| end <= pos);
+                i.checked_sub(1).map(|i| l[i])
+            })
+            .max()
+            .map(|(_, p)| &people.persons[p])
+    }
+}
+
+/// The gender a third-person singular pronoun asks for.
+pub fn pronoun_gender(pronoun: &str) -> Option<Gender> {
+    match pronoun.to_lowercase().as_str() {
+        "he" | "him" | "his" => Some(Gender::Male),
+        "she" | "her" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+struct GenderWords {
+    honorifics: HashMap<String, Option<Gender>>,
+    first_names: HashMap<String, Gender>,
+    nouns: HashMap<String, Gender>,
+}
+
+fn parse_gender(tag: &str) -> Option<Gender> {
+    match tag.trim() {
+        "M" => Some(Gender::Male),
+        "F" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+fn tsv(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+}
+
+static GENDER_WORDS: LazyLock<GenderWords> = LazyLock::new(|| GenderWords {
+    honorifics: tsv(HONORIFICS)
+        .map(|(w, g)| (w.to_string(), parse_gender(g)))
+        .collect(),
+    first_names: tsv(FIRST_NAMES)
+        .filter_map(|(w, g)| Some((w.to_string(), parse_gender(g)?)))
+        .collect(),
+    nouns: tsv(GENDERED_NOUNS)
+        .filter_map(|(w, g)| Some((w.to_string(), parse_gender(g)?)))
+        .collect(),
+});
+
+/// Whether `word` is an honorific or form of address ("Mr.", "Lady", "Dr.").
+pub fn is_honorific(word: &str) -> bool {
+    GENDER_WORDS.honorifics.contains_key(word)
+}
+
+/// The gender of a person noun ("actress", "man"), if it has one.
+pub fn noun_gender(word: &str) -> Option<Gender> {
+    GENDER_WORDS.nouns.get(&word.to_lowercase()).copied()
+}
+
+/// Gender from an honorific ("Mr. Brandt", inside or before the name), from the pronouns
+/// of the sentence after a mention, or else from an unambiguous first name.
 fn gender_of(doc: &Document, person: &Person) -> Option<Gender> {
     let text = &doc.text;
+    let gw = &*GENDER_WORDS;
     for m in &person.mentions {
         let before = text[..m.start].trim_end();
         let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
-        if HONORIFICS_M.contains(&last) {
-            return Some(Gender::Male);
-        }
-        if HONORIFICS_F.contains(&last) {
-            return Some(Gender::Female);
+        let first = text[m.start..m.end].split_whitespace().next().unwrap_or("");
+        for w in [last, first] {
+            if let Some(Some(g)) = gw.honorifics.get(w) {
+                return Some(*g);
+            }
         }
     }
     let (mut male, mut female) = (0, 0);
@@ -310,6 +486,9 @@ fn gender_of(doc: &Document, person: &Person) -> Option<Gender> {
     match male.cmp(&female) {
         std::cmp::Ordering::Greater => Some(Gender::Male),
         std::cmp::Ordering::Less => Some(Gender::Female),
-        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Equal => {
+            let first = person.name.split_whitespace().next().unwrap_or("");
+            gw.first_names.get(first).copied()
+        }
     }
 }

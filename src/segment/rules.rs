@@ -8,7 +8,7 @@
 //! quoted question or exclamation (`"Why?" Smith asked.`).
 
 use super::abbreviations::{AbbreviationClass, Abbreviations};
-use super::blocks::blocks;
+use super::blocks::{blocks, unwrap_hard_wraps};
 use super::Segmenter;
 use crate::doc::Span;
 
@@ -90,6 +90,9 @@ struct Word<'t> {
 impl Segmenter for RuleSegmenter {
     fn segment(&self, text: &str) -> Vec<Span> {
         let mut out = Vec::new();
+        // Hard-wrapped text is segmented as if unwrapped (same offsets).
+        let unwrapped = unwrap_hard_wraps(text);
+        let text = unwrapped.as_deref().unwrap_or(text);
         for block in blocks(text) {
             self.segment_block(text, block, &mut out);
         }
