@@ -3,8 +3,8 @@
 //! "According to Brandt,", "― Name" (dash) and "Name:" (colon).
 
 use super::lexicon::{
-    cue_lexicon, entities_overlapping, is_capitalised, is_determiner, is_pronoun, is_punct,
-    is_verb_modifier, words, Tense, Word,
+    cue_lexicon, entities_overlapping, is_auxiliary, is_capitalised, is_determiner, is_pronoun,
+    is_punct, is_verb_modifier, words, Tense, Word,
 };
 use crate::doc::{AttributionMethod, Document, Span};
 
@@ -229,25 +229,7 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
         cue_lexicon()
             .get(&t)
             .is_some_and(|c| c.tense == Tense::Past && t.ends_with("ed"))
-            || matches!(
-                t.as_str(),
-                "is" | "are"
-                    | "was"
-                    | "were"
-                    | "will"
-                    | "would"
-                    | "could"
-                    | "should"
-                    | "can"
-                    | "has"
-                    | "have"
-                    | "had"
-                    | "do"
-                    | "does"
-                    | "did"
-                    | "not"
-                    | "be"
-            )
+            || is_auxiliary(&t)
     });
     (first_ok && !verb_inside && plausible_speaker(doc, np)).then(|| hull(np))
 }
@@ -289,7 +271,74 @@ fn first_cue(doc: &Document, ws: &[Word], within: usize) -> Option<usize> {
 /// The attribution in the clause after a quote (`clause` starts right after its closing
 /// mark): "Clinton said", "said Clinton", "― Clinton", "according to Clinton".
 pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
-    after_words(doc, &words(&doc.text, clause))
+    let ws = words(&doc.text, clause);
+    after_words(doc, &ws).or_else(|| speech_verb_by_position(doc, clause, &ws))
+}
+
+/// A verb outside the lexicon is a speech verb by its position right after a quote that
+/// ends in `,` `!` `?` or a dash: `“…,” she VERB` / `“…,” Ann VERB` / `“…,” VERB the man`
+/// (“…,” glowed Carol; “…!” cried the man; “…,” he went on).
+fn speech_verb_by_position(doc: &Document, clause: Span, ws: &[Word]) -> Option<Attribution> {
+    let text = &doc.text;
+    let before = text[..clause.start].trim_end_matches(['"', '”', '’', '\'', '»', ' ']);
+    if !before.ends_with([',', '!', '?', '—', '–', '-']) {
+        return None;
+    }
+    let is_verb_like = |w: &Word| {
+        let t = w.text(text);
+        t.chars().all(char::is_alphabetic)
+            && t.chars().next().is_some_and(char::is_lowercase)
+            && !is_determiner(t)
+            && !CLAUSE_STOPS.contains(&t)
+            && !is_pronoun(t)
+            && !is_verb_modifier(t)
+            && !is_auxiliary(t)
+    };
+    let ends_clause = |i: usize| ws.get(i).is_none_or(|w| is_punct(w.text(text)));
+    let (first, second) = (ws.first()?, ws.get(1)?);
+    let first_text = first.text(text);
+    let subject_is_name = is_capitalised(first_text)
+        && entities_overlapping(doc, first.span)
+            .iter()
+            .any(|e| e.label == "PERSON");
+    if (is_pronoun(first_text) && first_text != "it" && first_text != "It") || subject_is_name {
+        // "she cried", "Carol glowed", "he went on"; the subject may be a full name.
+        let name_end = if subject_is_name {
+            entities_overlapping(doc, first.span)[0].span.end
+        } else {
+            first.span.end
+        };
+        let k = ws.iter().position(|w| w.span.start >= name_end)?;
+        let verb = ws.get(k)?;
+        let particle = ws
+            .get(k + 1)
+            .is_some_and(|w| matches!(w.text(text), "on" | "in" | "out" | "up" | "back"));
+        let next = if particle { k + 2 } else { k + 1 };
+        if is_verb_like(verb)
+            && (ends_clause(next)
+                || ws[next].text(text) == ","
+                || is_verb_modifier(ws[next].text(text)))
+        {
+            return Some(Attribution {
+                mention: Span::new(first.span.start, name_end),
+                cue: verb.span,
+                method: AttributionMethod::CueAfter,
+            });
+        }
+    }
+    if is_verb_like(first) {
+        // "glowed Carol", "cried the man".
+        let second_text = second.text(text);
+        if is_capitalised(second_text) || is_determiner(second_text) {
+            let mention = object_after(doc, ws, 0)?;
+            return Some(Attribution {
+                mention,
+                cue: first.span,
+                method: AttributionMethod::CueAfter,
+            });
+        }
+    }
+    None
 }
 
 /// [`after_quote`] on the words of the clause (so a caller that has tokenized a sentence

@@ -3,7 +3,8 @@
 //! quotes (method `dialogue-turn`).
 
 use super::direct::RawQuote;
-use crate::doc::{AttributionMethod, Document, Quote, Span};
+use super::speakers::{People, Person};
+use crate::doc::{AttributionMethod, Document, Quote, Span, Speaker};
 
 /// Whether the quote starting at `to` opens the paragraph right after the one the quote
 /// ending at `from` is in: the rest of that paragraph, one paragraph break (a newline and
@@ -30,39 +31,76 @@ fn opens_paragraph(text: &str, start: usize) -> bool {
         .all(char::is_whitespace)
 }
 
-/// Gives a floating quote paragraph the speaker of the quote two turns back when the two
-/// previous quote paragraphs are an exchange between two different people. `quotes[i]`
-/// is the quote of `raw[i]`; assigned turns anchor the next ones.
-pub fn alternate_turns(doc: &Document, raw: &[RawQuote], quotes: &mut [Quote]) {
+/// The person a quote addresses by name ("You, too, Florence?", "Don't, Jo."): a known
+/// person's mention inside the quote set off by a comma before it or after it.
+fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&'p Person> {
+    let text = &doc.text;
+    for part in parts {
+        for (m, p) in people.mentions_in(*part) {
+            let before = text[part.start..m.start].trim_end();
+            let after = text[m.end..part.end].trim_start();
+            let set_off = before.ends_with(',')
+                || before.ends_with(['“', '"', '‘', '\''])
+                || before.is_empty();
+            let closes = after.starts_with([',', '.', '!', '?', ';', '—']);
+            if set_off && closes && (before.ends_with(',') || after.starts_with(',')) {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Gives a floating quote paragraph (no cue of its own) that follows a quote paragraph the
+/// speaker of the other side of the exchange: the person the previous quote addresses by
+/// name, else the last different speaker of the run of quote paragraphs (A, B, A, B …).
+/// `quotes[i]` is the quote of `raw[i]`; assigned turns anchor the next ones.
+pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
     let text = &doc.text;
     let start = |q: &RawQuote| q.parts.first().map_or(0, |p| p.start);
     let end = |q: &RawQuote| q.parts.last().map_or(0, |p| p.end);
-    for i in 2..raw.len().min(quotes.len()) {
+    for i in 1..raw.len().min(quotes.len()) {
         let floating = matches!(
             quotes[i].method,
             AttributionMethod::PreviousQuote | AttributionMethod::None
         );
-        if !floating {
+        if !floating
+            || !opens_paragraph(text, start(&raw[i]))
+            || !next_paragraph(text, end(&raw[i - 1]), start(&raw[i]))
+        {
             continue;
         }
-        let (q, p, pp) = (&raw[i], &raw[i - 1], &raw[i - 2]);
-        let run = opens_paragraph(text, start(q))
-            && opens_paragraph(text, start(p))
-            && next_paragraph(text, end(p), start(q))
-            && next_paragraph(text, end(pp), start(p));
-        if !run {
-            continue;
-        }
-        let (Some(last), Some(before)) = (&quotes[i - 1].speaker, &quotes[i - 2].speaker) else {
+        let Some(last) = quotes[i - 1].speaker.clone() else {
             continue;
         };
-        if last.name == before.name {
-            continue;
+        let addressed = addressee(doc, people, &raw[i - 1].parts)
+            .filter(|p| p.name != last.name)
+            .map(|p| Speaker {
+                name: p.name.clone(),
+                role: p.role.clone(),
+                mention: p
+                    .mentions
+                    .iter()
+                    .find(|m| raw[i - 1].parts.iter().any(|q| q.contains(**m)))
+                    .copied()
+                    .unwrap_or(last.mention),
+            });
+        // The last different speaker in the run of consecutive quote paragraphs.
+        let mut other = None;
+        let mut j = i - 1;
+        while j > 0 && i - j <= 6 && next_paragraph(text, end(&raw[j - 1]), start(&raw[j])) {
+            j -= 1;
+            if let Some(s) = quotes[j].speaker.as_ref().filter(|s| s.name != last.name) {
+                other = Some(s.clone());
+                break;
+            }
         }
-        let speaker = before.clone();
+        let Some(speaker) = addressed.or(other) else {
+            continue;
+        };
         let q = &mut quotes[i];
         q.speaker = Some(speaker);
-        q.cue = None::<Span>;
+        q.cue = None;
         q.method = AttributionMethod::DialogueTurn;
         q.confidence = AttributionMethod::DialogueTurn.confidence();
     }

@@ -74,7 +74,19 @@ fn is_speech(doc: &Document, lines: &Lines, seg: &Segment) -> bool {
         return false;
     }
     if ws.len() < 3 && !(ends_with_punct && ws.len() >= 2) {
-        return false;
+        // A short answer or exclamation ("“Never,” said Ann.", "“Bingley.”" as a whole
+        // paragraph) is speech when a cue follows it or it stands alone on its line; a
+        // short quoted name or title without either stays out.
+        if ws.is_empty() || !ends_with_punct {
+            return false;
+        }
+        let (line_start, line_end) = lines.bounds(seg.outer.start);
+        let alone = text[line_start..seg.outer.start].trim().is_empty()
+            && text[seg.outer.end..line_end].trim().is_empty();
+        let clause_end = floor_boundary(text, (seg.outer.end + 120).min(line_end));
+        let cued = after_quote(doc, Span::new(seg.outer.end, clause_end.max(seg.outer.end)))
+            .is_some_and(|a| a.method == AttributionMethod::CueAfter);
+        return alone || cued;
     }
     // Where it starts: a line start, a sentence end, a colon or comma, a dash, another
     // quote, or right after a cue verb ("said “…"). Mid-sentence it is a fragment.
@@ -335,4 +347,12 @@ pub fn introduced_speaker(
         }
     }
     None
+}
+
+/// The largest char boundary at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }

@@ -159,6 +159,13 @@ pub fn is_determiner(word: &str) -> bool {
     SET.contains(word.to_lowercase().as_str())
 }
 
+/// Auxiliaries and "not": never a speech verb or part of a speaker's name.
+pub fn is_auxiliary(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/auxiliaries.txt")));
+    SET.contains(word.to_lowercase().as_str())
+}
+
 /// The words of a `data/` list: one per line, `#` lines are comments.
 pub fn word_list(text: &'static str) -> HashSet<&'static str> {
     text.lines()

@@ -215,7 +215,7 @@ impl QuoteExtractor for RuleQuotes {
                     .confidence(),
             });
         }
-        dialogue::alternate_turns(doc, &raw, &mut quotes);
+        dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);
             quotes.push(Quote {

@@ -202,10 +202,23 @@ impl People {
             by_surname.entry(surname_of(&p.name)).or_default().push(i);
             ends.push(p.mentions.iter().map(|m| m.end).collect());
         }
+        // A one-word name that is the first name of exactly one person ("Daniel" after
+        // "Daniel Ortega") is that person when no surname matches.
+        let mut by_first_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            if let Some(first) = p.name.split_whitespace().next() {
+                by_first_name.entry(first.to_string()).or_default().push(i);
+            }
+        }
         for span in short.into_iter().chain(headline) {
             let name = &text[span.start..span.end];
             let surname = surname_of(name);
             let mut candidates: Vec<usize> = by_surname.get(&surname).cloned().unwrap_or_default();
+            if candidates.is_empty() {
+                if let Some(only) = by_first_name.get(name).filter(|l| l.len() == 1) {
+                    candidates = only.clone();
+                }
+            }
             if let Some(&i) = by_full_name.get(name) {
                 if !candidates.contains(&i) {
                     candidates.push(i);
@@ -235,6 +248,20 @@ impl People {
                 None => {}
             }
         }
+        // How many different people each sentence names: pronouns after a sentence that
+        // names several people say nothing about the gender of one of them.
+        let mut people_in_sentence: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            for m in &p.mentions {
+                if let Some(si) = doc.sentence_index_at(m.start) {
+                    let e = people_in_sentence.entry(si).or_insert((i, 0));
+                    if e.0 != i || e.1 == 0 {
+                        e.1 += usize::from(e.0 != i || e.1 == 0);
+                        e.0 = i;
+                    }
+                }
+            }
+        }
         for person in &mut persons {
             person.mentions.sort();
             // Body text first: a headline's "Creator Dana Whitfield" is title-cased.
@@ -246,7 +273,7 @@ impl People {
                 .iter()
                 .chain(&headline)
                 .find_map(|&m| role_before(doc, m).or_else(|| role_after(doc, m)));
-            person.gender = gender_of(doc, person);
+            person.gender = gender_of(doc, person, &people_in_sentence);
         }
         let mut mentions: Vec<(Span, usize)> = persons
             .iter()
@@ -279,6 +306,15 @@ impl People {
             by_surname,
             by_role_word,
         }
+    }
+
+    /// The person mentions inside `span`, in text order.
+    pub fn mentions_in(&self, span: Span) -> impl Iterator<Item = (Span, &Person)> {
+        let i = self.mentions.partition_point(|(m, _)| m.start < span.start);
+        self.mentions[i..]
+            .iter()
+            .take_while(move |(m, _)| m.end <= span.end)
+            .map(|&(m, p)| (m, &self.persons[p]))
     }
 
     /// The first person whose surname (last word of the name) is `word`.
@@ -370,6 +406,10 @@ impl People {
     }
 }
 
+/// How much nearer (in bytes) a person of unknown gender must be to beat a person whose
+/// gender agrees with the pronoun.
+const AGREEMENT_WINDOW: usize = 400;
+
 /// Resolves he/she by agreement: the nearest earlier mention, outside quotes, of a person
 /// whose gender agrees (or is unknown).
 pub struct PronounResolver {
@@ -383,15 +423,21 @@ impl PronounResolver {
             Gender::Male => &[0, 2],
             Gender::Female => &[1, 2],
         };
-        slots
-            .iter()
-            .filter_map(|&s| {
-                let l = &self.lists[s];
-                let i = l.partition_point(|&(end, _)| end <= pos);
-                i.checked_sub(1).map(|i| l[i])
-            })
-            .max()
-            .map(|(_, p)| &people.persons[p])
+        let nearest = |s: usize| {
+            let l = &self.lists[s];
+            let i = l.partition_point(|&(end, _)| end <= pos);
+            i.checked_sub(1).map(|i| l[i])
+        };
+        // A person known to agree wins over a nearer person of unknown gender unless that
+        // one is much nearer (same stretch of text).
+        let known = nearest(slots[0]);
+        let unknown = nearest(slots[1]);
+        let chosen = match (known, unknown) {
+            (Some(k), Some(u)) if u.0 > k.0 + AGREEMENT_WINDOW => u,
+            (Some(k), _) => k,
+            (None, u) => u?,
+        };
+        Some(&people.persons[chosen.1])
     }
 }
 
@@ -448,7 +494,11 @@ pub fn noun_gender(word: &str) -> Option<Gender> {
 
 /// Gender from an honorific ("Mr. Brandt", inside or before the name), from the pronouns
 /// of the sentence after a mention, or else from an unambiguous first name.
-fn gender_of(doc: &Document, person: &Person) -> Option<Gender> {
+fn gender_of(
+    doc: &Document,
+    person: &Person,
+    people_in_sentence: &HashMap<usize, (usize, usize)>,
+) -> Option<Gender> {
     let text = &doc.text;
     let gw = &*GENDER_WORDS;
     for m in &person.mentions {
@@ -466,6 +516,9 @@ fn gender_of(doc: &Document, person: &Person) -> Option<Gender> {
         let Some(i) = doc.sentence_index_at(m.start) else {
             continue;
         };
+        if people_in_sentence.get(&i).is_some_and(|&(_, n)| n > 1) {
+            continue;
+        }
         for j in [i, i + 1] {
             let Some(sentence) = doc.sentences.get(j) else {
                 continue;
