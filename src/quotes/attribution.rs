@@ -2,10 +2,14 @@
 //! "said Clinton", "the judge exclaimed", "Conway, a senior adviser, said:",
 //! "According to Brandt,", "― Name" (dash) and "Name:" (colon).
 
+use super::lexicon::word_list;
 use super::lexicon::{
     cue_lexicon, entities_overlapping, is_auxiliary, is_capitalised, is_determiner, is_pronoun,
     is_punct, is_verb_modifier, words, Tense, Word,
 };
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use crate::doc::{AttributionMethod, Document, Span};
 
 /// A speaker mention and the cue it rests on.
@@ -16,49 +20,12 @@ pub struct Attribution {
     pub method: AttributionMethod,
 }
 
-const CLAUSE_STOPS: &[&str] = &[
-    "and",
-    "but",
-    "that",
-    "when",
-    "while",
-    "as",
-    "because",
-    "if",
-    "so",
-    "which",
-    "who",
-    "where",
-    "after",
-    "before",
-    "since",
-    "although",
-    "though",
-    "whether",
-    "or",
-    "in",
-    "on",
-    "at",
-    "during",
-    "with",
-    "for",
-    "from",
-    "by",
-    "about",
-    "into",
-    "to",
-    "over",
-    "under",
-    "than",
-    "then",
-    "once",
-    "this",
-    "last",
-    "yesterday",
-    "today",
-    "tonight",
-    "earlier",
-];
+/// Words that end a speaker phrase (`data/clause_stops.txt`).
+fn is_clause_stop(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/clause_stops.txt")));
+    SET.contains(word)
+}
 const DASHES: &[&str] = &["―", "—", "–", "-", "--"];
 
 pub(crate) fn lower(w: &str) -> String {
@@ -84,27 +51,14 @@ fn plausible_speaker(doc: &Document, ws: &[Word]) -> bool {
     ws.iter().any(|w| is_entity_word(doc, w))
         || ws.iter().any(|w| is_capitalised(w.text(text)))
         || (is_determiner(first_text) && ws.len() >= 2)
-        || matches!(
-            lower(first_text).as_str(),
-            "officials"
-                | "sources"
-                | "critics"
-                | "experts"
-                | "analysts"
-                | "police"
-                | "witnesses"
-                | "authorities"
-                | "residents"
-                | "supporters"
-                | "opponents"
-                | "aides"
-                | "others"
-                | "observers"
-                | "democrats"
-                | "republicans"
-                | "investigators"
-                | "prosecutors"
-        )
+        || is_group_speaker(&lower(first_text))
+}
+
+/// Plural nouns that speak as a group (`data/group_speakers.txt`).
+fn is_group_speaker(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/group_speakers.txt")));
+    SET.contains(word)
 }
 
 fn hull(ws: &[Word]) -> Span {
@@ -152,7 +106,7 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     while start > 0 && end - start < 9 {
         let w = ws[start - 1].text(text);
         let stop = (is_punct(w) && !matches!(w, "'" | "’" | "&"))
-            || (CLAUSE_STOPS.contains(&lower(w).as_str()) && !is_entity_word(doc, &ws[start - 1]));
+            || (is_clause_stop(&lower(w)) && !is_entity_word(doc, &ws[start - 1]));
         if stop {
             break;
         }
@@ -200,7 +154,7 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     while end < ws.len() && end - start < 10 {
         let w = ws[end].text(text);
         let stop = (is_punct(w) && !matches!(w, "'" | "’" | "&"))
-            || (CLAUSE_STOPS.contains(&lower(w).as_str()) && !is_entity_word(doc, &ws[end]));
+            || (is_clause_stop(&lower(w)) && !is_entity_word(doc, &ws[end]));
         if stop {
             break;
         }
@@ -234,32 +188,19 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     (first_ok && !verb_inside && plausible_speaker(doc, np)).then(|| hull(np))
 }
 
+/// Words after which a verb form is a noun (`data/noun_markers.txt`).
+fn is_noun_marker(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/noun_markers.txt")));
+    SET.contains(word)
+}
+
 /// Whether word `i` is a cue verb: in the lexicon, lower case, and not a noun after a
 /// determiner ("the report said": "report" is a noun here, "said" the verb).
 pub fn is_cue_at(doc: &Document, ws: &[Word], i: usize) -> bool {
     let text = &doc.text;
     let w = ws[i].text(text);
-    let after_determiner = i > 0
-        && matches!(
-            lower(ws[i - 1].text(text)).as_str(),
-            "the"
-                | "a"
-                | "an"
-                | "his"
-                | "her"
-                | "their"
-                | "its"
-                | "this"
-                | "that"
-                | "our"
-                | "my"
-                | "your"
-                | "new"
-                | "whose"
-                | "no"
-                | "any"
-                | "every"
-        );
+    let after_determiner = i > 0 && is_noun_marker(&lower(ws[i - 1].text(text)));
     cue_lexicon().get(w).is_some() && !is_capitalised(w) && !after_determiner
 }
 
@@ -289,7 +230,7 @@ fn speech_verb_by_position(doc: &Document, clause: Span, ws: &[Word]) -> Option<
         t.chars().all(char::is_alphabetic)
             && t.chars().next().is_some_and(char::is_lowercase)
             && !is_determiner(t)
-            && !CLAUSE_STOPS.contains(&t)
+            && !is_clause_stop(t)
             && !is_pronoun(t)
             && !is_verb_modifier(t)
             && !is_auxiliary(t)

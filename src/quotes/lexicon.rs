@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::doc::{Document, Entity, Span};
+use crate::segment::{AbbreviationClass, Abbreviations};
 
 const CUE_VERBS: &str = include_str!("../../data/cue_verbs.tsv");
 
@@ -83,73 +84,9 @@ pub fn cue_lexicon() -> &'static CueLexicon {
 /// Speech verbs strong enough to attribute reported speech without quote marks; thought
 /// and weaker verbs ("hope", "feel", "point") only count next to quote marks.
 pub fn is_reporting_lemma(lemma: &str) -> bool {
-    const STRONG: &[&str] = &[
-        "say",
-        "tell",
-        "add",
-        "argue",
-        "claim",
-        "warn",
-        "insist",
-        "note",
-        "explain",
-        "announce",
-        "state",
-        "report",
-        "assert",
-        "acknowledge",
-        "admit",
-        "confirm",
-        "deny",
-        "suggest",
-        "contend",
-        "maintain",
-        "allege",
-        "declare",
-        "believe",
-        "think",
-        "write",
-        "tweet",
-        "predict",
-        "estimate",
-        "stress",
-        "emphasize",
-        "emphasise",
-        "reveal",
-        "concede",
-        "caution",
-        "vow",
-        "pledge",
-        "promise",
-        "complain",
-        "charge",
-        "recall",
-        "testify",
-        "reply",
-        "respond",
-        "observe",
-        "remark",
-        "reiterate",
-        "agree",
-        "disclose",
-        "indicate",
-        "signal",
-        "speculate",
-        "urge",
-        "accuse",
-        "blame",
-        "question",
-        "ask",
-        "wonder",
-        "boast",
-        "tout",
-        "predict",
-        "acknowledge",
-        "hint",
-        "conclude",
-        "find",
-    ];
-    STRONG.contains(&lemma)
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/reporting_verbs.txt")));
+    SET.contains(lemma)
 }
 
 /// Determiners and possessives that open a noun phrase ("the", "his", "several").
@@ -174,60 +111,24 @@ pub fn word_list(text: &'static str) -> HashSet<&'static str> {
         .collect()
 }
 
-pub const PRONOUNS: &[&str] = &[
-    "he", "she", "they", "i", "we", "it", "you", "He", "She", "They", "I", "We", "It", "You",
-];
-
 pub fn is_pronoun(word: &str) -> bool {
-    PRONOUNS.contains(&word)
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/pronouns.txt")));
+    // Lower case or capitalised ("He"), as a pronoun is written; "HE" is a heading.
+    let lower = word.to_lowercase();
+    let capitalised_only = word.chars().skip(1).all(|c| !c.is_uppercase());
+    capitalised_only && SET.contains(lower.as_str())
 }
 
 /// Words between a speaker and the verb that belong to neither ("Rosenberg also said").
 pub fn is_verb_modifier(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "also",
-        "later",
-        "then",
-        "once",
-        "previously",
-        "recently",
-        "further",
-        "has",
-        "had",
-        "have",
-        "would",
-        "will",
-        "could",
-        "might",
-        "may",
-        "did",
-        "does",
-        "do",
-        "was",
-        "is",
-        "were",
-        "been",
-        "be",
-        "not",
-        "never",
-        "still",
-        "again",
-        "repeatedly",
-        "often",
-        "earlier",
-        "subsequently",
-        "simply",
-        "just",
-        "first",
-        "publicly",
-        "privately",
-        "flatly",
-    ];
+    static WORDS: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/verb_modifiers.txt")));
     // Capitalised, it is a name ("Will wrote", "Early said").
     if is_capitalised(word) {
         return false;
     }
-    WORDS.contains(&word) || (word.len() > 4 && word.ends_with("ly"))
+    WORDS.contains(word) || (word.len() > 4 && word.ends_with("ly"))
 }
 
 /// A word or a punctuation mark of the text.
@@ -243,12 +144,18 @@ impl Word {
 }
 
 /// Abbreviations that keep their period inside a name or a date ("Sen. Warren", "Sept. 30").
-const TITLE_ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt",
-    "Capt", "Cmdr", "Adm", "Prof", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Inc", "Co",
-    "Corp", "Ltd", "No", "Mt", "Ft", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-    "Sept", "Oct", "Nov", "Dec", "vs", "Vs",
-];
+
+/// Whether an abbreviation of `data/abbreviations.txt` keeps its period inside a name or
+/// a date ("Sen. Warren", "Sept. 30", "Acme Inc."): titles and months always, others when
+/// capitalised (so "no." and "etc." at a sentence end give the period back).
+fn keeps_period(stem: &str) -> bool {
+    static ABBREVIATIONS: LazyLock<Abbreviations> = LazyLock::new(Abbreviations::default);
+    match ABBREVIATIONS.class_of(stem) {
+        Some(AbbreviationClass::Title | AbbreviationClass::Month) => true,
+        Some(_) => is_capitalised(stem),
+        None => false,
+    }
+}
 
 static WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]")
@@ -267,7 +174,7 @@ pub fn words(text: &str, span: Span) -> Vec<Word> {
             let stem = &w[..w.len() - 1];
             let abbreviation = stem.contains('.')
                 || (stem.chars().count() == 1 && stem.chars().all(char::is_uppercase))
-                || TITLE_ABBREVIATIONS.contains(&stem);
+                || keeps_period(stem);
             if !abbreviation {
                 end -= 1;
                 out.push(Word {

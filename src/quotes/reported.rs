@@ -6,6 +6,10 @@ use super::attribution::{
     after_words, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
 };
 use super::lexicon::{cue_lexicon, is_capitalised, is_punct, is_reporting_lemma, words, Word};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use super::lexicon::word_list;
 use crate::doc::{AttributionMethod, Document, QuoteKind, Span};
 
 #[derive(Debug, Clone)]
@@ -108,40 +112,12 @@ fn is_naming_lemma(lemma: &str) -> bool {
     )
 }
 
-const PARTICIPLE_CUES: &[&str] = &[
-    "saying",
-    "adding",
-    "arguing",
-    "noting",
-    "insisting",
-    "claiming",
-    "warning",
-    "explaining",
-    "telling",
-    "calling",
-    "citing",
-    "suggesting",
-    "stressing",
-    "asserting",
-    "declaring",
-    "writing",
-    "predicting",
-    "acknowledging",
-    "admitting",
-    "charging",
-    "complaining",
-    "contending",
-    "maintaining",
-    "emphasizing",
-    "promising",
-    "vowing",
-    "pledging",
-    "asking",
-    "describing",
-    "urging",
-    "accusing",
-    "referring",
-];
+/// Participles that report speech after a comma (`data/participle_cues.txt`).
+fn is_participle_cue(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/participle_cues.txt")));
+    SET.contains(word)
+}
 
 /// Reported speech in one sentence.
 fn in_sentence(doc: &Document, sentence: Span, marks: &QuoteMarkIndex) -> Vec<Reported> {
@@ -227,8 +203,7 @@ fn in_sentence(doc: &Document, sentence: Span, marks: &QuoteMarkIndex) -> Vec<Re
         }
         let Some(cue) = cue else { break };
         // ", saying …": the speaker is the subject of the sentence.
-        let participle =
-            PARTICIPLE_CUES.contains(&lower(w).as_str()) && ws[k - 1].text(text) == ",";
+        let participle = is_participle_cue(&lower(w)) && ws[k - 1].text(text) == ",";
         let subject = if participle {
             sentence_subject(doc, &ws[..k])
         } else {
