@@ -65,19 +65,25 @@ fn speaker_for(
         pronoun_gender(words).and_then(|wanted| {
             // A pronoun right after someone's quote is that speaker again (conversation
             // turn) when the gender agrees; otherwise the nearest agreeing person.
-            let resolved = resolver.resolve(people, words, mention.start);
+            let resolved = resolver.resolve_at(people, words, mention.start);
+            let previous = previous.filter(|s| {
+                s.mention.start < mention.start && mention.start - s.mention.start < 600
+            });
             let previous_person = previous
-                .filter(|s| {
-                    s.mention.start < mention.start && mention.start - s.mention.start < 600
-                })
                 .and_then(|s| people.by_name(&s.name))
                 .filter(|p| p.gender.is_none_or(|g| g == wanted));
+            // A person named after the previous attribution is nearer than its speaker.
+            let named_since = |end: usize| previous.is_some_and(|s| end > s.mention.end);
+            let resolved = resolved.map(|(end, p)| (named_since(end), p));
             match (previous_person, resolved) {
-                (Some(prev), Some(res)) if prev.gender.is_none() || prev.gender == res.gender => {
+                (_, Some((true, res))) => Some(res),
+                (Some(prev), Some((_, res)))
+                    if prev.gender.is_none() || prev.gender == res.gender =>
+                {
                     Some(prev)
                 }
                 (Some(prev), None) => Some(prev),
-                (_, res) => res,
+                (_, res) => res.map(|(_, p)| p),
             }
         })
     } else if words == "who" {

@@ -219,6 +219,19 @@ impl People {
                     candidates = only.clone();
                 }
             }
+            // "Mr. Pett" is not "Nesta Pett": an honorific's gender must agree with the
+            // gender the candidate's own honorific or first name gives.
+            if let Some(wanted) = honorific_gender(text, span) {
+                candidates.retain(|&i| {
+                    let p = &persons[i];
+                    let own = p
+                        .mentions
+                        .first()
+                        .and_then(|m| honorific_gender(text, *m))
+                        .or_else(|| first_name_gender(&p.name));
+                    own.is_none_or(|g| g == wanted)
+                });
+            }
             if let Some(&i) = by_full_name.get(name) {
                 if !candidates.contains(&i) {
                     candidates.push(i);
@@ -419,6 +432,16 @@ pub struct PronounResolver {
 
 impl PronounResolver {
     pub fn resolve<'p>(&self, people: &'p People, pronoun: &str, pos: usize) -> Option<&'p Person> {
+        self.resolve_at(people, pronoun, pos).map(|(_, p)| p)
+    }
+
+    /// Like [`PronounResolver::resolve`], with the end of the mention it rests on.
+    pub fn resolve_at<'p>(
+        &self,
+        people: &'p People,
+        pronoun: &str,
+        pos: usize,
+    ) -> Option<(usize, &'p Person)> {
         let slots: &[usize] = match pronoun_gender(pronoun)? {
             Gender::Male => &[0, 2],
             Gender::Female => &[1, 2],
@@ -437,7 +460,7 @@ impl PronounResolver {
             (Some(k), _) => k,
             (None, u) => u?,
         };
-        Some(&people.persons[chosen.1])
+        Some((chosen.0, &people.persons[chosen.1]))
     }
 }
 
@@ -481,6 +504,25 @@ static GENDER_WORDS: LazyLock<GenderWords> = LazyLock::new(|| GenderWords {
         .filter_map(|(w, g)| Some((w.to_string(), parse_gender(g)?)))
         .collect(),
 });
+
+/// The gender of the honorific right before a name or opening it ("Mrs. Lennox").
+fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
+    let before = text[..name.start].trim_end();
+    let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    let first = text[name.start..name.end]
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    [last, first]
+        .iter()
+        .find_map(|w| GENDER_WORDS.honorifics.get(*w).copied().flatten())
+}
+
+/// The gender of a name's first word when it is an unambiguous given name.
+fn first_name_gender(name: &str) -> Option<Gender> {
+    let first = name.split_whitespace().next()?;
+    GENDER_WORDS.first_names.get(first).copied()
+}
 
 /// Whether `word` is an honorific or form of address ("Mr.", "Lady", "Dr.").
 pub fn is_honorific(word: &str) -> bool {
