@@ -208,3 +208,13 @@ fn hard_wrapped_text_gives_the_same_quotes_and_speakers() {
         Some("Helen Parker")
     );
 }
+
+#[test]
+fn a_quote_after_a_narration_paragraph_is_its_subject_speaking() {
+    let text = "\"You are late again,\" said Helen Parker.\n\nDaniel Ortega dropped his bag by the door and sat down.\n\n\"The ferry broke down twice.\"";
+    let d = doc(text);
+    assert_eq!(
+        speaker_of(&d, "ferry broke down"),
+        (Some("Daniel Ortega".into()), "paragraph-speaker")
+    );
+}

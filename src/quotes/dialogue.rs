@@ -2,7 +2,7 @@
 //! the two people of the exchange (A, B, A, B …), anchored by the last two attributed
 //! quotes (method `dialogue-turn`).
 
-use super::direct::RawQuote;
+use super::direct::{Lines, RawQuote};
 use super::speakers::{People, Person};
 use crate::doc::{AttributionMethod, Document, Quote, Span, Speaker};
 
@@ -43,12 +43,60 @@ fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&
                 || before.ends_with(['“', '"', '‘', '\''])
                 || before.is_empty();
             let closes = after.starts_with([',', '.', '!', '?', ';', '—']);
-            if set_off && closes && (before.ends_with(',') || after.starts_with(',')) {
+            let alone = before.is_empty() || before.ends_with(['“', '"', '‘', '\'']);
+            let only_name = alone && after.trim_end_matches(['”', '"', '’', '\'']).len() <= 1;
+            if only_name || set_off && closes && (before.ends_with(',') || after.starts_with(',')) {
                 return Some(p);
             }
         }
     }
     None
+}
+
+/// A quote paragraph with no speaker right after a narration paragraph that opens with a
+/// person's name ("Ogden made further researches in the candy box.⏎⏎“Have some?”"): the
+/// person the narration is about speaks next (method `paragraph-speaker`).
+pub fn narration_subjects(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+    let text = &doc.text;
+    let lines = Lines::new(text);
+    for i in 0..raw.len().min(quotes.len()) {
+        let Some(start) = raw[i].parts.first().map(|p| p.start) else {
+            continue;
+        };
+        if quotes[i].method != AttributionMethod::None || !opens_paragraph(text, start) {
+            continue;
+        }
+        // The previous non-blank line, which must hold no quote.
+        let (line_start, _) = lines.bounds(start);
+        let before = text[..line_start].trim_end();
+        if before.is_empty() {
+            continue;
+        }
+        let (para_start, _) = lines.bounds(before.len() - 1);
+        let previous_end = i
+            .checked_sub(1)
+            .and_then(|j| raw[j].parts.last())
+            .map_or(0, |p| p.end);
+        if previous_end > para_start {
+            continue;
+        }
+        let paragraph = Span::new(para_start, before.len());
+        let Some((m, p)) = people.mentions_in(paragraph).next() else {
+            continue;
+        };
+        if !text[para_start..m.start].trim().is_empty() || text[m.end..].starts_with(['\'', '’'])
+        {
+            continue;
+        }
+        let q = &mut quotes[i];
+        q.speaker = Some(Speaker {
+            name: p.name.clone(),
+            role: p.role.clone(),
+            mention: m,
+        });
+        q.method = AttributionMethod::ParagraphSpeaker;
+        q.confidence = AttributionMethod::ParagraphSpeaker.confidence();
+    }
 }
 
 /// Gives a floating quote paragraph (no cue of its own) that follows a quote paragraph the
@@ -88,7 +136,7 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
         // The last different speaker in the run of consecutive quote paragraphs.
         let mut other = None;
         let mut j = i - 1;
-        while j > 0 && i - j <= 6 && next_paragraph(text, end(&raw[j - 1]), start(&raw[j])) {
+        while j > 0 && i - j <= 12 && next_paragraph(text, end(&raw[j - 1]), start(&raw[j])) {
             j -= 1;
             if let Some(s) = quotes[j].speaker.as_ref().filter(|s| s.name != last.name) {
                 other = Some(s.clone());

@@ -165,7 +165,12 @@ impl QuoteExtractor for RuleQuotes {
         let turns = transcript::find(doc, &people);
         let raw: Vec<direct::RawQuote> = direct::find(doc)
             .into_iter()
-            .filter(|q| !turns.iter().any(|t| t.content.overlaps(hull(&q.parts))))
+            .filter(|q| {
+                // Turns are in text order and disjoint: one binary search per quote.
+                let h = hull(&q.parts);
+                let k = turns.partition_point(|t| t.content.end <= h.start);
+                turns.get(k).is_none_or(|t| !t.content.overlaps(h))
+            })
             .collect();
         let sentence_words = direct::SentenceWords::new(doc);
         let mut quotes: Vec<Quote> = Vec::new();
@@ -221,6 +226,7 @@ impl QuoteExtractor for RuleQuotes {
                     .confidence(),
             });
         }
+        dialogue::narration_subjects(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);
