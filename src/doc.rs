@@ -86,9 +86,87 @@ pub struct Quote {
     pub kind: QuoteKind,
     pub speaker: Option<Speaker>,
     pub cue: Option<Span>,
-    /// Which attribution step found the speaker (e.g. "adjacent-cue").
-    pub method: &'static str,
+    /// Which attribution step found the speaker.
+    pub method: AttributionMethod,
     pub confidence: f32,
+}
+
+/// The attribution step that found a quote's speaker (the `method` of the output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AttributionMethod {
+    /// Between the parts of one quote: `“A,” Ann said, “B.”`.
+    Split,
+    /// The clause after the quote: `“…,” Ann said` / `“…,” said Ann`.
+    CueAfter,
+    /// `“…” ― Name`.
+    Dash,
+    /// `According to X, …` / `…, according to X.`
+    AccordingTo,
+    /// The clause before the quote: `Ann said: “…”`.
+    CueBefore,
+    /// `Name: …` with no verb (headlines, `Ann on Twitter:`).
+    Colon,
+    /// Someone the preceding sentences introduce as speaking.
+    ParagraphSpeaker,
+    /// A floating quote right after someone's quote.
+    PreviousQuote,
+    /// A run of uncued quote paragraphs alternating between the two people of an exchange.
+    DialogueTurn,
+    /// A `Q:` / `A:` / `NAME:` turn of an interview transcript.
+    Transcript,
+    /// Reported speech: `X says/told Y (that) …`.
+    ReportedCue,
+    /// Reported speech: `…, X said.` / `A, X said, B.`
+    ReportedAfter,
+    /// Reported speech: `…, saying …`.
+    ReportedParticiple,
+    /// No speaker found.
+    None,
+}
+
+impl AttributionMethod {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AttributionMethod::Split => "split",
+            AttributionMethod::CueAfter => "cue-after",
+            AttributionMethod::Dash => "dash",
+            AttributionMethod::AccordingTo => "according-to",
+            AttributionMethod::CueBefore => "cue-before",
+            AttributionMethod::Colon => "colon",
+            AttributionMethod::ParagraphSpeaker => "paragraph-speaker",
+            AttributionMethod::PreviousQuote => "previous-quote",
+            AttributionMethod::DialogueTurn => "dialogue-turn",
+            AttributionMethod::Transcript => "transcript",
+            AttributionMethod::ReportedCue => "reported-cue",
+            AttributionMethod::ReportedAfter => "reported-after",
+            AttributionMethod::ReportedParticiple => "reported-participle",
+            AttributionMethod::None => "none",
+        }
+    }
+
+    /// A fixed confidence per step (how often the step is right on PolNeAR dev).
+    pub fn confidence(&self) -> f32 {
+        match self {
+            AttributionMethod::Split | AttributionMethod::CueAfter | AttributionMethod::Dash => {
+                0.95
+            }
+            AttributionMethod::CueBefore
+            | AttributionMethod::AccordingTo
+            | AttributionMethod::Transcript => 0.9,
+            AttributionMethod::Colon => 0.8,
+            AttributionMethod::ReportedCue | AttributionMethod::ReportedAfter => 0.75,
+            AttributionMethod::PreviousQuote => 0.7,
+            AttributionMethod::ReportedParticiple => 0.65,
+            AttributionMethod::ParagraphSpeaker | AttributionMethod::DialogueTurn => 0.6,
+            AttributionMethod::None => 0.3,
+        }
+    }
+}
+
+impl std::fmt::Display for AttributionMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Where an entity came from, so users can audit it.

@@ -25,6 +25,8 @@ pub mod quotes;
 pub mod segment;
 pub mod speaker_table;
 
-pub use doc::{Article, Document, Entity, EntitySource, Quote, QuoteKind, Span, Speaker};
+pub use doc::{
+    Article, AttributionMethod, Document, Entity, EntitySource, Quote, QuoteKind, Span, Speaker,
+};
 pub use offsets::OffsetUnit;
 pub use pipeline::{Pipeline, PipelineBuilder};

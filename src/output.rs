@@ -149,7 +149,7 @@ impl<'a> ArticleRecord<'a> {
                         mention: conv.text_span(s.mention),
                     }),
                     cue: q.cue.map(|c| conv.text_span(c)),
-                    method: q.method,
+                    method: q.method.as_str(),
                     confidence: q.confidence,
                     sentence_index: doc.sentence_index_at(q.span.start),
                 })

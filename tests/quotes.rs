@@ -31,7 +31,7 @@ fn quotes(d: &Document) -> Vec<QuoteSummary> {
                 q.kind,
                 q.speaker.as_ref().map(|s| s.name.clone()),
                 q.speaker.as_ref().and_then(|s| s.role.clone()),
-                q.method,
+                q.method.as_str(),
             )
         })
         .collect()
@@ -85,7 +85,7 @@ fn split_quote_is_one_quote_with_two_parts() {
     assert_eq!(d.quotes.len(), 1, "{:?}", quotes(&d));
     let q = &d.quotes[0];
     assert_eq!(q.parts.len(), 2);
-    assert_eq!(q.method, "split");
+    assert_eq!(q.method.as_str(), "split");
     let s = q.speaker.as_ref().expect("speaker");
     assert_eq!(s.name, "Ann Lee");
     assert_eq!(s.role.as_deref(), Some("the club's coach"));
@@ -95,10 +95,10 @@ fn split_quote_is_one_quote_with_two_parts() {
 fn cue_on_either_side_dash_and_colon() {
     let d = doc("“The bridge will open in May,” said Mayor Tom Reyes.");
     assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
-    assert_eq!(d.quotes[0].method, "cue-after");
+    assert_eq!(d.quotes[0].method.as_str(), "cue-after");
     let d = doc("Tom Reyes told reporters: “The bridge will open in May.”");
     assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
-    assert_eq!(d.quotes[0].method, "cue-before");
+    assert_eq!(d.quotes[0].method.as_str(), "cue-before");
     // A noun that is also a cue verb ("report") is not the verb after a determiner.
     let d = doc("“The figures are fine,” the report said.");
     assert_eq!(quotes(&d)[0].2.as_deref(), Some("the report"));
@@ -106,14 +106,14 @@ fn cue_on_either_side_dash_and_colon() {
     assert_eq!(quotes(&d)[0].2.as_deref(), Some("Ann Lee"));
     let d = doc("“Nothing is ever finished in politics.” ― Tom Reyes");
     assert_eq!(quotes(&d)[0].2.as_deref(), Some("Tom Reyes"));
-    assert_eq!(d.quotes[0].method, "dash");
+    assert_eq!(d.quotes[0].method.as_str(), "dash");
     let d = doc("Mayor Tom Reyes spoke at the hall.\n\nTom Reyes continued:\n\n“We will rebuild the bridge first.”");
     let q = d
         .quotes
         .iter()
         .find(|q| q.kind == QuoteKind::Direct)
         .expect("direct quote");
-    assert_eq!(q.method, "cue-before");
+    assert_eq!(q.method.as_str(), "cue-before");
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn multi_paragraph_quote_and_floating_quotes() {
         2,
         "the quote re-opens in the next paragraph"
     );
-    assert_eq!(direct[2].method, "previous-quote");
+    assert_eq!(direct[2].method.as_str(), "previous-quote");
     for q in &direct[1..] {
         assert_eq!(q.speaker.as_ref().map(|s| s.name.as_str()), Some("Ann Lee"));
     }

@@ -128,5 +128,29 @@ pub fn quotes(args: EvalQuotesArgs) -> Result<ExitCode> {
             100.0 * m.speaker_right as f64 / m.matched.max(1) as f64
         );
     }
+    // Gold that names its speakers (LitBank): speakers scored by name too.
+    if report.direct.named > 0 {
+        println!("\nspeaker names (matched pairs whose gold names the speaker)");
+        println!("gold type   named  name %  alias %");
+        for (label, s) in [("all", &report.all), ("direct", &report.direct)] {
+            println!(
+                "{label:<10} {:>6}  {:>6.1}  {:>7.1}",
+                s.named, s.name_accuracy, s.alias_accuracy
+            );
+        }
+        println!("by method (direct gold): named, name right, alias right");
+        for (method, m) in &report.direct.by_method {
+            if m.named > 0 {
+                println!(
+                    "  {method:<18} {:>6} {:>6} {:>6}  ({:.1} % name, {:.1} % alias)",
+                    m.named,
+                    m.name_right,
+                    m.alias_right,
+                    100.0 * m.name_right as f64 / m.named as f64,
+                    100.0 * m.alias_right as f64 / m.named as f64
+                );
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

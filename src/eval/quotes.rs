@@ -34,6 +34,14 @@ pub struct GoldQuote {
     pub speaker_end: Option<usize>,
     #[serde(rename = "type", default = "direct")]
     pub kind: String,
+    /// The speaker's name (LitBank): speakers are then also scored by name.
+    #[serde(default)]
+    pub speaker_name: Option<String>,
+    #[serde(default)]
+    pub speaker_main_name: Option<String>,
+    /// Every name or description the text gives the speaker.
+    #[serde(default)]
+    pub speaker_aliases: Vec<String>,
 }
 
 fn direct() -> String {
@@ -61,6 +69,9 @@ pub struct PredQuote {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub method: &'static str,
+    /// The speaker's canonical name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +97,12 @@ pub struct QuoteScores {
     /// Speaker mention overlaps the gold source, % of pairs matched at cov >= 0.3.
     pub speaker_accuracy: f64,
     pub end_to_end: Prf,
+    /// Matched pairs whose gold quote names its speaker (LitBank-style gold).
+    pub named: usize,
+    /// Speaker name right (equal, or one contains the other at word boundaries), % of `named`.
+    pub name_accuracy: f64,
+    /// The same against any alias of the speaker (or "I" for a narrator), % of `named`.
+    pub alias_accuracy: f64,
     /// Per attribution method: predicted quotes, matched at cov >= 0.3, speaker right.
     pub by_method: BTreeMap<String, MethodScores>,
 }
@@ -95,6 +112,10 @@ pub struct MethodScores {
     pub predicted: usize,
     pub matched: usize,
     pub speaker_right: usize,
+    /// Matched pairs with a named gold speaker, and how many have the name / an alias right.
+    pub named: usize,
+    pub name_right: usize,
+    pub alias_right: usize,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -105,6 +126,9 @@ struct Counts {
     c8: usize,
     c3: usize,
     speaker: usize,
+    named: usize,
+    name: usize,
+    alias: usize,
     by_method: BTreeMap<String, MethodScores>,
 }
 
@@ -116,11 +140,17 @@ impl Counts {
         self.c8 += other.c8;
         self.c3 += other.c3;
         self.speaker += other.speaker;
+        self.named += other.named;
+        self.name += other.name;
+        self.alias += other.alias;
         for (k, v) in &other.by_method {
             let e = self.by_method.entry(k.clone()).or_default();
             e.predicted += v.predicted;
             e.matched += v.matched;
             e.speaker_right += v.speaker_right;
+            e.named += v.named;
+            e.name_right += v.name_right;
+            e.alias_right += v.alias_right;
         }
     }
 
@@ -138,9 +168,75 @@ impl Counts {
                 0.0
             },
             end_to_end: Prf::from_counts(self.speaker as f64, p, g),
+            named: self.named,
+            name_accuracy: percent(self.name, self.named),
+            alias_accuracy: percent(self.alias, self.named),
             by_method: self.by_method.clone(),
         }
     }
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole > 0 {
+        100.0 * part as f64 / whole as f64
+    } else {
+        0.0
+    }
+}
+
+/// A name normalised as `score_speakers.py` does: lower case, "'s" dropped, the ASCII
+/// letter and digit runs joined by single spaces.
+fn normalise_name(name: &str) -> String {
+    let lowered = name.to_lowercase().replace('’', "'").replace("'s", "");
+    lowered
+        .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a predicted speaker name matches a gold name: equal after normalising, or one
+/// contained in the other at word boundaries ("Tess" in "Tess Durbeyfield").
+pub fn name_matches(predicted: &str, gold: &str) -> bool {
+    let (p, g) = (normalise_name(predicted), normalise_name(gold));
+    if p.is_empty() || g.is_empty() {
+        return false;
+    }
+    let (pp, gg) = (format!(" {p} "), format!(" {g} "));
+    p == g || gg.contains(&pp) || pp.contains(&gg)
+}
+
+/// (gold names the speaker, name right, alias right) for one matched pair.
+fn name_scores(gold: &GoldQuote, predicted: Option<&str>) -> (bool, bool, bool) {
+    let names: Vec<&str> = [&gold.speaker_name, &gold.speaker_main_name]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        return (false, false, false);
+    }
+    let Some(p) = predicted else {
+        return (true, false, false);
+    };
+    let name = names.iter().any(|g| name_matches(p, g));
+    let aliases = gold
+        .speaker_aliases
+        .iter()
+        .map(String::as_str)
+        .chain(names.iter().copied());
+    let narrator = gold
+        .speaker_aliases
+        .iter()
+        .chain(gold.speaker_name.iter())
+        .chain(gold.speaker_main_name.iter())
+        .any(|a| a.starts_with("_narr") || a == "Narr");
+    let alias = aliases
+        .filter(|a| !a.starts_with('_'))
+        .any(|a| name_matches(p, a))
+        || (narrator && matches!(normalise_name(p).as_str(), "i" | "me" | "my" | "myself"));
+    (true, name, alias)
 }
 
 fn is_trimmed(c: char) -> bool {
@@ -193,7 +289,8 @@ pub fn predictions(doc: &Document) -> PredArticle {
                 speaker_start: q.speaker.as_ref().map(|s| map.convert(s.mention.start)),
                 speaker_end: q.speaker.as_ref().map(|s| map.convert(s.mention.end)),
                 kind: q.kind.as_str(),
-                method: q.method,
+                method: q.method.as_str(),
+                speaker: q.speaker.as_ref().map(|s| s.name.clone()),
             })
             .collect(),
     }
@@ -314,9 +411,16 @@ fn score_document_kinds(
                 _ => p.speaker_start.is_none(),
             };
             counts.speaker += usize::from(right);
+            let (named, name, alias) = name_scores(g, p.speaker.as_deref());
+            counts.named += usize::from(named);
+            counts.name += usize::from(name);
+            counts.alias += usize::from(alias);
             let m = counts.by_method.entry(p.method.to_string()).or_default();
             m.matched += 1;
             m.speaker_right += usize::from(right);
+            m.named += usize::from(named);
+            m.name_right += usize::from(name);
+            m.alias_right += usize::from(alias);
         }
     }
     counts
@@ -393,6 +497,7 @@ mod tests {
             speaker_end: speaker.map(|s| s.1),
             kind: "direct",
             method: "cue-after",
+            speaker: None,
         }
     }
 
@@ -412,6 +517,9 @@ mod tests {
                 speaker_start: Some(11),
                 speaker_end: Some(14),
                 kind: "direct".into(),
+                speaker_name: None,
+                speaker_main_name: None,
+                speaker_aliases: vec![],
             }],
         );
         // Both parts, speaker right: exact and end-to-end.
@@ -434,6 +542,29 @@ mod tests {
     }
 
     #[test]
+    fn speaker_names_match_at_word_boundaries() {
+        assert!(name_matches("Tess", "Tess Durbeyfield"));
+        assert!(name_matches("Mr. Darcy's", "Darcy"));
+        assert!(!name_matches("Tessa", "Tess Durbeyfield"));
+        assert!(!name_matches("", "Tess"));
+        let g = GoldQuote {
+            start: 0,
+            end: 1,
+            parts: vec![],
+            speaker_start: None,
+            speaker_end: None,
+            kind: "direct".into(),
+            speaker_name: Some("Jack Durbeyfield".into()),
+            speaker_main_name: None,
+            speaker_aliases: vec!["Sir John".into(), "_narrator".into()],
+        };
+        assert_eq!(name_scores(&g, Some("Jack")), (true, true, true));
+        assert_eq!(name_scores(&g, Some("Sir John")), (true, false, true));
+        assert_eq!(name_scores(&g, Some("I")), (true, false, true));
+        assert_eq!(name_scores(&g, None), (true, false, false));
+    }
+
+    #[test]
     fn predictions_on_other_gold_types_are_not_counted() {
         let text = "Ann said the plan would work and the team agreed.";
         let g = gold(
@@ -445,6 +576,9 @@ mod tests {
                 speaker_start: Some(0),
                 speaker_end: Some(3),
                 kind: "indirect".into(),
+                speaker_name: None,
+                speaker_main_name: None,
+                speaker_aliases: vec![],
             }],
         );
         let p = PredArticle {

@@ -2,66 +2,30 @@
 //! "said Clinton", "the judge exclaimed", "Conway, a senior adviser, said:",
 //! "According to Brandt,", "― Name" (dash) and "Name:" (colon).
 
+use super::lexicon::word_list;
 use super::lexicon::{
-    cue_lexicon, is_capitalised, is_pronoun, is_punct, is_verb_modifier, words, Tense, Word,
+    cue_lexicon, entities_overlapping, is_auxiliary, is_capitalised, is_determiner, is_pronoun,
+    is_punct, is_verb_modifier, words, Tense, Word,
 };
-use crate::doc::{Document, Span};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::doc::{AttributionMethod, Document, Span};
 
 /// A speaker mention and the cue it rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attribution {
     pub mention: Span,
     pub cue: Span,
-    pub method: &'static str,
+    pub method: AttributionMethod,
 }
 
-const CLAUSE_STOPS: &[&str] = &[
-    "and",
-    "but",
-    "that",
-    "when",
-    "while",
-    "as",
-    "because",
-    "if",
-    "so",
-    "which",
-    "who",
-    "where",
-    "after",
-    "before",
-    "since",
-    "although",
-    "though",
-    "whether",
-    "or",
-    "in",
-    "on",
-    "at",
-    "during",
-    "with",
-    "for",
-    "from",
-    "by",
-    "about",
-    "into",
-    "to",
-    "over",
-    "under",
-    "than",
-    "then",
-    "once",
-    "this",
-    "last",
-    "yesterday",
-    "today",
-    "tonight",
-    "earlier",
-];
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "their", "its", "one", "another", "some", "many", "several",
-    "two", "three", "our", "my", "your", "this", "that", "these", "those",
-];
+/// Words that end a speaker phrase (`data/clause_stops.txt`).
+fn is_clause_stop(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/clause_stops.txt")));
+    SET.contains(word)
+}
 const DASHES: &[&str] = &["―", "—", "–", "-", "--"];
 
 pub(crate) fn lower(w: &str) -> String {
@@ -69,9 +33,9 @@ pub(crate) fn lower(w: &str) -> String {
 }
 
 fn is_entity_word(doc: &Document, w: &Word) -> bool {
-    doc.entities.iter().any(|e| {
-        e.span.overlaps(w.span) && matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
-    })
+    entities_overlapping(doc, w.span)
+        .iter()
+        .any(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE"))
 }
 
 /// Whether `ws` look like a speaker noun phrase: a pronoun, a name, or a determiner + noun.
@@ -86,28 +50,15 @@ fn plausible_speaker(doc: &Document, ws: &[Word]) -> bool {
     }
     ws.iter().any(|w| is_entity_word(doc, w))
         || ws.iter().any(|w| is_capitalised(w.text(text)))
-        || (DETERMINERS.contains(&lower(first_text).as_str()) && ws.len() >= 2)
-        || matches!(
-            lower(first_text).as_str(),
-            "officials"
-                | "sources"
-                | "critics"
-                | "experts"
-                | "analysts"
-                | "police"
-                | "witnesses"
-                | "authorities"
-                | "residents"
-                | "supporters"
-                | "opponents"
-                | "aides"
-                | "others"
-                | "observers"
-                | "democrats"
-                | "republicans"
-                | "investigators"
-                | "prosecutors"
-        )
+        || (is_determiner(first_text) && ws.len() >= 2)
+        || is_group_speaker(&lower(first_text))
+}
+
+/// Plural nouns that speak as a group (`data/group_speakers.txt`).
+fn is_group_speaker(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/group_speakers.txt")));
+    SET.contains(word)
 }
 
 fn hull(ws: &[Word]) -> Span {
@@ -155,7 +106,7 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     while start > 0 && end - start < 9 {
         let w = ws[start - 1].text(text);
         let stop = (is_punct(w) && !matches!(w, "'" | "’" | "&"))
-            || (CLAUSE_STOPS.contains(&lower(w).as_str()) && !is_entity_word(doc, &ws[start - 1]));
+            || (is_clause_stop(&lower(w)) && !is_entity_word(doc, &ws[start - 1]));
         if stop {
             break;
         }
@@ -171,15 +122,15 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     // A phrase with a person's name in it: the name and the role words right before it
     // ("'Jessica Jones' showrunner Melissa Rosenberg" -> "showrunner Melissa Rosenberg").
     let is_person = |w: &Word| {
-        doc.entities
+        entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+            .any(|e| e.label == "PERSON")
     };
     if let Some(i) = np.iter().position(is_person) {
         let other_entity = |w: &Word| {
-            doc.entities
+            entities_overlapping(doc, w.span)
                 .iter()
-                .any(|e| e.label != "PERSON" && e.span.overlaps(w.span))
+                .any(|e| e.label != "PERSON")
         };
         let mut s = i;
         while s > 0 && i - s < 3 && !is_punct(np[s - 1].text(text)) && !other_entity(&np[s - 1]) {
@@ -203,7 +154,7 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     while end < ws.len() && end - start < 10 {
         let w = ws[end].text(text);
         let stop = (is_punct(w) && !matches!(w, "'" | "’" | "&"))
-            || (CLAUSE_STOPS.contains(&lower(w).as_str()) && !is_entity_word(doc, &ws[end]));
+            || (is_clause_stop(&lower(w)) && !is_entity_word(doc, &ws[end]));
         if stop {
             break;
         }
@@ -218,15 +169,13 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
         return None;
     }
     let names_person = np.iter().any(|w| {
-        doc.entities
+        entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+            .any(|e| e.label == "PERSON")
     });
     // "said retired neurosurgeon Ben Carson": a lower-case role before a name.
-    let first_ok = is_pronoun(first)
-        || is_capitalised(first)
-        || DETERMINERS.contains(&lower(first).as_str())
-        || names_person;
+    let first_ok =
+        is_pronoun(first) || is_capitalised(first) || is_determiner(first) || names_person;
     // Inside the phrase, lower-case words are roles and modifiers, not verbs: no word of
     // the phrase may be a cue verb or a common auxiliary.
     let verb_inside = np.iter().skip(1).any(|w| {
@@ -234,27 +183,16 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
         cue_lexicon()
             .get(&t)
             .is_some_and(|c| c.tense == Tense::Past && t.ends_with("ed"))
-            || matches!(
-                t.as_str(),
-                "is" | "are"
-                    | "was"
-                    | "were"
-                    | "will"
-                    | "would"
-                    | "could"
-                    | "should"
-                    | "can"
-                    | "has"
-                    | "have"
-                    | "had"
-                    | "do"
-                    | "does"
-                    | "did"
-                    | "not"
-                    | "be"
-            )
+            || is_auxiliary(&t)
     });
     (first_ok && !verb_inside && plausible_speaker(doc, np)).then(|| hull(np))
+}
+
+/// Words after which a verb form is a noun (`data/noun_markers.txt`).
+fn is_noun_marker(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/noun_markers.txt")));
+    SET.contains(word)
 }
 
 /// Whether word `i` is a cue verb: in the lexicon, lower case, and not a noun after a
@@ -262,27 +200,7 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
 pub fn is_cue_at(doc: &Document, ws: &[Word], i: usize) -> bool {
     let text = &doc.text;
     let w = ws[i].text(text);
-    let after_determiner = i > 0
-        && matches!(
-            lower(ws[i - 1].text(text)).as_str(),
-            "the"
-                | "a"
-                | "an"
-                | "his"
-                | "her"
-                | "their"
-                | "its"
-                | "this"
-                | "that"
-                | "our"
-                | "my"
-                | "your"
-                | "new"
-                | "whose"
-                | "no"
-                | "any"
-                | "every"
-        );
+    let after_determiner = i > 0 && is_noun_marker(&lower(ws[i - 1].text(text)));
     cue_lexicon().get(w).is_some() && !is_capitalised(w) && !after_determiner
 }
 
@@ -294,8 +212,82 @@ fn first_cue(doc: &Document, ws: &[Word], within: usize) -> Option<usize> {
 /// The attribution in the clause after a quote (`clause` starts right after its closing
 /// mark): "Clinton said", "said Clinton", "― Clinton", "according to Clinton".
 pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
+    let ws = words(&doc.text, clause);
+    after_words(doc, &ws).or_else(|| speech_verb_by_position(doc, clause, &ws))
+}
+
+/// A verb outside the lexicon is a speech verb by its position right after a quote that
+/// ends in `,` `!` `?` or a dash: `“…,” she VERB` / `“…,” Ann VERB` / `“…,” VERB the man`
+/// (“…,” glowed Carol; “…!” cried the man; “…,” he went on).
+fn speech_verb_by_position(doc: &Document, clause: Span, ws: &[Word]) -> Option<Attribution> {
     let text = &doc.text;
-    let ws = words(text, clause);
+    let before = text[..clause.start].trim_end_matches(['"', '”', '’', '\'', '»', ' ']);
+    if !before.ends_with([',', '!', '?', '—', '–', '-']) {
+        return None;
+    }
+    let is_verb_like = |w: &Word| {
+        let t = w.text(text);
+        t.chars().all(char::is_alphabetic)
+            && t.chars().next().is_some_and(char::is_lowercase)
+            && !is_determiner(t)
+            && !is_clause_stop(t)
+            && !is_pronoun(t)
+            && !is_verb_modifier(t)
+            && !is_auxiliary(t)
+    };
+    let ends_clause = |i: usize| ws.get(i).is_none_or(|w| is_punct(w.text(text)));
+    let (first, second) = (ws.first()?, ws.get(1)?);
+    let first_text = first.text(text);
+    let subject_is_name = is_capitalised(first_text)
+        && entities_overlapping(doc, first.span)
+            .iter()
+            .any(|e| e.label == "PERSON");
+    if (is_pronoun(first_text) && first_text != "it" && first_text != "It") || subject_is_name {
+        // "she cried", "Carol glowed", "he went on"; the subject may be a full name.
+        let name_end = if subject_is_name {
+            entities_overlapping(doc, first.span)[0].span.end
+        } else {
+            first.span.end
+        };
+        let k = ws.iter().position(|w| w.span.start >= name_end)?;
+        let verb = ws.get(k)?;
+        let particle = ws
+            .get(k + 1)
+            .is_some_and(|w| matches!(w.text(text), "on" | "in" | "out" | "up" | "back"));
+        let next = if particle { k + 2 } else { k + 1 };
+        if is_verb_like(verb)
+            && (ends_clause(next)
+                || ws[next].text(text) == ","
+                || is_verb_modifier(ws[next].text(text)))
+        {
+            return Some(Attribution {
+                mention: Span::new(first.span.start, name_end),
+                cue: verb.span,
+                method: AttributionMethod::CueAfter,
+            });
+        }
+    }
+    if is_verb_like(first) {
+        // "glowed Carol", "cried the man".
+        let second_text = second.text(text);
+        if is_capitalised(second_text) || is_determiner(second_text) {
+            let mention = object_after(doc, ws, 0)?;
+            return Some(Attribution {
+                mention,
+                cue: first.span,
+                method: AttributionMethod::CueAfter,
+            });
+        }
+    }
+    None
+}
+
+/// [`after_quote`] on the words of the clause (so a caller that has tokenized a sentence
+/// once can try every position in it without re-tokenizing). Looks at a bounded number of
+/// words.
+pub fn after_words(doc: &Document, ws: &[Word]) -> Option<Attribution> {
+    let text = &doc.text;
+    let ws = &ws[..ws.len().min(64)];
     let first = ws.first()?;
     let first_text = first.text(text);
     if DASHES.contains(&first_text) {
@@ -303,7 +295,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         return Some(Attribution {
             mention,
             cue: first.span,
-            method: "dash",
+            method: AttributionMethod::Dash,
         });
     }
     if lower(first_text) == "according" && ws.get(1).is_some_and(|w| w.text(text) == "to") {
@@ -311,7 +303,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         return Some(Attribution {
             mention,
             cue: Span::new(first.span.start, ws[1].span.end),
-            method: "according-to",
+            method: AttributionMethod::AccordingTo,
         });
     }
     // An appositive may stand between the name and the verb ("Scott Pruitt, the
@@ -343,8 +335,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             }
             // "“…,” Nate Silver, the polling guru who founded …, tweeted": the name that
             // opens the clause.
-            None => doc
-                .entities
+            None => entities_overlapping(doc, ws[0].span)
                 .iter()
                 .find(|e| e.label == "PERSON" && e.span.start == ws[0].span.start)
                 .map(|e| e.span)?,
@@ -353,7 +344,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
     Some(Attribution {
         mention,
         cue: ws[k].span,
-        method: "cue-after",
+        method: AttributionMethod::CueAfter,
     })
 }
 
@@ -375,10 +366,12 @@ pub fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
     if let Some(w) = rest.first().filter(|w| is_pronoun(w.text(text))) {
         return Some(w.span);
     }
-    doc.entities
+    let first8 = &rest[..rest.len().min(8)];
+    let (first, last) = (first8.first()?, first8.last()?);
+    entities_overlapping(doc, Span::new(first.span.start, last.span.end))
         .iter()
         .filter(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP"))
-        .find(|e| rest.iter().take(8).any(|w| w.span.overlaps(e.span)))
+        .find(|e| first8.iter().any(|w| w.span.overlaps(e.span)))
         .map(|e| e.span)
 }
 
@@ -400,7 +393,7 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             return Some(Attribution {
                 mention,
                 cue: Span::new(ws[0].span.start, ws[1].span.end),
-                method: "according-to",
+                method: AttributionMethod::AccordingTo,
             });
         }
     }
@@ -432,22 +425,21 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             return Some(Attribution {
                 mention,
                 cue: ws[k].span,
-                method: "cue-before",
+                method: AttributionMethod::CueBefore,
             });
         }
     }
     if last_text == ":" {
         // "Trump on Twitter:", "the Illinois Board of Elections was conclusive:": the
         // nearest person (or else organisation) before the colon.
-        let entity = doc
-            .entities
+        let entity = entities_overlapping(doc, clause)
             .iter()
             .filter(|e| (e.label == "PERSON" || e.label == "ORG") && clause.contains(e.span))
             .max_by_key(|e| (e.label == "PERSON", e.span.end))?;
         return Some(Attribution {
             mention: entity.span,
             cue: last.span,
-            method: "colon",
+            method: AttributionMethod::Colon,
         });
     }
     None

@@ -3,9 +3,13 @@
 //! sieve whose step is recorded as the quote's `method`.
 
 use super::attribution::{after_quote, before_quote, is_cue_at, subject_before, Attribution};
-use super::lexicon::{cue_lexicon, is_capitalised, is_reporting_lemma, words};
+use super::lexicon::{
+    cue_lexicon, entities_overlapping, is_capitalised, is_reporting_lemma, words, Word,
+};
 use super::marks::{find_segments, Segment};
-use crate::doc::{Document, Span};
+use std::cell::OnceCell;
+
+use crate::doc::{AttributionMethod, Document, Span};
 
 /// A direct quote before its speaker is named.
 #[derive(Debug, Clone)]
@@ -23,14 +27,37 @@ const SMALL_WORDS: &[&str] = &[
     "of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is",
 ];
 
-fn line_bounds(text: &str, pos: usize) -> (usize, usize) {
-    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    (start, end)
+/// Start and end of every line of a text, computed once per document.
+pub struct Lines {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// (start, end) of the line around byte `pos`, without its newline.
+    pub fn bounds(&self, pos: usize) -> (usize, usize) {
+        let i = self.starts.partition_point(|&s| s <= pos).max(1) - 1;
+        let end = self.starts.get(i + 1).map_or(self.len, |&n| n - 1);
+        (self.starts[i], end)
+    }
 }
 
 /// Whether a segment holds speech rather than a title, a nickname or a scare quote.
-fn is_speech(doc: &Document, seg: &Segment) -> bool {
+fn is_speech(doc: &Document, lines: &Lines, seg: &Segment) -> bool {
     let text = &doc.text;
     let inner = &text[seg.inner.start..seg.inner.end];
     let ws: Vec<&str> = inner
@@ -47,11 +74,23 @@ fn is_speech(doc: &Document, seg: &Segment) -> bool {
         return false;
     }
     if ws.len() < 3 && !(ends_with_punct && ws.len() >= 2) {
-        return false;
+        // A short answer or exclamation ("“Never,” said Ann.", "“Bingley.”" as a whole
+        // paragraph) is speech when a cue follows it or it stands alone on its line; a
+        // short quoted name or title without either stays out.
+        if ws.is_empty() || !ends_with_punct {
+            return false;
+        }
+        let (line_start, line_end) = lines.bounds(seg.outer.start);
+        let alone = text[line_start..seg.outer.start].trim().is_empty()
+            && text[seg.outer.end..line_end].trim().is_empty();
+        let clause_end = floor_boundary(text, (seg.outer.end + 120).min(line_end));
+        let cued = after_quote(doc, Span::new(seg.outer.end, clause_end.max(seg.outer.end)))
+            .is_some_and(|a| a.method == AttributionMethod::CueAfter);
+        return alone || cued;
     }
     // Where it starts: a line start, a sentence end, a colon or comma, a dash, another
     // quote, or right after a cue verb ("said “…"). Mid-sentence it is a fragment.
-    let (line_start, _) = line_bounds(text, seg.outer.start);
+    let (line_start, _) = lines.bounds(seg.outer.start);
     let before = text[line_start..seg.outer.start].trim_end();
     if before.is_empty() {
         return true;
@@ -88,9 +127,8 @@ fn split_attribution(doc: &Document, gap: Span) -> Option<Attribution> {
 }
 
 /// The sentence (or line part) before a segment, back to the previous segment.
-fn clause_before(doc: &Document, seg: &Segment, previous_end: usize) -> Span {
-    let text = &doc.text;
-    let (line_start, _) = line_bounds(text, seg.outer.start);
+fn clause_before(doc: &Document, lines: &Lines, seg: &Segment, previous_end: usize) -> Span {
+    let (line_start, _) = lines.bounds(seg.outer.start);
     let sentence_start = doc
         .sentence_index_at(seg.outer.start)
         .map_or(line_start, |i| doc.sentences[i].start);
@@ -102,9 +140,9 @@ fn clause_before(doc: &Document, seg: &Segment, previous_end: usize) -> Span {
 }
 
 /// The clause after a segment: to the end of its sentence, the next segment or the line.
-fn clause_after(doc: &Document, seg: &Segment, next_start: usize) -> Span {
+fn clause_after(doc: &Document, lines: &Lines, seg: &Segment, next_start: usize) -> Span {
     let text = &doc.text;
-    let (_, line_end) = line_bounds(text, seg.outer.start);
+    let (_, line_end) = lines.bounds(seg.outer.start);
     let mut end = line_end.min(next_start);
     // Stop at the end of the sentence the attribution is in (the segmenter knows "Ms."
     // and "Sen." do not end sentences).
@@ -122,9 +160,14 @@ fn clause_after(doc: &Document, seg: &Segment, next_start: usize) -> Span {
 
 /// The last sentence of the previous non-empty line when it ends with a colon (or a
 /// comma or dash), introducing a quote that opens the next paragraph.
-fn introducing_line(doc: &Document, quote_start: usize, previous_end: usize) -> Option<Span> {
+fn introducing_line(
+    doc: &Document,
+    lines: &Lines,
+    quote_start: usize,
+    previous_end: usize,
+) -> Option<Span> {
     let text = &doc.text;
-    let (line_start, _) = line_bounds(text, quote_start);
+    let (line_start, _) = lines.bounds(quote_start);
     let before = text[..line_start].trim_end();
     if before.len() <= previous_end || !before.ends_with([':', ',', '—']) {
         return None;
@@ -133,7 +176,7 @@ fn introducing_line(doc: &Document, quote_start: usize, previous_end: usize) -> 
     let start = doc
         .sentence_index_at(end - 1)
         .map_or(0, |i| doc.sentences[i].start)
-        .max(text[..end].rfind('\n').map_or(0, |i| i + 1))
+        .max(lines.bounds(end - 1).0)
         .max(previous_end);
     (start < end).then(|| Span::new(start, end))
 }
@@ -142,10 +185,16 @@ fn introducing_line(doc: &Document, quote_start: usize, previous_end: usize) -> 
 /// give; floating quotes are attributed afterwards.
 pub fn find(doc: &Document) -> Vec<RawQuote> {
     let text = &doc.text;
-    let segments: Vec<Segment> = find_segments(text)
-        .into_iter()
-        .filter(|s| is_speech(doc, s))
-        .collect();
+    let lines = Lines::new(text);
+    // Segments nest or are disjoint (marks.rs); a quote is the outermost speech segment,
+    // so the quotes of a line are disjoint and in order.
+    let mut segments: Vec<Segment> = Vec::new();
+    for s in find_segments(text) {
+        let inside_kept = segments.last().is_some_and(|k| k.outer.end > s.outer.start);
+        if !inside_kept && is_speech(doc, &lines, &s) {
+            segments.push(s);
+        }
+    }
     let mut quotes: Vec<RawQuote> = Vec::new();
     let mut i = 0;
     while i < segments.len() {
@@ -173,11 +222,12 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
                 let gap = Span::new(last.outer.end, next.outer.start);
                 let next_next_start = segments.get(j + 1).map_or(text.len(), |s| s.outer.start);
                 // `“A,” she said. “B,” he added.`: B has its own speaker, so two quotes.
-                let next_has_own =
-                    || after_quote(doc, clause_after(doc, &next, next_next_start)).is_some();
+                let next_has_own = || {
+                    after_quote(doc, clause_after(doc, &lines, &next, next_next_start)).is_some()
+                };
                 if let Some(a) = split_attribution(doc, gap).filter(|_| !next_has_own()) {
                     attribution = Some(Attribution {
-                        method: "split",
+                        method: AttributionMethod::Split,
                         ..a
                     });
                     clauses.push(gap);
@@ -191,7 +241,7 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
         }
         let next_start = segments.get(j).map_or(text.len(), |s| s.outer.start);
         if attribution.is_none() {
-            let after = clause_after(doc, &last, next_start);
+            let after = clause_after(doc, &lines, &last, next_start);
             if let Some(a) = after_quote(doc, after) {
                 attribution = Some(a);
                 clauses.push(after);
@@ -202,7 +252,7 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
                 .last()
                 .and_then(|q| q.parts.last())
                 .map_or(0, |p| p.end);
-            let before = clause_before(doc, &first, previous_end);
+            let before = clause_before(doc, &lines, &first, previous_end);
             let after_mark = text[..before.start]
                 .trim_end()
                 .ends_with(['”', '"', '’', '»']);
@@ -220,7 +270,8 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
             } else if text[before.start..before.end].trim().is_empty() {
                 // "Cruz continued:\n\n“You look at the questions …”": the clause ending the
                 // previous paragraph introduces the quote.
-                if let Some(intro) = introducing_line(doc, first.outer.start, previous_end) {
+                if let Some(intro) = introducing_line(doc, &lines, first.outer.start, previous_end)
+                {
                     if let Some(a) = before_quote(doc, intro) {
                         attribution = Some(a);
                         clauses.push(intro);
@@ -240,15 +291,37 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
     quotes
 }
 
+/// The words of each sentence, tokenized at most once per document.
+pub struct SentenceWords {
+    cells: Vec<OnceCell<Vec<Word>>>,
+}
+
+impl SentenceWords {
+    pub fn new(doc: &Document) -> Self {
+        SentenceWords {
+            cells: doc.sentences.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    fn get(&self, doc: &Document, i: usize) -> &[Word] {
+        self.cells[i].get_or_init(|| words(&doc.text, doc.sentences[i]))
+    }
+}
+
 /// For a quote with no attribution of its own: the person the preceding sentences
 /// introduce as speaking ("Rosenberg spoke with Esquire about …"), up to `lookback`
 /// sentences back.
-pub fn introduced_speaker(doc: &Document, before: usize, lookback: usize) -> Option<Attribution> {
+pub fn introduced_speaker(
+    doc: &Document,
+    sentence_words: &SentenceWords,
+    before: usize,
+    lookback: usize,
+) -> Option<Attribution> {
     let text = &doc.text;
     let lexicon = cue_lexicon();
     let i = doc.sentences.partition_point(|s| s.end <= before);
-    for s in doc.sentences[..i].iter().rev().take(lookback) {
-        let ws = words(text, *s);
+    for si in (0..i).rev().take(lookback) {
+        let ws = sentence_words.get(doc, si);
         for k in 0..ws.len() {
             let w = ws[k].text(text);
             let Some(cue) = lexicon.get(w) else { continue };
@@ -256,23 +329,30 @@ pub fn introduced_speaker(doc: &Document, before: usize, lookback: usize) -> Opt
                 cue.lemma.as_str(),
                 "speak" | "talk" | "describe" | "continue"
             ) || is_reporting_lemma(&cue.lemma);
-            if !introduces || !is_cue_at(doc, &ws, k) {
+            if !introduces || !is_cue_at(doc, ws, k) {
                 continue;
             }
-            if let Some(mention) = subject_before(doc, &ws, k) {
-                let names_person = doc
-                    .entities
+            if let Some(mention) = subject_before(doc, ws, k) {
+                let names_person = entities_overlapping(doc, mention)
                     .iter()
-                    .any(|e| e.label == "PERSON" && e.span.overlaps(mention));
+                    .any(|e| e.label == "PERSON");
                 if names_person {
                     return Some(Attribution {
                         mention,
                         cue: ws[k].span,
-                        method: "paragraph-speaker",
+                        method: AttributionMethod::ParagraphSpeaker,
                     });
                 }
             }
         }
     }
     None
+}
+
+/// The largest char boundary at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }

@@ -1,12 +1,13 @@
 //! Words the attribution rules look for: cue verbs (from `data/cue_verbs.tsv`), pronouns,
 //! adverbs that sit between a speaker and a verb, and a simple word splitter.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::doc::Span;
+use crate::doc::{Document, Entity, Span};
+use crate::segment::{AbbreviationClass, Abbreviations};
 
 const CUE_VERBS: &str = include_str!("../../data/cue_verbs.tsv");
 
@@ -23,6 +24,8 @@ pub enum Tense {
 pub struct CueVerb {
     pub lemma: String,
     pub tense: Tense,
+    /// A literary speech verb ("cried", "returned") that is a cue only next to quote marks.
+    pub dialogue_only: bool,
 }
 
 /// Verb forms that report speech or thought ("said", "tells", "argued", "thinks").
@@ -45,7 +48,15 @@ impl CueLexicon {
                     Some("gerund") => Tense::Gerund,
                     _ => Tense::Unknown,
                 };
-                Some((form, CueVerb { lemma, tense }))
+                let dialogue_only = cols.next().map(str::trim) == Some("dialogue");
+                Some((
+                    form,
+                    CueVerb {
+                        lemma,
+                        tense,
+                        dialogue_only,
+                    },
+                ))
             })
             .collect();
         CueLexicon { forms }
@@ -73,129 +84,51 @@ pub fn cue_lexicon() -> &'static CueLexicon {
 /// Speech verbs strong enough to attribute reported speech without quote marks; thought
 /// and weaker verbs ("hope", "feel", "point") only count next to quote marks.
 pub fn is_reporting_lemma(lemma: &str) -> bool {
-    const STRONG: &[&str] = &[
-        "say",
-        "tell",
-        "add",
-        "argue",
-        "claim",
-        "warn",
-        "insist",
-        "note",
-        "explain",
-        "announce",
-        "state",
-        "report",
-        "assert",
-        "acknowledge",
-        "admit",
-        "confirm",
-        "deny",
-        "suggest",
-        "contend",
-        "maintain",
-        "allege",
-        "declare",
-        "believe",
-        "think",
-        "write",
-        "tweet",
-        "predict",
-        "estimate",
-        "stress",
-        "emphasize",
-        "emphasise",
-        "reveal",
-        "concede",
-        "caution",
-        "vow",
-        "pledge",
-        "promise",
-        "complain",
-        "charge",
-        "recall",
-        "testify",
-        "reply",
-        "respond",
-        "observe",
-        "remark",
-        "reiterate",
-        "agree",
-        "disclose",
-        "indicate",
-        "signal",
-        "speculate",
-        "urge",
-        "accuse",
-        "blame",
-        "question",
-        "ask",
-        "wonder",
-        "boast",
-        "tout",
-        "predict",
-        "acknowledge",
-        "hint",
-        "conclude",
-        "find",
-    ];
-    STRONG.contains(&lemma)
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/reporting_verbs.txt")));
+    SET.contains(lemma)
 }
 
-pub const PRONOUNS: &[&str] = &[
-    "he", "she", "they", "i", "we", "it", "you", "He", "She", "They", "I", "We", "It", "You",
-];
+/// Determiners and possessives that open a noun phrase ("the", "his", "several").
+pub fn is_determiner(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/determiners.txt")));
+    SET.contains(word.to_lowercase().as_str())
+}
+
+/// Auxiliaries and "not": never a speech verb or part of a speaker's name.
+pub fn is_auxiliary(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/auxiliaries.txt")));
+    SET.contains(word.to_lowercase().as_str())
+}
+
+/// The words of a `data/` list: one per line, `#` lines are comments.
+pub fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
 
 pub fn is_pronoun(word: &str) -> bool {
-    PRONOUNS.contains(&word)
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/pronouns.txt")));
+    // Lower case or capitalised ("He"), as a pronoun is written; "HE" is a heading.
+    let lower = word.to_lowercase();
+    let capitalised_only = word.chars().skip(1).all(|c| !c.is_uppercase());
+    capitalised_only && SET.contains(lower.as_str())
 }
 
 /// Words between a speaker and the verb that belong to neither ("Rosenberg also said").
 pub fn is_verb_modifier(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "also",
-        "later",
-        "then",
-        "once",
-        "previously",
-        "recently",
-        "further",
-        "has",
-        "had",
-        "have",
-        "would",
-        "will",
-        "could",
-        "might",
-        "may",
-        "did",
-        "does",
-        "do",
-        "was",
-        "is",
-        "were",
-        "been",
-        "be",
-        "not",
-        "never",
-        "still",
-        "again",
-        "repeatedly",
-        "often",
-        "earlier",
-        "subsequently",
-        "simply",
-        "just",
-        "first",
-        "publicly",
-        "privately",
-        "flatly",
-    ];
+    static WORDS: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/verb_modifiers.txt")));
     // Capitalised, it is a name ("Will wrote", "Early said").
     if is_capitalised(word) {
         return false;
     }
-    WORDS.contains(&word) || (word.len() > 4 && word.ends_with("ly"))
+    WORDS.contains(word) || (word.len() > 4 && word.ends_with("ly"))
 }
 
 /// A word or a punctuation mark of the text.
@@ -211,12 +144,18 @@ impl Word {
 }
 
 /// Abbreviations that keep their period inside a name or a date ("Sen. Warren", "Sept. 30").
-const TITLE_ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt",
-    "Capt", "Cmdr", "Adm", "Prof", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Inc", "Co",
-    "Corp", "Ltd", "No", "Mt", "Ft", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-    "Sept", "Oct", "Nov", "Dec", "vs", "Vs",
-];
+
+/// Whether an abbreviation of `data/abbreviations.txt` keeps its period inside a name or
+/// a date ("Sen. Warren", "Sept. 30", "Acme Inc."): titles and months always, others when
+/// capitalised (so "no." and "etc." at a sentence end give the period back).
+fn keeps_period(stem: &str) -> bool {
+    static ABBREVIATIONS: LazyLock<Abbreviations> = LazyLock::new(Abbreviations::default);
+    match ABBREVIATIONS.class_of(stem) {
+        Some(AbbreviationClass::Title | AbbreviationClass::Month) => true,
+        Some(_) => is_capitalised(stem),
+        None => false,
+    }
+}
 
 static WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]")
@@ -235,7 +174,7 @@ pub fn words(text: &str, span: Span) -> Vec<Word> {
             let stem = &w[..w.len() - 1];
             let abbreviation = stem.contains('.')
                 || (stem.chars().count() == 1 && stem.chars().all(char::is_uppercase))
-                || TITLE_ABBREVIATIONS.contains(&stem);
+                || keeps_period(stem);
             if !abbreviation {
                 end -= 1;
                 out.push(Word {
@@ -288,4 +227,21 @@ mod tests {
             .collect();
         assert_eq!(w, vec!["Mr.", "Brandt", "said", "it", "."]);
     }
+}
+
+/// The entities of `doc` that overlap `span`, by binary search. The quote stage works on
+/// entities sorted by start and not overlapping each other (`RuleQuotes::extract` makes
+/// them so), which keeps every lookup logarithmic.
+pub fn entities_overlapping(doc: &Document, span: Span) -> &[Entity] {
+    let es = &doc.entities;
+    let from = es.partition_point(|e| e.span.end <= span.start);
+    let to = from + es[from..].partition_point(|e| e.span.start < span.end);
+    &es[from..to]
+}
+
+/// Whether the entities are sorted by start and pairwise disjoint.
+pub fn entities_are_ordered(entities: &[Entity]) -> bool {
+    entities
+        .windows(2)
+        .all(|w| w[0].span.end <= w[1].span.start)
 }

@@ -73,7 +73,10 @@ fn segment(
     })
 }
 
-/// Double-quote segments of `text`, then single-quote segments outside them.
+/// Double-quote segments of `text` and single-quote segments outside them, sorted by
+/// start (outer before inner at the same start). Invariant: any two segments are either
+/// disjoint or one contains the other (`'A ''B'' C'` nests a doubled-apostrophe segment in
+/// a single-quote one); callers that need disjoint quotes keep the outermost they accept.
 pub fn find_segments(text: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut line_start = 0;
@@ -82,6 +85,25 @@ pub fn find_segments(text: &str) -> Vec<Segment> {
         line_start += line.len() + 1;
     }
     out
+}
+
+/// Drops any segment that crosses one kept before it, so the result is properly nested
+/// or disjoint whatever the scanning rules produced. `segs` is sorted by (start, longest
+/// first); a stack of the enclosing segments makes this linear.
+fn nest_or_drop(segs: Vec<Segment>) -> Vec<Segment> {
+    let mut kept: Vec<Segment> = Vec::with_capacity(segs.len());
+    let mut stack: Vec<Span> = Vec::new();
+    for s in segs {
+        while stack.last().is_some_and(|top| top.end <= s.outer.start) {
+            stack.pop();
+        }
+        if stack.last().is_some_and(|top| s.outer.end > top.end) {
+            continue; // crosses its enclosing segment
+        }
+        stack.push(s.outer);
+        kept.push(s);
+    }
+    kept
 }
 
 fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Segment>) {
@@ -128,15 +150,15 @@ fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Se
         doubles.extend(segment(text, o, olen, end, false, line));
     }
     // Single quotes as the outer marks (British style), outside any double-quoted text.
-    let inside_double = |i: usize| {
-        doubles
-            .iter()
-            .any(|d| d.outer.start <= i && i < d.outer.end)
-    };
+    // Doubles are disjoint and in order: one cursor tells whether a position is inside one.
+    let mut d = 0;
     let mut singles: Vec<Segment> = Vec::new();
     let mut open: Option<(usize, usize)> = None;
     for (k, &(i, c)) in chars.iter().enumerate() {
-        if inside_double(i) {
+        while d < doubles.len() && doubles[d].outer.end <= i {
+            d += 1;
+        }
+        if doubles.get(d).is_some_and(|x| x.outer.start <= i) {
             continue;
         }
         let prev = k.checked_sub(1).map(|p| chars[p].1);
@@ -158,9 +180,10 @@ fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Se
             Some(_) => {}
         }
     }
-    out.extend(doubles);
-    out.extend(singles);
-    out.sort_by_key(|s| s.outer.start);
+    let mut line_segments = doubles;
+    line_segments.extend(singles);
+    line_segments.sort_by_key(|s| (s.outer.start, std::cmp::Reverse(s.outer.end)));
+    out.extend(nest_or_drop(line_segments));
 }
 
 #[cfg(test)]
@@ -210,6 +233,31 @@ mod tests {
             inner("''It's unusual,'' said Ann. ''Very.''"),
             vec![("It's unusual,", true), ("Very.", true)]
         );
+    }
+
+    #[test]
+    fn segments_are_nested_or_disjoint() {
+        let text = "She wrote: 'Our motto: ''we can win this'''";
+        assert_eq!(
+            inner(text),
+            vec![
+                ("Our motto: ''we can win this''", true),
+                ("we can win this", true)
+            ]
+        );
+        for text in [text, "'a \"b' c\" d'", "''x 'y'' z' ''w''", "“a ‘b” c’ d"] {
+            let segs = find_segments(text);
+            for (i, a) in segs.iter().enumerate() {
+                for b in &segs[i + 1..] {
+                    let nested = a.outer.contains(b.outer) || b.outer.contains(a.outer);
+                    assert!(
+                        nested || !a.outer.overlaps(b.outer),
+                        "{text:?}: {a:?} {b:?}"
+                    );
+                    assert!(a.outer.start <= b.outer.start);
+                }
+            }
+        }
     }
 
     #[test]

@@ -11,17 +11,23 @@
 //! compatible person.
 
 pub mod attribution;
+pub mod dialogue;
 pub mod direct;
 pub mod lexicon;
 pub mod marks;
 pub mod reported;
 pub mod speakers;
+pub mod transcript;
 
 use attribution::Attribution;
-use lexicon::is_pronoun;
-use speakers::People;
+use std::borrow::Cow;
 
-use crate::doc::{Document, Quote, QuoteKind, Span, Speaker};
+use lexicon::{entities_are_ordered, is_pronoun};
+use speakers::{pronoun_gender, People, PronounResolver};
+
+use crate::segment::unwrap_hard_wraps;
+
+use crate::doc::{AttributionMethod, Document, Quote, QuoteKind, Span, Speaker};
 
 /// Finds the quotes of a document whose sentences and entities are set.
 pub trait QuoteExtractor: Send + Sync {
@@ -41,63 +47,71 @@ impl Default for RuleQuotes {
     }
 }
 
-fn confidence(method: &str) -> f32 {
-    match method {
-        "split" | "cue-after" | "dash" => 0.95,
-        "cue-before" | "according-to" => 0.9,
-        "colon" => 0.8,
-        "reported-cue" | "reported-after" => 0.75,
-        "reported-participle" => 0.65,
-        "previous-quote" => 0.7,
-        "paragraph-speaker" => 0.6,
-        _ => 0.3,
-    }
-}
-
-/// The canonical speaker for a mention: the person's fullest name and role; a pronoun
-/// resolves to the nearest compatible person; anything else keeps its own words.
+/// The canonical speaker for a mention: the person's fullest name and role; he/she resolve
+/// by gender agreement, a description ("the actress") to the person the text gives that
+/// role; I/we/they and anything unresolved keep their own words.
 fn speaker_for(
     doc: &Document,
     people: &People,
+    resolver: &PronounResolver,
     mention: Span,
-    quoted: &[Span],
     previous: Option<&Speaker>,
 ) -> Speaker {
     let text = &doc.text;
     let words = mention.slice(text).unwrap_or("").trim();
+    let mut role = None;
     let person = if is_pronoun(words) {
-        // A pronoun right after someone's quote is that speaker again (conversation turn),
-        // when the gender agrees; otherwise the nearest compatible person.
-        let resolved = people.resolve_pronoun(words, mention.start, quoted);
-        let previous_person = previous
-            .filter(|s| s.mention.start < mention.start && mention.start - s.mention.start < 600)
-            .and_then(|s| people.persons.iter().find(|p| p.name == s.name));
-        match (previous_person, resolved) {
-            (Some(prev), Some(res)) if prev.gender.is_none() || prev.gender == res.gender => {
-                Some(prev)
+        // Only he/she resolve: a narrator's "I" stays "I", and "we"/"they" are groups.
+        pronoun_gender(words).and_then(|wanted| {
+            // A pronoun right after someone's quote is that speaker again (conversation
+            // turn) when the gender agrees; otherwise the nearest agreeing person.
+            let resolved = resolver.resolve_at(people, words, mention.start);
+            let previous = previous.filter(|s| {
+                s.mention.start < mention.start && mention.start - s.mention.start < 600
+            });
+            let previous_person = previous
+                .and_then(|s| people.by_name(&s.name))
+                .filter(|p| p.gender.is_none_or(|g| g == wanted));
+            // A person named after the previous attribution is nearer than its speaker.
+            let named_since = |end: usize| previous.is_some_and(|s| end > s.mention.end);
+            let resolved = resolved.map(|(end, p)| (named_since(end), p));
+            match (previous_person, resolved) {
+                (_, Some((true, res))) => Some(res),
+                (Some(prev), Some((_, res)))
+                    if prev.gender.is_none() || prev.gender == res.gender =>
+                {
+                    Some(prev)
+                }
+                (Some(prev), None) => Some(prev),
+                (_, res) => res.map(|(_, p)| p),
             }
-            (Some(prev), None) => Some(prev),
-            (_, res) => res,
-        }
+        })
     } else if words == "who" {
         // "Ann Lee, who said …": the name before the relative pronoun.
         let before = text[..mention.start]
             .trim_end()
             .trim_end_matches(',')
             .trim_end();
-        doc.entities
-            .iter()
-            .filter(|e| e.label == "PERSON" && e.span.end <= before.len())
-            .max_by_key(|e| e.span.end)
-            .filter(|e| before.len() - e.span.end <= 2)
+        let i = doc.entities.partition_point(|e| e.span.end <= before.len());
+        i.checked_sub(1)
+            .map(|i| &doc.entities[i])
+            .filter(|e| e.label == "PERSON" && before.len() - e.span.end <= 2)
             .and_then(|e| people.person_at(text, e.span))
+    } else if let Some(p) = people.person_at(text, mention) {
+        Some(p)
     } else {
-        people.person_at(text, mention)
+        // "the actress added": the nearest person the text gives that role; the
+        // description stays as the role.
+        let p = people.resolve_description(words, mention.start);
+        if p.is_some() {
+            role = Some(words.to_string());
+        }
+        p
     };
     match person {
         Some(p) => Speaker {
             name: p.name.clone(),
-            role: p.role.clone(),
+            role: p.role.clone().or(role),
             mention,
         },
         None => Speaker {
@@ -115,16 +129,57 @@ fn hull(parts: &[Span]) -> Span {
     )
 }
 
+/// The document the quote stage reads: hard wraps undone (same offsets) and entities
+/// sorted and disjoint, so lookups can be binary searches. Borrowed when nothing changes.
+fn working_document(doc: &Document) -> Cow<'_, Document> {
+    let unwrapped = unwrap_hard_wraps(&doc.text);
+    let ordered = entities_are_ordered(&doc.entities);
+    if unwrapped.is_none() && ordered {
+        return Cow::Borrowed(doc);
+    }
+    let mut work = doc.clone();
+    if let Some(text) = unwrapped {
+        work.text = text;
+    }
+    if !ordered {
+        // Longest first at equal starts, then drop any entity overlapping a kept one.
+        work.entities
+            .sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
+        let mut last_end = 0;
+        work.entities.retain(|e| {
+            let keep = e.span.start >= last_end && e.span.start < e.span.end;
+            if keep {
+                last_end = e.span.end;
+            }
+            keep
+        });
+    }
+    Cow::Owned(work)
+}
+
 impl QuoteExtractor for RuleQuotes {
     fn extract(&self, doc: &Document) -> Vec<Quote> {
+        let work = working_document(doc);
+        let doc: &Document = &work;
         let people = People::from_document(doc);
-        let raw = direct::find(doc);
+        let turns = transcript::find(doc, &people);
+        let raw: Vec<direct::RawQuote> = direct::find(doc)
+            .into_iter()
+            .filter(|q| {
+                // Turns are in text order and disjoint: one binary search per quote.
+                let h = hull(&q.parts);
+                let k = turns.partition_point(|t| t.content.end <= h.start);
+                turns.get(k).is_none_or(|t| !t.content.overlaps(h))
+            })
+            .collect();
+        let sentence_words = direct::SentenceWords::new(doc);
         let mut quotes: Vec<Quote> = Vec::new();
         let mut covered: Vec<Span> = Vec::new();
         // The last attribution of a direct quote, with the line its quote ends on.
         let mut previous: Option<(Attribution, usize)> = None;
         let mut previous_speaker: Option<Speaker> = None;
         let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
+        let resolver = people.resolver(&quoted);
         for (i, q) in raw.iter().enumerate() {
             let span = hull(&q.parts);
             covered.push(span);
@@ -135,16 +190,16 @@ impl QuoteExtractor for RuleQuotes {
                 // Someone introduced as speaking after the previous quote is the nearer
                 // speaker ("“A,” Ann said.⏎⏎Tom disagreed, saying …⏎⏎“B.”").
                 let previous_end = i.checked_sub(1).map_or(0, |p| hull(&raw[p].parts).end);
-                let introduced = direct::introduced_speaker(doc, span.start, 2)
+                let introduced = direct::introduced_speaker(doc, &sentence_words, span.start, 2)
                     .filter(|a| a.mention.start >= previous_end);
                 introduced
                     .or_else(|| {
                         follows.map(|(a, _)| Attribution {
-                            method: "previous-quote",
+                            method: AttributionMethod::PreviousQuote,
                             ..a
                         })
                     })
-                    .or_else(|| direct::introduced_speaker(doc, span.start, 4))
+                    .or_else(|| direct::introduced_speaker(doc, &sentence_words, span.start, 4))
             });
             if let Some(a) = attribution {
                 previous = Some((a, q.last_line));
@@ -154,14 +209,35 @@ impl QuoteExtractor for RuleQuotes {
                 parts: q.parts.clone(),
                 kind: QuoteKind::Direct,
                 speaker: attribution.map(|a| {
-                    let speaker =
-                        speaker_for(doc, &people, a.mention, &quoted, previous_speaker.as_ref());
+                    let speaker = speaker_for(
+                        doc,
+                        &people,
+                        &resolver,
+                        a.mention,
+                        previous_speaker.as_ref(),
+                    );
                     previous_speaker = Some(speaker.clone());
                     speaker
                 }),
                 cue: attribution.map(|a| a.cue),
-                method: attribution.map_or("none", |a| a.method),
-                confidence: attribution.map_or(0.3, |a| confidence(a.method)),
+                method: attribution.map_or(AttributionMethod::None, |a| a.method),
+                confidence: attribution
+                    .map_or(AttributionMethod::None, |a| a.method)
+                    .confidence(),
+            });
+        }
+        dialogue::narration_subjects(doc, &people, &raw, &mut quotes);
+        dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
+        for t in &turns {
+            covered.push(t.line);
+            quotes.push(Quote {
+                span: t.content,
+                parts: vec![t.content],
+                kind: QuoteKind::Direct,
+                speaker: Some(t.speaker.clone()),
+                cue: Some(t.cue),
+                method: AttributionMethod::Transcript,
+                confidence: AttributionMethod::Transcript.confidence(),
             });
         }
         if self.reported {
@@ -171,10 +247,10 @@ impl QuoteExtractor for RuleQuotes {
                     span: r.hull(),
                     parts: r.parts.clone(),
                     kind,
-                    speaker: Some(speaker_for(doc, &people, a.mention, &quoted, None)),
+                    speaker: Some(speaker_for(doc, &people, &resolver, a.mention, None)),
                     cue: Some(a.cue),
                     method: a.method,
-                    confidence: confidence(a.method),
+                    confidence: a.method.confidence(),
                 });
             }
         }

@@ -3,10 +3,14 @@
 //! The content is `indirect`, or `mixed` when part of it is in quote marks.
 
 use super::attribution::{
-    after_quote, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
+    after_words, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
 };
 use super::lexicon::{cue_lexicon, is_capitalised, is_punct, is_reporting_lemma, words, Word};
-use crate::doc::{Document, QuoteKind, Span};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use super::lexicon::word_list;
+use crate::doc::{AttributionMethod, Document, QuoteKind, Span};
 
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -108,43 +112,15 @@ fn is_naming_lemma(lemma: &str) -> bool {
     )
 }
 
-const PARTICIPLE_CUES: &[&str] = &[
-    "saying",
-    "adding",
-    "arguing",
-    "noting",
-    "insisting",
-    "claiming",
-    "warning",
-    "explaining",
-    "telling",
-    "calling",
-    "citing",
-    "suggesting",
-    "stressing",
-    "asserting",
-    "declaring",
-    "writing",
-    "predicting",
-    "acknowledging",
-    "admitting",
-    "charging",
-    "complaining",
-    "contending",
-    "maintaining",
-    "emphasizing",
-    "promising",
-    "vowing",
-    "pledging",
-    "asking",
-    "describing",
-    "urging",
-    "accusing",
-    "referring",
-];
+/// Participles that report speech after a comma (`data/participle_cues.txt`).
+fn is_participle_cue(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/participle_cues.txt")));
+    SET.contains(word)
+}
 
 /// Reported speech in one sentence.
-fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
+fn in_sentence(doc: &Document, sentence: Span, marks: &QuoteMarkIndex) -> Vec<Reported> {
     let text = &doc.text;
     let ws = words(text, sentence);
     let mut out: Vec<Reported> = Vec::new();
@@ -162,12 +138,13 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
     }
     // CONTENT, according to X. / CONTENT, X said. / A, X said, B.
     let lexicon = cue_lexicon();
+    // The sentence is tokenized once; every comma tries the words after it (linear in
+    // the sentence: `after_words` reads a bounded prefix).
     for comma in (2..end.saturating_sub(2)).filter(|&i| ws[i].text(text) == ",") {
-        let tail = Span::new(ws[comma + 1].span.start, sentence.end);
-        let Some(a) = after_quote(doc, tail) else {
+        let Some(a) = after_words(doc, &ws[comma + 1..]) else {
             continue;
         };
-        if a.method == "according-to" {
+        if a.method == AttributionMethod::AccordingTo {
             continue;
         }
         let strong = lexicon
@@ -178,16 +155,19 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         }
         let clause_end = a.mention.end.max(a.cue.end);
         // Where the attribution clause ends: the sentence end, or a comma after it.
-        let after = ws
-            .iter()
-            .position(|w| w.span.start >= clause_end)
-            .unwrap_or(end);
-        let rest: Vec<&str> = ws[after..].iter().map(|w| w.text(text)).collect();
-        let method = "reported-after";
+        let after = comma
+            + 1
+            + ws[comma + 1..]
+                .iter()
+                .position(|w| w.span.start >= clause_end)
+                .unwrap_or(end - comma - 1);
+        let rest = &ws[after..];
+        let method = AttributionMethod::ReportedAfter;
         let Some(first) = content_span(text, &ws, 0, comma + 1) else {
             continue;
         };
-        if rest.iter().all(|w| is_punct(w)) || rest.len() <= 12 && !rest.contains(&",") {
+        let short_rest = rest.len() <= 12 && !rest.iter().any(|w| w.text(text) == ",");
+        if short_rest || rest.iter().all(|w| is_punct(w.text(text))) {
             // "…, X said." (an appositive or a time may follow the name).
             out.push(Reported {
                 parts: vec![first],
@@ -195,7 +175,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
             });
             return out;
         }
-        if rest.first() == Some(&",") {
+        if rest.first().is_some_and(|w| w.text(text) == ",") {
             // "A, X said, B."
             if let Some(second) = content_span(text, &ws, after + 1, end) {
                 out.push(Reported {
@@ -211,7 +191,9 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
     while k < end {
         let w = ws[k].text(text);
         let cue = lexicon.get(w);
-        let usable = cue.is_some_and(|_| {
+        let usable = cue.is_some_and(|c| {
+            // Literary verbs ("returned", "cried") report speech only next to quote marks.
+            !c.dialogue_only &&
             // Every verb of the lexicon; the weakest only with quoted words (below).
             is_cue_at(doc, &ws, k)
         });
@@ -221,8 +203,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
         }
         let Some(cue) = cue else { break };
         // ", saying …": the speaker is the subject of the sentence.
-        let participle =
-            PARTICIPLE_CUES.contains(&lower(w).as_str()) && ws[k - 1].text(text) == ",";
+        let participle = is_participle_cue(&lower(w)) && ws[k - 1].text(text) == ",";
         let subject = if participle {
             sentence_subject(doc, &ws[..k])
         } else {
@@ -301,7 +282,7 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
             k += 1;
             continue;
         };
-        let quoted = text[content.start..content.end].contains(['“', '”', '"', '«', '»']);
+        let quoted = marks.any_in(content);
         if is_naming_lemma(&cue.lemma) && !quoted {
             k += 1;
             continue;
@@ -312,9 +293,9 @@ fn in_sentence(doc: &Document, sentence: Span) -> Vec<Reported> {
                 mention,
                 cue: ws[k].span,
                 method: if participle {
-                    "reported-participle"
+                    AttributionMethod::ReportedParticiple
                 } else {
-                    "reported-cue"
+                    AttributionMethod::ReportedCue
                 },
             },
         });
@@ -367,7 +348,7 @@ fn according_to(doc: &Document, ws: &[Word]) -> Option<Reported> {
         attribution: Attribution {
             mention,
             cue,
-            method: "according-to",
+            method: AttributionMethod::AccordingTo,
         },
     })
 }
@@ -395,32 +376,22 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
         attribution: Attribution {
             mention: Span::new(source[0].span.start, source[colon - 1].span.end),
             cue: ws[colon].span,
-            method: "colon",
+            method: AttributionMethod::Colon,
         },
     })
 }
 
 /// Reported speech in every sentence that no direct quote or attribution already covers.
 pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, QuoteKind)> {
-    let text = &doc.text;
+    let covered = CoveredIndex::new(covered);
+    let marks = QuoteMarkIndex::new(&doc.text);
     doc.sentences
         .iter()
-        .filter(|s| {
-            !covered
-                .iter()
-                .any(|c| c.overlaps(**s) && is_direct_heavy(**s, *c))
-        })
-        .flat_map(|s| in_sentence(doc, *s))
-        .filter(|r| {
-            !covered
-                .iter()
-                .any(|c| c.overlaps(r.hull()) && is_direct_heavy(r.hull(), *c))
-        })
+        .filter(|s| !covered.any(**s, |c| is_direct_heavy(**s, c)))
+        .flat_map(|s| in_sentence(doc, *s, &marks))
+        .filter(|r| !covered.any(r.hull(), |c| is_direct_heavy(r.hull(), c)))
         .map(|r| {
-            let quoted = r
-                .parts
-                .iter()
-                .any(|p| text[p.start..p.end].contains(['“', '”', '"', '«', '»']));
+            let quoted = r.parts.iter().any(|p| marks.any_in(*p));
             let kind = if quoted {
                 QuoteKind::Mixed
             } else {
@@ -429,6 +400,62 @@ pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, QuoteKind)> {
             (r, kind)
         })
         .collect()
+}
+
+/// Spans taken by direct quotes, sorted, with the running maximum of their ends so that
+/// the ones overlapping a span are found without scanning them all.
+struct CoveredIndex {
+    spans: Vec<Span>,
+    max_end: Vec<usize>,
+}
+
+impl CoveredIndex {
+    fn new(covered: &[Span]) -> Self {
+        let mut spans = covered.to_vec();
+        spans.sort();
+        let mut max_end = Vec::with_capacity(spans.len());
+        let mut m = 0;
+        for s in &spans {
+            m = m.max(s.end);
+            max_end.push(m);
+        }
+        CoveredIndex { spans, max_end }
+    }
+
+    /// Whether a covered span overlapping `span` satisfies `f`.
+    fn any(&self, span: Span, f: impl Fn(Span) -> bool) -> bool {
+        let mut i = self.spans.partition_point(|c| c.start < span.end);
+        while i > 0 && self.max_end[i - 1] > span.start {
+            i -= 1;
+            let c = self.spans[i];
+            if c.overlaps(span) && f(c) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Byte offsets of the double quote marks and guillemets of a text, to tell in O(log n)
+/// whether a span holds quoted words (reported speech that is `mixed`).
+pub(crate) struct QuoteMarkIndex {
+    positions: Vec<usize>,
+}
+
+impl QuoteMarkIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        let positions = text
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '“' | '”' | '"' | '«' | '»'))
+            .map(|(i, _)| i)
+            .collect();
+        QuoteMarkIndex { positions }
+    }
+
+    pub(crate) fn any_in(&self, span: Span) -> bool {
+        let i = self.positions.partition_point(|&p| p < span.start);
+        self.positions.get(i).is_some_and(|&p| p < span.end)
+    }
 }
 
 /// A span is taken by a direct quote when the quote or its attribution covers a real

@@ -2,12 +2,12 @@
 //! a role ("showrunner", "Prime Minister", "a doctor") and a gender when the text states
 //! one, so that "Rosenberg" and "she" both become "Melissa Rosenberg".
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
-use super::lexicon::{is_capitalised, is_punct, words, Word};
+use super::lexicon::{entities_overlapping, is_capitalised, is_determiner, is_punct, words, Word};
 use crate::doc::{Document, Span};
-use crate::segment::in_title_case_line;
+use crate::segment::TitleCaseLines;
 
 const ROLES: &str = include_str!("../../data/roles.txt");
 
@@ -28,8 +28,9 @@ fn is_role_head(word: &str) -> bool {
         .any(|r| r.last().is_some_and(|w| *w == lower))
 }
 
-const HONORIFICS_M: &[&str] = &["Mr", "Mr.", "Sir", "Lord"];
-const HONORIFICS_F: &[&str] = &["Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dame", "Lady"];
+const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
+const FIRST_NAMES: &str = include_str!("../../data/first_names.tsv");
+const GENDERED_NOUNS: &str = include_str!("../../data/gendered_nouns.tsv");
 const STOP_BEFORE_ROLE: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "said", "says", "and", "or", "with", "by",
     "to", "of", "for", "as", "that", "who", "when", "while", "but", "under", "from", "in", "at",
@@ -55,6 +56,12 @@ pub struct Person {
 #[derive(Debug, Default)]
 pub struct People {
     pub persons: Vec<Person>,
+    /// Every mention with its person, sorted (mentions do not overlap).
+    mentions: Vec<(Span, usize)>,
+    by_name: HashMap<String, usize>,
+    by_surname: HashMap<String, usize>,
+    /// Persons by each lower-case word of their role ("actress" -> the actress).
+    by_role_word: HashMap<String, Vec<usize>>,
 }
 
 /// A PERSON span cleaned of a leading role word and a trailing possessive.
@@ -85,20 +92,23 @@ fn clean_name(text: &str, span: Span) -> Option<Span> {
 /// ("Democratic presidential nominee Hillary Clinton", "showrunner Melissa Rosenberg").
 fn role_before(doc: &Document, name: Span) -> Option<String> {
     let text = &doc.text;
-    let line_start = text[..name.start].rfind('\n').map_or(0, |i| i + 1);
-    let from = name.start.saturating_sub(80).max(line_start);
+    let from = name.start.saturating_sub(80);
     let from = (from..=name.start)
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(name.start);
+    // Within the name's line (looking back at most 80 bytes).
+    let from = text[from..name.start]
+        .rfind('\n')
+        .map_or(from, |i| from + i + 1);
     let ws: Vec<Word> = words(text, Span::new(from, name.start));
     let last = ws.last()?;
     if !is_role_head(last.text(text)) {
         return None;
     }
     let other_entity = |w: &Word| {
-        doc.entities
+        entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.span.overlaps(w.span) && e.label != "PERSON")
+            .any(|e| e.label != "PERSON")
     };
     let mut start = ws.len() - 1;
     while start > 0 {
@@ -139,7 +149,7 @@ fn add_mention(
     by_name: &mut HashMap<String, usize>,
     name: &str,
     span: Span,
-) {
+) -> usize {
     let index = *by_name.entry(name.to_string()).or_insert_with(|| {
         persons.push(Person {
             name: name.to_string(),
@@ -150,11 +160,13 @@ fn add_mention(
         persons.len() - 1
     });
     persons[index].mentions.push(span);
+    index
 }
 
 impl People {
     pub fn from_document(doc: &Document) -> Self {
         let text = &doc.text;
+        let title_case = TitleCaseLines::new(text);
         let mut names: Vec<Span> = doc
             .entities
             .iter()
@@ -170,7 +182,7 @@ impl People {
         let mut short: Vec<Span> = Vec::new();
         let mut headline: Vec<Span> = Vec::new();
         for span in names {
-            if in_title_case_line(text, span.start) {
+            if title_case.at(span.start) {
                 headline.push(span);
                 continue;
             }
@@ -182,34 +194,85 @@ impl People {
             add_mention(&mut persons, &mut by_full_name, name, span);
         }
         let surname_of = |name: &str| name.split_whitespace().last().unwrap_or(name).to_string();
+        // Persons by surname, and the ends of each person's mentions so far (ordered), so
+        // that "the namesake mentioned most recently" is a logarithmic lookup.
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut ends: Vec<BTreeSet<usize>> = Vec::new();
+        for (i, p) in persons.iter().enumerate() {
+            by_surname.entry(surname_of(&p.name)).or_default().push(i);
+            ends.push(p.mentions.iter().map(|m| m.end).collect());
+        }
+        // A one-word name that is the first name of exactly one person ("Daniel" after
+        // "Daniel Ortega") is that person when no surname matches.
+        let mut by_first_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            if let Some(first) = p.name.split_whitespace().next() {
+                by_first_name.entry(first.to_string()).or_default().push(i);
+            }
+        }
         for span in short.into_iter().chain(headline) {
             let name = &text[span.start..span.end];
             let surname = surname_of(name);
-            let candidates: Vec<usize> = (0..persons.len())
-                .filter(|&i| surname_of(&persons[i].name) == surname || persons[i].name == name)
-                .collect();
+            let mut candidates: Vec<usize> = by_surname.get(&surname).cloned().unwrap_or_default();
+            if candidates.is_empty() {
+                if let Some(only) = by_first_name.get(name).filter(|l| l.len() == 1) {
+                    candidates = only.clone();
+                }
+            }
+            // "Mr. Pett" is not "Nesta Pett": an honorific's gender must agree with the
+            // gender the candidate's own honorific or first name gives.
+            if let Some(wanted) = honorific_gender(text, span) {
+                candidates.retain(|&i| {
+                    let p = &persons[i];
+                    let own = p
+                        .mentions
+                        .first()
+                        .and_then(|m| honorific_gender(text, *m))
+                        .or_else(|| first_name_gender(&p.name));
+                    own.is_none_or(|g| g == wanted)
+                });
+            }
+            if let Some(&i) = by_full_name.get(name) {
+                if !candidates.contains(&i) {
+                    candidates.push(i);
+                    candidates.sort_unstable();
+                }
+            }
             let chosen = candidates
                 .iter()
-                .copied()
-                .filter_map(|i| {
-                    persons[i]
-                        .mentions
-                        .iter()
-                        .filter(|m| m.end <= span.start)
-                        .map(|m| m.end)
-                        .max()
-                        .map(|last| (last, i))
-                })
+                .filter_map(|&i| ends[i].range(..=span.start).next_back().map(|&e| (e, i)))
                 .max()
                 .map(|(_, i)| i)
                 .or_else(|| candidates.first().copied());
             match chosen {
-                Some(i) => persons[i].mentions.push(span),
-                None if !in_title_case_line(text, span.start) => {
+                Some(i) => {
+                    persons[i].mentions.push(span);
+                    ends[i].insert(span.end);
+                }
+                None if !title_case.at(span.start) => {
                     // A person only ever named by one word ("Kilgrave", "Obama").
-                    add_mention(&mut persons, &mut by_full_name, name, span);
+                    let i = add_mention(&mut persons, &mut by_full_name, name, span);
+                    if ends.len() <= i {
+                        by_surname.entry(surname).or_default().push(i);
+                        ends.push(BTreeSet::new());
+                    }
+                    ends[i].insert(span.end);
                 }
                 None => {}
+            }
+        }
+        // How many different people each sentence names: pronouns after a sentence that
+        // names several people say nothing about the gender of one of them.
+        let mut people_in_sentence: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            for m in &p.mentions {
+                if let Some(si) = doc.sentence_index_at(m.start) {
+                    let e = people_in_sentence.entry(si).or_insert((i, 0));
+                    if e.0 != i || e.1 == 0 {
+                        e.1 += usize::from(e.0 != i || e.1 == 0);
+                        e.0 = i;
+                    }
+                }
             }
         }
         for person in &mut persons {
@@ -218,71 +281,276 @@ impl People {
             let (body, headline): (Vec<Span>, Vec<Span>) = person
                 .mentions
                 .iter()
-                .partition(|m| !in_title_case_line(text, m.start));
+                .partition(|m| !title_case.at(m.start));
             person.role = body
                 .iter()
                 .chain(&headline)
                 .find_map(|&m| role_before(doc, m).or_else(|| role_after(doc, m)));
-            person.gender = gender_of(doc, person);
+            person.gender = gender_of(doc, person, &people_in_sentence);
         }
-        People { persons }
+        let mut mentions: Vec<(Span, usize)> = persons
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.mentions.iter().map(move |&m| (m, i)))
+            .collect();
+        mentions.sort();
+        let mut by_name = HashMap::new();
+        let mut by_surname = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            by_name.entry(p.name.clone()).or_insert(i);
+            by_surname.entry(surname_of(&p.name)).or_insert(i);
+        }
+        let mut by_role_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in persons.iter().enumerate() {
+            for w in p.role.iter().flat_map(|r| r.split_whitespace()) {
+                let w = w
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                let list = by_role_word.entry(w).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        People {
+            persons,
+            mentions,
+            by_name,
+            by_surname,
+            by_role_word,
+        }
+    }
+
+    /// The person mentions inside `span`, in text order.
+    pub fn mentions_in(&self, span: Span) -> impl Iterator<Item = (Span, &Person)> {
+        let i = self.mentions.partition_point(|(m, _)| m.start < span.start);
+        self.mentions[i..]
+            .iter()
+            .take_while(move |(m, _)| m.end <= span.end)
+            .map(|&(m, p)| (m, &self.persons[p]))
+    }
+
+    /// The first person whose surname (last word of the name) is `word`.
+    pub fn by_surname(&self, word: &str) -> Option<&Person> {
+        self.by_surname.get(word).map(|&i| &self.persons[i])
+    }
+
+    /// The person with this canonical name.
+    pub fn by_name(&self, name: &str) -> Option<&Person> {
+        self.by_name.get(name).map(|&i| &self.persons[i])
     }
 
     /// The person a name mention belongs to (it overlaps one of their mentions, or ends in
     /// their surname).
     pub fn person_at(&self, text: &str, mention: Span) -> Option<&Person> {
-        self.persons
+        let i = self
+            .mentions
+            .partition_point(|(m, _)| m.end <= mention.start);
+        self.mentions[i..]
             .iter()
-            .find(|p| p.mentions.iter().any(|m| m.overlaps(mention)))
+            .take_while(|(m, _)| m.start < mention.end)
+            .find(|(m, _)| m.overlaps(mention))
+            .map(|&(_, p)| &self.persons[p])
             .or_else(|| {
-                let ws: Vec<&str> = text[mention.start..mention.end]
+                let mut ws = text
+                    .get(mention.start..mention.end)
+                    .unwrap_or("")
                     .split(|c: char| !c.is_alphanumeric() && c != '-')
-                    .filter(|w| is_capitalised(w))
-                    .collect();
-                self.persons.iter().find(|p| {
-                    let surname = p.name.split_whitespace().last().unwrap_or("");
-                    ws.contains(&surname)
+                    .filter(|w| is_capitalised(w));
+                // The first person (in order of appearance) whose surname is a word here.
+                ws.try_fold(None::<usize>, |best, w| {
+                    let found = self.by_surname.get(w).copied();
+                    Some(match (best, found) {
+                        (Some(b), Some(f)) => Some(b.min(f)),
+                        (b, f) => b.or(f),
+                    })
                 })
+                .flatten()
+                .map(|i| &self.persons[i])
             })
     }
 
-    /// The person a pronoun at `pos` most likely refers to: the nearest earlier mention,
-    /// outside the `quoted` spans, of a person whose gender (when known) agrees.
-    pub fn resolve_pronoun(&self, pronoun: &str, pos: usize, quoted: &[Span]) -> Option<&Person> {
-        let wanted = match pronoun.to_lowercase().as_str() {
-            "he" | "him" | "his" => Some(Gender::Male),
-            "she" | "her" => Some(Gender::Female),
-            _ => return None,
-        };
-        self.persons
+    /// The person a description refers to ("the actress", "the young showrunner"): among
+    /// the people whose role holds the description's last word, the one named most
+    /// recently before `pos`; none when no one was given that role.
+    pub fn resolve_description(&self, words: &str, pos: usize) -> Option<&Person> {
+        let ws: Vec<&str> = words.split_whitespace().collect();
+        let first = ws.first()?.to_lowercase();
+        if ws.len() < 2 || !is_determiner(&first) {
+            return None;
+        }
+        let head = ws
+            .last()?
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let wanted = noun_gender(&head);
+        self.by_role_word
+            .get(&head)?
             .iter()
-            .filter(|p| p.gender.is_none() || p.gender == wanted)
+            .map(|&i| &self.persons[i])
+            .filter(|p| wanted.is_none() || p.gender.is_none() || p.gender == wanted)
             .filter_map(|p| {
-                p.mentions
-                    .iter()
-                    // Names inside quotes are talked about, not talking.
-                    .filter(|m| m.end <= pos && !quoted.iter().any(|q| q.contains(**m)))
-                    .map(|m| m.end)
-                    .max()
-                    .map(|last| (last, p))
+                let k = p.mentions.partition_point(|m| m.end <= pos);
+                k.checked_sub(1).map(|k| (p.mentions[k].end, p))
             })
-            .max_by_key(|(last, _)| *last)
+            .max_by_key(|(end, _)| *end)
             .map(|(_, p)| p)
+    }
+
+    /// Mentions outside quotes, by the gender of their person, for pronoun resolution.
+    pub fn resolver(&self, quoted: &[Span]) -> PronounResolver {
+        let mut quoted = quoted.to_vec();
+        quoted.sort();
+        let mut lists: [Vec<(usize, usize)>; 3] = Default::default();
+        for &(m, p) in &self.mentions {
+            // Names inside quotes are talked about, not talking.
+            let q = quoted.partition_point(|q| q.start <= m.start);
+            if q > 0 && quoted[q - 1].contains(m) {
+                continue;
+            }
+            let slot = match self.persons[p].gender {
+                Some(Gender::Male) => 0,
+                Some(Gender::Female) => 1,
+                None => 2,
+            };
+            lists[slot].push((m.end, p));
+        }
+        PronounResolver { lists }
     }
 }
 
-/// Gender from an honorific ("Mr. Brandt") or from the pronouns of the sentence after a
-/// sentence that names only this person.
-fn gender_of(doc: &Document, person: &Person) -> Option<Gender> {
+/// How much nearer (in bytes) a person of unknown gender must be to beat a person whose
+/// gender agrees with the pronoun.
+const AGREEMENT_WINDOW: usize = 400;
+
+/// Resolves he/she by agreement: the nearest earlier mention, outside quotes, of a person
+/// whose gender agrees (or is unknown).
+pub struct PronounResolver {
+    /// (mention end, person) sorted, for male, female and unknown gender.
+    lists: [Vec<(usize, usize)>; 3],
+}
+
+impl PronounResolver {
+    pub fn resolve<'p>(&self, people: &'p People, pronoun: &str, pos: usize) -> Option<&'p Person> {
+        self.resolve_at(people, pronoun, pos).map(|(_, p)| p)
+    }
+
+    /// Like [`PronounResolver::resolve`], with the end of the mention it rests on.
+    pub fn resolve_at<'p>(
+        &self,
+        people: &'p People,
+        pronoun: &str,
+        pos: usize,
+    ) -> Option<(usize, &'p Person)> {
+        let slots: &[usize] = match pronoun_gender(pronoun)? {
+            Gender::Male => &[0, 2],
+            Gender::Female => &[1, 2],
+        };
+        let nearest = |s: usize| {
+            let l = &self.lists[s];
+            let i = l.partition_point(|&(end, _)| end <= pos);
+            i.checked_sub(1).map(|i| l[i])
+        };
+        // A person known to agree wins over a nearer person of unknown gender unless that
+        // one is much nearer (same stretch of text).
+        let known = nearest(slots[0]);
+        let unknown = nearest(slots[1]);
+        let chosen = match (known, unknown) {
+            (Some(k), Some(u)) if u.0 > k.0 + AGREEMENT_WINDOW => u,
+            (Some(k), _) => k,
+            (None, u) => u?,
+        };
+        Some((chosen.0, &people.persons[chosen.1]))
+    }
+}
+
+/// The gender a third-person singular pronoun asks for.
+pub fn pronoun_gender(pronoun: &str) -> Option<Gender> {
+    match pronoun.to_lowercase().as_str() {
+        "he" | "him" | "his" => Some(Gender::Male),
+        "she" | "her" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+struct GenderWords {
+    honorifics: HashMap<String, Option<Gender>>,
+    first_names: HashMap<String, Gender>,
+    nouns: HashMap<String, Gender>,
+}
+
+fn parse_gender(tag: &str) -> Option<Gender> {
+    match tag.trim() {
+        "M" => Some(Gender::Male),
+        "F" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+fn tsv(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+}
+
+static GENDER_WORDS: LazyLock<GenderWords> = LazyLock::new(|| GenderWords {
+    honorifics: tsv(HONORIFICS)
+        .map(|(w, g)| (w.to_string(), parse_gender(g)))
+        .collect(),
+    first_names: tsv(FIRST_NAMES)
+        .filter_map(|(w, g)| Some((w.to_string(), parse_gender(g)?)))
+        .collect(),
+    nouns: tsv(GENDERED_NOUNS)
+        .filter_map(|(w, g)| Some((w.to_string(), parse_gender(g)?)))
+        .collect(),
+});
+
+/// The gender of the honorific right before a name or opening it ("Mrs. Lennox").
+fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
+    let before = text[..name.start].trim_end();
+    let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    let first = text[name.start..name.end]
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    [last, first]
+        .iter()
+        .find_map(|w| GENDER_WORDS.honorifics.get(*w).copied().flatten())
+}
+
+/// The gender of a name's first word when it is an unambiguous given name.
+fn first_name_gender(name: &str) -> Option<Gender> {
+    let first = name.split_whitespace().next()?;
+    GENDER_WORDS.first_names.get(first).copied()
+}
+
+/// Whether `word` is an honorific or form of address ("Mr.", "Lady", "Dr.").
+pub fn is_honorific(word: &str) -> bool {
+    GENDER_WORDS.honorifics.contains_key(word)
+}
+
+/// The gender of a person noun ("actress", "man"), if it has one.
+pub fn noun_gender(word: &str) -> Option<Gender> {
+    GENDER_WORDS.nouns.get(&word.to_lowercase()).copied()
+}
+
+/// Gender from an honorific ("Mr. Brandt", inside or before the name), from the pronouns
+/// of the sentence after a mention, or else from an unambiguous first name.
+fn gender_of(
+    doc: &Document,
+    person: &Person,
+    people_in_sentence: &HashMap<usize, (usize, usize)>,
+) -> Option<Gender> {
     let text = &doc.text;
+    let gw = &*GENDER_WORDS;
     for m in &person.mentions {
         let before = text[..m.start].trim_end();
         let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
-        if HONORIFICS_M.contains(&last) {
-            return Some(Gender::Male);
-        }
-        if HONORIFICS_F.contains(&last) {
-            return Some(Gender::Female);
+        let first = text[m.start..m.end].split_whitespace().next().unwrap_or("");
+        for w in [last, first] {
+            if let Some(Some(g)) = gw.honorifics.get(w) {
+                return Some(*g);
+            }
         }
     }
     let (mut male, mut female) = (0, 0);
@@ -290,6 +558,9 @@ fn gender_of(doc: &Document, person: &Person) -> Option<Gender> {
         let Some(i) = doc.sentence_index_at(m.start) else {
             continue;
         };
+        if people_in_sentence.get(&i).is_some_and(|&(_, n)| n > 1) {
+            continue;
+        }
         for j in [i, i + 1] {
             let Some(sentence) = doc.sentences.get(j) else {
                 continue;
@@ -310,6 +581,9 @@ fn gender_of(doc: &Document, person: &Person) -> Option<Gender> {
     match male.cmp(&female) {
         std::cmp::Ordering::Greater => Some(Gender::Male),
         std::cmp::Ordering::Less => Some(Gender::Female),
-        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Equal => {
+            let first = person.name.split_whitespace().next().unwrap_or("");
+            gw.first_names.get(first).copied()
+        }
     }
 }

@@ -5,7 +5,7 @@ mod blocks;
 mod rules;
 
 pub use abbreviations::{AbbreviationClass, Abbreviations};
-pub use blocks::{blocks, in_title_case_line, paragraphs};
+pub use blocks::{blocks, in_title_case_line, paragraphs, unwrap_hard_wraps, TitleCaseLines};
 pub use rules::RuleSegmenter;
 
 use crate::doc::Span;

@@ -7,8 +7,11 @@
 //! (spaced and unspaced), bracketed omissions, parentheses, and a speech verb after a
 //! quoted question or exclamation (`"Why?" Smith asked.`).
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use super::abbreviations::{AbbreviationClass, Abbreviations};
-use super::blocks::blocks;
+use super::blocks::{blocks, unwrap_hard_wraps};
 use super::Segmenter;
 use crate::doc::Span;
 
@@ -19,62 +22,29 @@ const TERMINALS: &[char] = &['.', '!', '?', '…', '‽'];
 const BULLETS: &[char] = &['•', '⁃', '◦', '▪', '‣', '●', '■', '►'];
 /// A sentence cannot be a lone prepositional phrase ("At 5 a.m."), so an abbreviation
 /// that would close one does not end a sentence.
-const PREPOSITIONS: &[&str] = &[
-    "at", "by", "in", "on", "since", "until", "before", "after", "from", "around", "about",
-];
-/// Verbs that may follow a quoted sentence in the same sentence (`"Why?" Smith asked.`).
-const SPEECH_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "asked",
-    "asks",
-    "added",
-    "adds",
-    "told",
-    "tells",
-    "explained",
-    "explains",
-    "continued",
-    "continues",
-    "wrote",
-    "writes",
-    "replied",
-    "replies",
-    "insisted",
-    "insists",
-    "noted",
-    "notes",
-    "recalled",
-    "recalls",
-    "argued",
-    "argues",
-    "warned",
-    "warns",
-    "stated",
-    "states",
-    "declared",
-    "declares",
-    "admitted",
-    "admits",
-    "shouted",
-    "shouts",
-    "whispered",
-    "answered",
-    "remarked",
-    "joked",
-    "cried",
-    "exclaimed",
-    "suggested",
-    "suggests",
-    "tweeted",
-    "posted",
-    "quipped",
-    "responded",
-    "responds",
-    "concluded",
-    "concludes",
-    "wondered",
-];
+static PREPOSITIONS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| content_words(include_str!("../../data/fragment_prepositions.txt")));
+/// Verbs that may follow a quoted sentence in the same sentence (`"Why?" Smith asked.`):
+/// the present and past forms of `data/cue_verbs.tsv` (one source with the quote stage).
+static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/cue_verbs.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let form = cols.next()?;
+            let tense = cols.nth(1)?;
+            (tense == "past" || tense == "present").then_some(form)
+        })
+        .collect()
+});
+
+fn content_words(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct RuleSegmenter {
@@ -90,6 +60,9 @@ struct Word<'t> {
 impl Segmenter for RuleSegmenter {
     fn segment(&self, text: &str) -> Vec<Span> {
         let mut out = Vec::new();
+        // Hard-wrapped text is segmented as if unwrapped (same offsets).
+        let unwrapped = unwrap_hard_wraps(text);
+        let text = unwrapped.as_deref().unwrap_or(text);
         for block in blocks(text) {
             self.segment_block(text, block, &mut out);
         }
@@ -114,6 +87,7 @@ impl RuleSegmenter {
         mark_separator_lines(&words, &mut break_after);
 
         let mut sentence_start = 0;
+        let mut parens = ParenDepth::default();
         let mut i = 0;
         while i + 1 < n {
             if break_after[i] {
@@ -141,7 +115,7 @@ impl RuleSegmenter {
                 i = last + 1;
                 continue;
             }
-            if self.ends_sentence(&words, i, sentence_start) {
+            if self.ends_sentence(&words, i, sentence_start, &mut parens) {
                 break_after[i] = true;
                 sentence_start = i + 1;
             }
@@ -158,7 +132,13 @@ impl RuleSegmenter {
     }
 
     /// Does the sentence end after `words[i]` (which is followed by another word)?
-    fn ends_sentence(&self, words: &[Word], i: usize, sentence_start: usize) -> bool {
+    fn ends_sentence(
+        &self,
+        words: &[Word],
+        i: usize,
+        sentence_start: usize,
+        parens: &mut ParenDepth,
+    ) -> bool {
         let word = words[i].text;
         if is_emoticon(word) {
             return !starts_lowercase(words[i + 1].text);
@@ -187,7 +167,7 @@ impl RuleSegmenter {
         if closed_quote && speech_verb_follows(words, i + 1) {
             return false;
         }
-        if inside_open_parenthesis(words, sentence_start, i) {
+        if inside_open_parenthesis(words, sentence_start, i, parens) {
             return false;
         }
         if is_dot_token(next) {
@@ -319,7 +299,7 @@ fn is_prepositional_fragment(words: &[Word], sentence_start: usize, i: usize) ->
             .text
             .trim_start_matches(OPENERS)
             .to_lowercase();
-        PREPOSITIONS.contains(&first.as_str())
+        PREPOSITIONS.contains(first.as_str())
     }
 }
 
@@ -329,7 +309,7 @@ fn speech_verb_follows(words: &[Word], from: usize) -> bool {
             .text
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        if SPEECH_VERBS.contains(&bare.as_str()) {
+        if SPEECH_VERBS.contains(bare.as_str()) {
             return true;
         }
         let core = word.text.trim_end_matches(CLOSERS);
@@ -340,20 +320,49 @@ fn speech_verb_follows(words: &[Word], from: usize) -> bool {
     false
 }
 
-/// True when an opening parenthesis before `i` in this sentence is still open and closes
-/// soon after: a sentence inside parentheses does not end the outer one.
-fn inside_open_parenthesis(words: &[Word], sentence_start: usize, i: usize) -> bool {
-    let mut depth: i32 = 0;
-    for w in &words[sentence_start..=i] {
-        for c in w.text.chars() {
-            match c {
-                '(' => depth += 1,
-                ')' => depth = (depth - 1).max(0),
-                _ => {}
+/// Parenthesis depth from the start of the current sentence, advanced word by word so that
+/// asking at every candidate boundary stays linear in the block.
+#[derive(Default)]
+struct ParenDepth {
+    sentence_start: usize,
+    next: usize,
+    depth: i32,
+}
+
+impl ParenDepth {
+    /// Depth after `words[i]` in the sentence starting at `sentence_start`.
+    fn at(&mut self, words: &[Word], sentence_start: usize, i: usize) -> i32 {
+        if sentence_start != self.sentence_start || self.next > i + 1 {
+            *self = ParenDepth {
+                sentence_start,
+                next: sentence_start,
+                depth: 0,
+            };
+        }
+        for w in &words[self.next..=i] {
+            for c in w.text.chars() {
+                match c {
+                    '(' => self.depth += 1,
+                    ')' => self.depth = (self.depth - 1).max(0),
+                    _ => {}
+                }
             }
         }
+        self.next = i + 1;
+        self.depth
     }
-    depth > 0 && words[i + 1..].iter().take(40).any(|w| w.text.contains(')'))
+}
+
+/// True when an opening parenthesis before `i` in this sentence is still open and closes
+/// soon after: a sentence inside parentheses does not end the outer one.
+fn inside_open_parenthesis(
+    words: &[Word],
+    sentence_start: usize,
+    i: usize,
+    parens: &mut ParenDepth,
+) -> bool {
+    parens.at(words, sentence_start, i) > 0
+        && words[i + 1..].iter().take(40).any(|w| w.text.contains(')'))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -415,8 +424,11 @@ fn mark_list_items(words: &[Word], break_after: &mut [bool], never_break_after: 
             never_break_after[i] = true;
         }
     }
-    let opens_item =
-        |i: usize| i == 0 || bullets.contains(&(i - 1)) || words[i - 1].text.ends_with(':');
+    let mut is_bullet = vec![false; words.len()];
+    for &i in &bullets {
+        is_bullet[i] = true;
+    }
+    let opens_item = |i: usize| i == 0 || is_bullet[i - 1] || words[i - 1].text.ends_with(':');
     let enumerated: Vec<(usize, Marker)> = markers
         .iter()
         .copied()
@@ -436,7 +448,7 @@ fn mark_list_items(words: &[Word], break_after: &mut [bool], never_break_after: 
             if chain_end > k {
                 for &(i, _) in &enumerated[k + 1..=chain_end] {
                     // After a bullet, the break goes before the bullet.
-                    if !bullets.contains(&(i - 1)) {
+                    if !is_bullet[i - 1] {
                         break_after[i - 1] = true;
                     }
                     never_break_after[i] = true;
