@@ -22,6 +22,8 @@ pub mod pipeline;
 pub mod quotes;
 pub mod segment;
 
-pub use doc::{Article, Document, Entity, EntitySource, Quote, QuoteKind, Span, Speaker};
+pub use doc::{
+    Article, Document, Entity, EntityLabel, EntitySource, Quote, QuoteKind, Span, Speaker,
+};
 pub use offsets::OffsetUnit;
 pub use pipeline::{Pipeline, PipelineBuilder};

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::gazetteer::{is_word_char, Gazetteer};
 use super::rules::{self, Strength, CHARACTER, SHOW};
 use super::{EntityRecognizer, ModelNer};
-use crate::doc::{Document, Entity, EntitySource, Span};
+use crate::doc::{Document, Entity, EntityLabel, EntitySource, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Evidence {
@@ -28,7 +28,7 @@ enum Evidence {
 #[derive(Debug, Clone)]
 struct Candidate {
     span: Span,
-    label: String,
+    label: EntityLabel,
     evidence: Evidence,
 }
 
@@ -110,7 +110,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     let text = &doc.text;
     let mut out = Vec::new();
     // Votes per surface form.
-    let mut votes: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    let mut votes: HashMap<&str, HashMap<&EntityLabel, usize>> = HashMap::new();
     let listed_characters: HashSet<&str> = typed
         .iter()
         .filter(|c| c.label == CHARACTER && c.evidence == Evidence::Gazetteer)
@@ -123,16 +123,16 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         *votes
             .entry(doc.span_text(c.span))
             .or_default()
-            .entry(c.label.as_str())
+            .entry(&c.label)
             .or_default() += 1;
     }
-    let mut form_label: Vec<(&str, &str)> = votes
+    let mut form_label: Vec<(&str, EntityLabel)> = votes
         .iter()
         .map(|(form, counts)| {
             let label = counts
                 .iter()
-                .max_by_key(|(l, n)| (**n, **l == SHOW))
-                .map(|(l, _)| *l)
+                .max_by_key(|(l, n)| (**n, **l == &SHOW))
+                .map(|(l, _)| (*l).clone())
                 .unwrap_or(SHOW);
             (*form, label)
         })
@@ -140,11 +140,12 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     form_label.sort();
     let model_person_forms: HashSet<&str> = model
         .iter()
-        .filter(|c| c.label == "PERSON")
+        .filter(|c| c.label == EntityLabel::Person)
         .map(|c| doc.span_text(c.span).trim_end_matches(['\'', '’']))
         .collect();
     let mut partial_characters: Vec<&str> = Vec::new();
-    for &(form, label) in &form_label {
+    for (form, label) in &form_label {
+        let (form, label) = (*form, label.clone());
         // "Wilson was played by Steve Coogan" in an article about Tony Wilson: the other
         // mentions are the man himself.
         let real_person = label == CHARACTER
@@ -158,7 +159,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         for span in whole_word_occurrences(text, form) {
             out.push(Candidate {
                 span,
-                label: label.to_string(),
+                label: label.clone(),
                 evidence: Evidence::Consistency,
             });
         }
@@ -194,7 +195,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         .filter(|surname| {
             !model.iter().any(|c| {
                 let words: Vec<&str> = doc.span_text(c.span).split_whitespace().collect();
-                c.label != "PERSON"
+                c.label != EntityLabel::Person
                     && words.len() > 1
                     && words
                         .iter()
@@ -210,17 +211,17 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         // ("Wales" stays a place, "United" a club).
         let model_says_person = model
             .iter()
-            .any(|c| c.label == "PERSON" && doc.span_text(c.span) == surname);
+            .any(|c| c.label == EntityLabel::Person && doc.span_text(c.span) == surname);
         for span in standalone_occurrences(text, surname) {
             let model_label = model.iter().find(|c| c.span.overlaps(span));
             match model_label {
-                Some(c) if c.label == "PERSON" => continue,
+                Some(c) if c.label == EntityLabel::Person => continue,
                 Some(_) if !model_says_person => continue,
                 _ => {}
             }
             out.push(Candidate {
                 span,
-                label: "PERSON".to_string(),
+                label: EntityLabel::Person,
                 evidence: Evidence::Consistency,
             });
         }
@@ -229,7 +230,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         for span in standalone_occurrences(text, form) {
             out.push(Candidate {
                 span,
-                label: CHARACTER.to_string(),
+                label: CHARACTER,
                 evidence: Evidence::NamePart,
             });
         }
@@ -256,7 +257,7 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
         .collect();
     let mut forms: Vec<&str> = merged
         .iter()
-        .filter(|c| c.label == "PERSON" && c.evidence == Evidence::Model)
+        .filter(|c| c.label == EntityLabel::Person && c.evidence == Evidence::Model)
         .map(|c| doc.span_text(c.span))
         .filter(|f| is_capitalised_word(f))
         .collect::<HashSet<&str>>()
@@ -277,7 +278,7 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
         {
             out.extend(standalone.into_iter().map(|span| Candidate {
                 span,
-                label: CHARACTER.to_string(),
+                label: CHARACTER,
                 evidence: Evidence::Consistency,
             }));
         }
@@ -317,9 +318,19 @@ fn merge(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
 }
 
 /// Model labels that a weak context rule does not override ("moving to London, the show").
-const NOT_A_TITLE: &[&str] = &[
-    "GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL",
-    "LANGUAGE", "FAC",
+const NOT_A_TITLE: &[EntityLabel] = &[
+    EntityLabel::Gpe,
+    EntityLabel::Loc,
+    EntityLabel::Norp,
+    EntityLabel::Date,
+    EntityLabel::Time,
+    EntityLabel::Money,
+    EntityLabel::Percent,
+    EntityLabel::Quantity,
+    EntityLabel::Cardinal,
+    EntityLabel::Ordinal,
+    EntityLabel::Language,
+    EntityLabel::Fac,
 ];
 
 impl EntityRecognizer for LayeredNer {
@@ -349,10 +360,10 @@ impl EntityRecognizer for LayeredNer {
                 rules::find(&doc.text)
                     .into_iter()
                     .filter(|m| {
-                        let blocked_by = |labels: Option<&[&str]>| {
+                        let blocked_by = |labels: Option<&[EntityLabel]>| {
                             model.iter().any(|c| {
                                 c.span.overlaps(m.span)
-                                    && labels.is_none_or(|l| l.contains(&c.label.as_str()))
+                                    && labels.is_none_or(|l| l.contains(&c.label))
                             })
                         };
                         match m.strength {
@@ -363,7 +374,7 @@ impl EntityRecognizer for LayeredNer {
                     })
                     .map(|m| Candidate {
                         span: m.span,
-                        label: m.label.to_string(),
+                        label: m.label,
                         evidence: Evidence::Context,
                     }),
             );

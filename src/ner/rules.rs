@@ -6,10 +6,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::doc::Span;
+use crate::doc::{EntityLabel, Span};
 
-pub const SHOW: &str = "SHOW";
-pub const CHARACTER: &str = "CHARACTER";
+pub const SHOW: EntityLabel = EntityLabel::Show;
+pub const CHARACTER: EntityLabel = EntityLabel::Character;
 
 const NETWORKS: &str = include_str!("../../data/entities/networks.txt");
 
@@ -44,7 +44,7 @@ static NAME_RE: LazyLock<Regex> = LazyLock::new(|| compile(NAME));
 /// may override the model.
 struct Rule {
     pattern: Regex,
-    label: &'static str,
+    label: EntityLabel,
     strength: Strength,
     /// Only in articles about film and television ("creator" of a game, "star" of a team).
     needs_screen: bool,
@@ -61,16 +61,16 @@ pub enum Strength {
     Strong,
 }
 
-fn rule(pattern: &str, label: &'static str, strength: Strength) -> Rule {
+fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {
     Rule {
         pattern: compile(pattern),
+        needs_screen: label == CHARACTER,
         label,
         strength,
-        needs_screen: label == CHARACTER,
     }
 }
 
-fn screen_rule(pattern: &str, label: &'static str, strength: Strength) -> Rule {
+fn screen_rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {
     Rule {
         needs_screen: true,
         ..rule(pattern, label, strength)
@@ -336,7 +336,7 @@ static RIGHT_RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleMatch {
     pub span: Span,
-    pub label: &'static str,
+    pub label: EntityLabel,
     pub strength: Strength,
 }
 
@@ -415,7 +415,7 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
         let found = LEFT_RULES
             .iter()
             .find(|r| (screen || !r.needs_screen) && r.pattern.is_match(left))
-            .map(|r| (r.label, r.strength))
+            .map(|r| (r.label.clone(), r.strength))
             .or_else(|| {
                 let acting = screen
                     && (PORTRAYS_LEFT.is_match(left)
@@ -428,7 +428,7 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
                 RIGHT_RULES
                     .iter()
                     .find(|r| (screen || !r.needs_screen) && r.pattern.is_match(right))
-                    .map(|r| (r.label, r.strength))
+                    .map(|r| (r.label.clone(), r.strength))
             });
         if let Some((label, strength)) = found {
             out.push(RuleMatch {
@@ -445,7 +445,7 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
 mod tests {
     use super::*;
 
-    fn typed(text: &str) -> Vec<(String, &'static str)> {
+    fn typed(text: &str) -> Vec<(String, EntityLabel)> {
         find(text)
             .into_iter()
             .map(|m| (text[m.span.start..m.span.end].to_string(), m.label))

@@ -5,7 +5,7 @@
 use super::lexicon::{
     cue_lexicon, is_capitalised, is_pronoun, is_punct, is_verb_modifier, words, Tense, Word,
 };
-use crate::doc::{Document, Span};
+use crate::doc::{Document, EntityLabel, Span};
 
 /// A speaker mention and the cue it rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +70,11 @@ pub(crate) fn lower(w: &str) -> String {
 
 fn is_entity_word(doc: &Document, w: &Word) -> bool {
     doc.entities.iter().any(|e| {
-        e.span.overlaps(w.span) && matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
+        e.span.overlaps(w.span)
+            && matches!(
+                e.label,
+                EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp | EntityLabel::Gpe
+            )
     })
 }
 
@@ -173,13 +177,13 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     let is_person = |w: &Word| {
         doc.entities
             .iter()
-            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+            .any(|e| e.label == EntityLabel::Person && e.span.overlaps(w.span))
     };
     if let Some(i) = np.iter().position(is_person) {
         let other_entity = |w: &Word| {
             doc.entities
                 .iter()
-                .any(|e| e.label != "PERSON" && e.span.overlaps(w.span))
+                .any(|e| e.label != EntityLabel::Person && e.span.overlaps(w.span))
         };
         let mut s = i;
         while s > 0 && i - s < 3 && !is_punct(np[s - 1].text(text)) && !other_entity(&np[s - 1]) {
@@ -220,7 +224,7 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     let names_person = np.iter().any(|w| {
         doc.entities
             .iter()
-            .any(|e| e.label == "PERSON" && e.span.overlaps(w.span))
+            .any(|e| e.label == EntityLabel::Person && e.span.overlaps(w.span))
     });
     // "said retired neurosurgeon Ben Carson": a lower-case role before a name.
     let first_ok = is_pronoun(first)
@@ -346,7 +350,7 @@ pub fn after_quote(doc: &Document, clause: Span) -> Option<Attribution> {
             None => doc
                 .entities
                 .iter()
-                .find(|e| e.label == "PERSON" && e.span.start == ws[0].span.start)
+                .find(|e| e.label == EntityLabel::Person && e.span.start == ws[0].span.start)
                 .map(|e| e.span)?,
         }
     };
@@ -377,7 +381,12 @@ pub fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
     }
     doc.entities
         .iter()
-        .filter(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP"))
+        .filter(|e| {
+            matches!(
+                e.label,
+                EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp
+            )
+        })
         .find(|e| rest.iter().take(8).any(|w| w.span.overlaps(e.span)))
         .map(|e| e.span)
 }
@@ -442,8 +451,11 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         let entity = doc
             .entities
             .iter()
-            .filter(|e| (e.label == "PERSON" || e.label == "ORG") && clause.contains(e.span))
-            .max_by_key(|e| (e.label == "PERSON", e.span.end))?;
+            .filter(|e| {
+                (e.label == EntityLabel::Person || e.label == EntityLabel::Org)
+                    && clause.contains(e.span)
+            })
+            .max_by_key(|e| (e.label == EntityLabel::Person, e.span.end))?;
         return Some(Attribution {
             mention: entity.span,
             cue: last.span,

@@ -5,7 +5,7 @@
 use super::attribution::{after_quote, before_quote, is_cue_at, subject_before, Attribution};
 use super::lexicon::{cue_lexicon, is_capitalised, is_reporting_lemma, words};
 use super::marks::{find_segments, Segment};
-use crate::doc::{Document, Span};
+use crate::doc::{Document, EntityLabel, Span};
 
 /// A direct quote before its speaker is named.
 #[derive(Debug, Clone)]
@@ -263,7 +263,7 @@ pub fn introduced_speaker(doc: &Document, before: usize, lookback: usize) -> Opt
                 let names_person = doc
                     .entities
                     .iter()
-                    .any(|e| e.label == "PERSON" && e.span.overlaps(mention));
+                    .any(|e| e.label == EntityLabel::Person && e.span.overlaps(mention));
                 if names_person {
                     return Some(Attribution {
                         mention,

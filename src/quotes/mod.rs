@@ -21,7 +21,7 @@ use attribution::Attribution;
 use lexicon::is_pronoun;
 use speakers::People;
 
-use crate::doc::{Document, Quote, QuoteKind, Span, Speaker};
+use crate::doc::{Document, EntityLabel, Quote, QuoteKind, Span, Speaker};
 
 /// Finds the quotes of a document whose sentences and entities are set.
 pub trait QuoteExtractor: Send + Sync {
@@ -87,7 +87,7 @@ fn speaker_for(
             .trim_end();
         doc.entities
             .iter()
-            .filter(|e| e.label == "PERSON" && e.span.end <= before.len())
+            .filter(|e| e.label == EntityLabel::Person && e.span.end <= before.len())
             .max_by_key(|e| e.span.end)
             .filter(|e| before.len() - e.span.end <= 2)
             .and_then(|e| people.person_at(text, e.span))

@@ -6,7 +6,7 @@ use super::attribution::{
     after_quote, is_cue_at, lower, sentence_subject, subject_phrase, Attribution,
 };
 use super::lexicon::{cue_lexicon, is_capitalised, is_punct, is_reporting_lemma, words, Word};
-use crate::doc::{Document, QuoteKind, Span};
+use crate::doc::{Document, EntityLabel, QuoteKind, Span};
 
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -382,8 +382,10 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
     }
     let source = &ws[..colon];
     let names_someone = doc.entities.iter().any(|e| {
-        matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
-            && source.iter().any(|w| w.span.overlaps(e.span))
+        matches!(
+            e.label,
+            EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp | EntityLabel::Gpe
+        ) && source.iter().any(|w| w.span.overlaps(e.span))
     });
     let capitalised = source.iter().all(|w| is_capitalised(w.text(text)));
     if !names_someone || !capitalised {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::lexicon::{is_capitalised, is_punct, words, Word};
-use crate::doc::{Document, Span};
+use crate::doc::{Document, EntityLabel, Span};
 use crate::segment::in_title_case_line;
 
 const ROLES: &str = include_str!("../../data/roles.txt");
@@ -98,7 +98,7 @@ fn role_before(doc: &Document, name: Span) -> Option<String> {
     let other_entity = |w: &Word| {
         doc.entities
             .iter()
-            .any(|e| e.span.overlaps(w.span) && e.label != "PERSON")
+            .any(|e| e.span.overlaps(w.span) && e.label != EntityLabel::Person)
     };
     let mut start = ws.len() - 1;
     while start > 0 {
@@ -158,7 +158,7 @@ impl People {
         let mut names: Vec<Span> = doc
             .entities
             .iter()
-            .filter(|e| e.label == "PERSON")
+            .filter(|e| e.label == EntityLabel::Person)
             .filter_map(|e| clean_name(text, e.span))
             .collect();
         names.sort();
