@@ -9,10 +9,14 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use super::gazetteer::{is_word_char, Gazetteer};
 use super::rules::{self, Strength, CHARACTER, SHOW};
+use super::titles::{self, list, FILM_CUES, SHOW_CUES};
 use super::{EntityRecognizer, ModelNer};
 use crate::doc::{Document, Entity, EntityLabel, EntitySource, Span};
+use crate::segment::in_title_case_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Evidence {
@@ -30,6 +34,8 @@ struct Candidate {
     span: Span,
     label: EntityLabel,
     evidence: Evidence,
+    /// A title whose kind its cue left open (decided by the document's vote).
+    open_kind: bool,
 }
 
 impl Candidate {
@@ -118,7 +124,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         .collect();
     for c in typed
         .iter()
-        .filter(|c| c.label == SHOW || c.label == CHARACTER)
+        .filter(|c| c.label.is_title() || c.label == CHARACTER)
     {
         *votes
             .entry(doc.span_text(c.span))
@@ -161,6 +167,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
                 span,
                 label: label.clone(),
                 evidence: Evidence::Consistency,
+                open_kind: false,
             });
         }
         let words: Vec<&str> = form.split(' ').collect();
@@ -223,6 +230,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
                 span,
                 label: EntityLabel::Person,
                 evidence: Evidence::Consistency,
+                open_kind: false,
             });
         }
     }
@@ -232,6 +240,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
                 span,
                 label: CHARACTER,
                 evidence: Evidence::NamePart,
+                open_kind: false,
             });
         }
     }
@@ -280,6 +289,7 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
                 span,
                 label: CHARACTER,
                 evidence: Evidence::Consistency,
+                open_kind: false,
             }));
         }
     }
@@ -287,7 +297,7 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
 }
 
 /// Picks non-overlapping spans by precedence.
-fn merge(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+fn merge(text: &str, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates.sort_by(|a, b| {
         b.evidence
             .cmp(&a.evidence)
@@ -300,9 +310,19 @@ fn merge(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
             let kept = &chosen[i];
             // The model's longer name of the same type ("Marvel Entertainment") wins over a
             // list entry inside it, if nothing else overlaps it.
-            let longer_same_label = c.evidence == Evidence::Model
+            // A title never loses to a name inside it ("Harry Potter and the Prisoner of
+            // Azkaban" over the character, "Star Trek: Enterprise" over "Star Trek").
+            // Not across a quote mark, which ends a quoted title.
+            let title_over_name = c.label.is_creative_work()
+                && (kept.label.is_title()
+                    || kept.label == CHARACTER
+                    || kept.label == EntityLabel::Person)
+                && kept.evidence <= Evidence::Context
+                && !text[c.span.start..c.span.end].contains(['"', '“', '”']);
+            let longer_same_label = (c.evidence == Evidence::Model
                 && kept.evidence == Evidence::Gazetteer
                 && c.label == kept.label
+                || title_over_name)
                 && c.span.contains(kept.span)
                 && c.span != kept.span
                 && chosen.iter().filter(|k| k.span.overlaps(c.span)).count() == 1;
@@ -333,18 +353,269 @@ const NOT_A_TITLE: &[EntityLabel] = &[
     EntityLabel::Fac,
 ];
 
+/// Model labels that a title cue with an open kind does not override ("watching Arsenal").
+const NOT_AN_OPEN_TITLE: &[EntityLabel] = &[
+    EntityLabel::Person,
+    EntityLabel::Org,
+    EntityLabel::Gpe,
+    EntityLabel::Loc,
+    EntityLabel::Norp,
+    EntityLabel::Fac,
+    EntityLabel::Date,
+    EntityLabel::Time,
+    EntityLabel::Money,
+    EntityLabel::Percent,
+    EntityLabel::Quantity,
+    EntityLabel::Cardinal,
+    EntityLabel::Ordinal,
+    EntityLabel::Language,
+    EntityLabel::Law,
+];
+
+const BIOPIC_CUES: &str = include_str!("../../data/entities/biopic_cues.txt");
+
+/// Film words (pattern ids below `film_count`) and show words, matched case-insensitively.
+struct KindCues {
+    automaton: AhoCorasick,
+    film_count: usize,
+}
+
+static KIND_CUES: std::sync::LazyLock<KindCues> = std::sync::LazyLock::new(|| {
+    let film: Vec<&str> = list(FILM_CUES).collect();
+    let film_count = film.len();
+    let patterns: Vec<&str> = film.into_iter().chain(list(SHOW_CUES)).collect();
+    KindCues {
+        automaton: AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns)
+            .expect("cue lists compile"),
+        film_count,
+    }
+});
+
+static BIOPIC: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(list(BIOPIC_CUES))
+        .expect("cue list compiles")
+});
+
+/// (film words, show words) per sentence, whole words only.
+fn kind_votes_per_sentence(doc: &Document) -> Vec<(u32, u32)> {
+    let text = &doc.text;
+    let mut votes = vec![(0u32, 0u32); doc.sentences.len().max(1)];
+    for m in KIND_CUES.automaton.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+            continue;
+        }
+        let i = doc
+            .sentence_index_at(m.start())
+            .unwrap_or(0)
+            .min(votes.len() - 1);
+        if m.pattern().as_usize() < KIND_CUES.film_count {
+            votes[i].0 += 1;
+        } else {
+            votes[i].1 += 1;
+        }
+    }
+    votes
+}
+
+/// Document-level kind of every title form: the cues that named a kind ("the film X",
+/// a listed show) weigh two votes each, every film or show word in a sentence with a
+/// mention one; the larger side wins, a tie keeps the label the title was found with.
+fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
+    let per_sentence = kind_votes_per_sentence(doc);
+    let mut by_form: HashMap<&str, (u32, u32, u32, HashSet<Option<usize>>)> = HashMap::new();
+    for c in chosen.iter().filter(|c| c.label.is_title()) {
+        let entry = by_form.entry(doc.span_text(c.span)).or_default();
+        if !c.open_kind {
+            match c.label {
+                EntityLabel::Film => entry.0 += 2,
+                EntityLabel::Show => entry.1 += 2,
+                _ => entry.2 += 2,
+            }
+        }
+        entry.3.insert(doc.sentence_index_at(c.span.start));
+    }
+    let mut decided: HashMap<&str, Option<EntityLabel>> = HashMap::new();
+    for (form, (film, show, work, sentences)) in &by_form {
+        let (mut f, mut s) = (*film, *show);
+        for i in sentences.iter().flatten() {
+            if let Some((vf, vs)) = per_sentence.get(*i) {
+                f += vf;
+                s += vs;
+            }
+        }
+        let label = if *work > f.max(s) {
+            Some(EntityLabel::Work)
+        } else if f > s {
+            Some(EntityLabel::Film)
+        } else if s > f {
+            Some(EntityLabel::Show)
+        } else {
+            None
+        };
+        decided.insert(form, label);
+    }
+    let forms: Vec<Option<EntityLabel>> = chosen
+        .iter()
+        .map(|c| {
+            c.label
+                .is_title()
+                .then(|| decided.get(doc.span_text(c.span)).cloned().flatten())
+                .flatten()
+        })
+        .collect();
+    for (c, label) in chosen.iter_mut().zip(forms) {
+        if let Some(label) = label {
+            c.label = label;
+        }
+    }
+}
+
+/// The text with the capitalised common words of title-case lines (headlines) put in
+/// lower case, so the model reads "Showrunner Melissa Rosenberg Teases Season 2" as a
+/// sentence. A word keeps its capital when the body has it capitalised inside a sentence
+/// (a name). Only ASCII letters change, so every byte offset stays the same. `None` when
+/// the text has no title-case line.
+fn headline_view(doc: &Document) -> Option<String> {
+    let text = &doc.text;
+    let mut lines: Vec<Span> = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        if line.trim().len() > 1
+            && in_title_case_line(text, start + (line.len() - line.trim_start().len()))
+        {
+            lines.push(Span::new(start, end));
+        }
+        start = end;
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let in_headline = |pos: usize| {
+        let i = lines.partition_point(|l| l.end <= pos);
+        i < lines.len() && lines[i].start <= pos
+    };
+    // Capitalised words inside body sentences (not after a sentence end or line start).
+    let mut names: HashSet<&str> = HashSet::new();
+    let mut prev_end: Option<char> = None;
+    let mut pos = 0;
+    for word in text.split_inclusive(char::is_whitespace) {
+        let w = word.trim_end();
+        let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let opens_sentence = prev_end
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | '"' | '“'))
+            || w.starts_with(['"', '“', '\'', '‘']);
+        if !opens_sentence
+            && !in_headline(pos)
+            && core.chars().next().is_some_and(char::is_uppercase)
+        {
+            names.insert(core);
+        }
+        prev_end = if word.ends_with('\n') {
+            Some('\n')
+        } else {
+            w.chars().next_back()
+        };
+        pos += word.len();
+    }
+    let mut view = text.as_bytes().to_vec();
+    for line in &lines {
+        let mut offset = line.start;
+        for word in text[line.start..line.end].split_inclusive(char::is_whitespace) {
+            let lead = word.len()
+                - word
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            let core_start = offset + lead;
+            let core = text[core_start..offset + word.len()]
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
+                .next()
+                .unwrap_or("");
+            let core = core.trim_end_matches(['\'', '’']).trim_end_matches("'s");
+            let Some(&first) = view.get(core_start) else {
+                break;
+            };
+            let lower_rest = core.chars().skip(1).all(|c| !c.is_uppercase());
+            if first.is_ascii_uppercase() && lower_rest && core.len() > 1 && !names.contains(core) {
+                view[core_start] = first.to_ascii_lowercase();
+            }
+            offset += word.len();
+        }
+    }
+    String::from_utf8(view).ok()
+}
+
+/// The model's WORK_OF_ART span cut to a title shape: no quote marks or brackets at its
+/// edges, ending at a quote mark inside it, and not ending in lower-case words ("The X for
+/// the first time" -> "The X"). `None` when nothing capitalised is left.
+fn clean_work_of_art(text: &str, span: Span) -> Option<Span> {
+    let s = &text[span.start..span.end];
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#')
+            .len();
+    let mut start = span.start + lead;
+    let mut body = &text[start..span.end];
+    if let Some(i) = body.find(['"', '“', '”']) {
+        body = &body[..i];
+    }
+    let mut words: Vec<&str> = body.split_whitespace().collect();
+    while words.last().is_some_and(|w| {
+        !w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+    }) {
+        words.pop();
+    }
+    let last = words.last()?;
+    let end_in_body = body.rfind(last)? + last.len();
+    let trimmed = body[..end_in_body]
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+' && c != '!');
+    if trimmed.is_empty() {
+        return None;
+    }
+    let end = start + trimmed.len();
+    start = start.min(end);
+    Some(Span::new(start, end))
+}
+
+/// `span` without leading or trailing whitespace (a span clipped at a line end).
+fn trim_span(text: &str, span: Span) -> Span {
+    let s = &text[span.start..span.end];
+    let start = span.start + (s.len() - s.trim_start().len());
+    let end = span.end - (s.len() - s.trim_end().len());
+    Span::new(start, end.max(start))
+}
+
 impl EntityRecognizer for LayeredNer {
     fn recognize(&self, doc: &Document) -> Vec<Entity> {
         let model: Vec<Candidate> = self
             .model
             .as_ref()
-            .map(|m| m.recognize(doc))
+            .map(|m| match headline_view(doc) {
+                Some(view) => m.entities(&view, &doc.sentences),
+                None => m.recognize(doc),
+            })
             .unwrap_or_default()
             .into_iter()
-            .map(|e| Candidate {
-                span: e.span,
-                label: e.label,
-                evidence: Evidence::Model,
+            .filter_map(|e| {
+                let span = if e.label == EntityLabel::WorkOfArt && self.rules {
+                    clean_work_of_art(&doc.text, e.span)?
+                } else {
+                    e.span
+                };
+                Some(Candidate {
+                    span,
+                    label: e.label,
+                    evidence: Evidence::Model,
+                    open_kind: false,
+                })
             })
             .collect();
         let mut typed: Vec<Candidate> = Vec::new();
@@ -353,11 +624,20 @@ impl EntityRecognizer for LayeredNer {
                 span: m.span,
                 label: m.label,
                 evidence: Evidence::Gazetteer,
+                open_kind: false,
             }));
         }
         if self.rules {
+            let biopic = BIOPIC.is_match(&doc.text);
+            let screen = rules::has_screen_context(&doc.text);
+            let sentence_of = |pos: usize| {
+                doc.sentence_index_at(pos)
+                    .map_or(Span::new(0, doc.text.len()), |i| doc.sentences[i])
+            };
+            let mut matches = rules::find(&doc.text);
+            matches.extend(titles::find(&doc.text, screen, &sentence_of));
             typed.extend(
-                rules::find(&doc.text)
+                matches
                     .into_iter()
                     .filter(|m| {
                         let blocked_by = |labels: Option<&[EntityLabel]>| {
@@ -366,16 +646,35 @@ impl EntityRecognizer for LayeredNer {
                                     && labels.is_none_or(|l| l.contains(&c.label))
                             })
                         };
-                        match m.strength {
-                            Strength::Strong => true,
-                            Strength::Weak => !blocked_by(Some(NOT_A_TITLE)),
-                            Strength::Weakest => !blocked_by(None),
-                        }
+                        // A role in a film about real people that the model names a
+                        // person is that person ("her role as <a real actress>").
+                        let real_person = biopic
+                            && m.label == CHARACTER
+                            && doc.span_text(m.span).contains(' ')
+                            && model
+                                .iter()
+                                .any(|c| c.label == EntityLabel::Person && c.span == m.span);
+                        // A full person's name after a kind word is the person ("the
+                        // film's star, Ann Lee"), a one-word one may be a title ("Ray").
+                        let person_named = m.label.is_title()
+                            && doc.span_text(m.span).contains(' ')
+                            && model
+                                .iter()
+                                .any(|c| c.label == EntityLabel::Person && c.span == m.span);
+                        !real_person
+                            && !(person_named && m.strength != Strength::Strong)
+                            && match m.strength {
+                                Strength::Strong => true,
+                                Strength::Weak => !blocked_by(Some(NOT_A_TITLE)),
+                                Strength::Title => !blocked_by(Some(NOT_AN_OPEN_TITLE)),
+                                Strength::Weakest => !blocked_by(None),
+                            }
                     })
                     .map(|m| Candidate {
                         span: m.span,
                         label: m.label,
                         evidence: Evidence::Context,
+                        open_kind: m.open_kind,
                     }),
             );
             let propagated = propagate(doc, &typed, &model);
@@ -383,20 +682,24 @@ impl EntityRecognizer for LayeredNer {
         }
         let mut candidates = typed;
         candidates.extend(model);
-        let mut merged = merge(candidates.clone());
+        let mut merged = merge(&doc.text, candidates.clone());
         if self.rules {
             let cast = cast_members(doc, &merged);
             if !cast.is_empty() {
                 candidates.extend(cast);
-                merged = merge(candidates);
+                merged = merge(&doc.text, candidates);
             }
+            decide_kinds(doc, &mut merged);
         }
         merged
             .into_iter()
-            .map(|c| Entity {
-                span: c.span,
-                source: c.source(),
-                label: c.label,
+            .filter_map(|c| {
+                let span = trim_span(&doc.text, c.span);
+                (!span.is_empty()).then(|| Entity {
+                    span,
+                    source: c.source(),
+                    label: c.label,
+                })
             })
             .collect()
     }

@@ -6,6 +6,7 @@ pub mod hash;
 pub mod layered;
 pub mod model;
 pub mod rules;
+pub mod titles;
 pub mod tokenizer;
 
 use std::sync::{Arc, OnceLock};

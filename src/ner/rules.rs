@@ -15,7 +15,7 @@ const NETWORKS: &str = include_str!("../../data/entities/networks.txt");
 
 /// A capitalised name: words starting upper case, joined by spaces or by "of"/"the"
 /// ("Game of Thrones", "House of the Dragon"); a leading "The" is kept.
-const NAME: &str = r"(?:\bThe[^\S\n]+)?\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.+][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?(?:[^\S\n]+(?:(?:of|the)[^\S\n]+){0,2}\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?)*";
+const NAME: &str = r"(?:\bThe[^\S\n]+)?\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.+/][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?(?:[^\S\n]+(?:(?:of|the)[^\S\n]+){0,2}\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?)*";
 
 const OPEN_QUOTE: &str = r#"['"‘“]?"#;
 const CLOSE_QUOTE: &str = r#"['"’”]?"#;
@@ -53,6 +53,9 @@ struct Rule {
 /// How much a context rule may override the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Strength {
+    /// A title found by a cue that does not say its kind: yields to the model's names,
+    /// places and organisations ("watching Arsenal"), not to its WORK_OF_ART/PRODUCT/EVENT.
+    Title,
     /// Yields to any model entity ("Scarlett Johnson on BBC One" stays a PERSON).
     Weakest,
     /// Yields to the model's non-name labels ("moving to London, the show" stays GPE).
@@ -255,6 +258,10 @@ fn is_rule_candidate(name: &str) -> bool {
     if NOT_NAMES.contains(&name) {
         return false;
     }
+    // A lone gerund opens sentences ("Appearing on BBC Radio 4, …"), it is no name.
+    if !name.contains(' ') && name.len() > 5 && name.ends_with("ing") {
+        return false;
+    }
     let first = name.split([' ', '.']).next().unwrap_or("");
     if HONORIFICS.contains(&first) {
         return false;
@@ -338,6 +345,9 @@ pub struct RuleMatch {
     pub span: Span,
     pub label: EntityLabel,
     pub strength: Strength,
+    /// A title whose kind the cue does not say ("watching X", "X (2004)"): the document's
+    /// film and show words decide it, `label` is the fallback.
+    pub open_kind: bool,
 }
 
 /// Where a possessive or a closing quote ends the name ("Kilgrave's" -> "Kilgrave").
@@ -422,7 +432,7 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
                         || (PLAYS_LEFT.is_match(left)
                             && PLAYS_RIGHT.is_match(right)
                             && !ends_with_preposition(left)));
-                acting.then_some((CHARACTER, Strength::Strong))
+                acting.then_some((CHARACTER, Strength::Weak))
             })
             .or_else(|| {
                 RIGHT_RULES
@@ -435,6 +445,7 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
                 span,
                 label,
                 strength,
+                open_kind: false,
             });
         }
     }
