@@ -27,6 +27,8 @@ enum Evidence {
     /// A word of a person-named show's title used alone ("Jessica"): the character, even
     /// where a local cue ("season 2 of Jessica") points at the show.
     NamePart = 4,
+    /// A character's name used as a title ("the next Bond film"), over its name part.
+    Franchise = 5,
 }
 
 #[derive(Debug, Clone)]
@@ -43,7 +45,10 @@ impl Candidate {
         match self.evidence {
             Evidence::Model => EntitySource::Model,
             Evidence::Gazetteer => EntitySource::Gazetteer,
-            Evidence::Consistency | Evidence::Context | Evidence::NamePart => EntitySource::Rule,
+            Evidence::Consistency
+            | Evidence::Context
+            | Evidence::NamePart
+            | Evidence::Franchise => EntitySource::Rule,
         }
     }
 }
@@ -162,7 +167,27 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         if real_person {
             continue;
         }
-        for span in whole_word_occurrences(text, form) {
+        let occurrences: Vec<Span> = if label.is_title() {
+            standalone_occurrences(text, form).collect()
+        } else {
+            whole_word_occurrences(text, form).collect()
+        };
+        for span in occurrences {
+            // Part of a longer title: "Star Trek: Enterprise", "Later... With", "Shrek 2".
+            let rest = &text[span.end..];
+            let continues = rest.starts_with("...")
+                || rest.starts_with('…')
+                || rest
+                    .strip_prefix(": ")
+                    .is_some_and(|r| r.starts_with(char::is_uppercase))
+                || rest.strip_prefix(' ').is_some_and(|r| {
+                    // A sequel number, not a year.
+                    let digits = r.chars().take_while(char::is_ascii_digit).count();
+                    (1..=2).contains(&digits)
+                });
+            if label.is_title() && continues {
+                continue;
+            }
             out.push(Candidate {
                 span,
                 label: label.clone(),
@@ -477,6 +502,44 @@ fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
     }
 }
 
+const FRANCHISE_NOUNS: &str = include_str!("../../data/entities/franchise_nouns.txt");
+
+static FRANCHISE: std::sync::LazyLock<HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| list(FRANCHISE_NOUNS).collect());
+
+/// A character's name used as a title: before a franchise noun ("the third Harry Potter
+/// film", "James Bond fans") the name itself, open to the kind vote; before "and the …"
+/// the whole title ("Harry Potter and the Prisoner of Azkaban").
+fn character_titles(doc: &Document, typed: &[Candidate]) -> Vec<Candidate> {
+    let text = &doc.text;
+    let mut out = Vec::new();
+    for c in typed.iter().filter(|c| c.label == CHARACTER) {
+        let next_word: String = text[c.span.end..]
+            .strip_prefix(' ')
+            .unwrap_or("")
+            .chars()
+            .take_while(|ch| ch.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        if FRANCHISE.contains(next_word.as_str()) {
+            out.push(Candidate {
+                span: c.span,
+                label: EntityLabel::Work,
+                evidence: Evidence::Franchise,
+                open_kind: true,
+            });
+        } else if let Some(end) = titles::and_title_end(text, c.span.end) {
+            out.push(Candidate {
+                span: Span::new(c.span.start, end),
+                label: EntityLabel::Work,
+                evidence: Evidence::Franchise,
+                open_kind: true,
+            });
+        }
+    }
+    out
+}
+
 /// The text with the capitalised common words of title-case lines (headlines) put in
 /// lower case, so the model reads "Showrunner Melissa Rosenberg Teases Season 2" as a
 /// sentence. A word keeps its capital when the body has it capitalised inside a sentence
@@ -495,7 +558,9 @@ fn headline_view(doc: &Document) -> Option<String> {
         }
         start = end;
     }
-    if lines.is_empty() {
+    // Without a body to learn the names from (a tweet, a title alone), keep the text.
+    let headline_bytes: usize = lines.iter().map(|l| l.len()).sum();
+    if lines.is_empty() || text.len() - headline_bytes < 200 {
         return None;
     }
     let in_headline = |pos: usize| {
@@ -610,6 +675,15 @@ impl EntityRecognizer for LayeredNer {
                 } else {
                     e.span
                 };
+                // A person's name holds no link, handle or table bar: the model's
+                // "RT @someone" in noisy text is no person.
+                let shape = doc.span_text(span);
+                if e.label == EntityLabel::Person
+                    && self.rules
+                    && (shape.contains(['@', '|']) || shape.contains("http"))
+                {
+                    return None;
+                }
                 Some(Candidate {
                     span,
                     label: e.label,
@@ -679,6 +753,10 @@ impl EntityRecognizer for LayeredNer {
             );
             let propagated = propagate(doc, &typed, &model);
             typed.extend(propagated);
+        }
+        if self.rules {
+            let extra = character_titles(doc, &typed);
+            typed.extend(extra);
         }
         let mut candidates = typed;
         candidates.extend(model);

@@ -232,7 +232,7 @@ fn clean_title(text: &str, start: usize, end: usize) -> Option<Span> {
         .split(|c: char| c.is_whitespace())
         .next()
         .unwrap_or("");
-    if NOT_TITLE_WORDS.contains(first.to_lowercase().as_str()) {
+    if NOT_TITLE_WORDS.contains(first.to_lowercase().as_str()) && opens_sentence(text, start) {
         let rest = &text[start + first.len()..end];
         let skip = rest.len() - rest.trim_start().len();
         start += first.len() + skip;
@@ -308,6 +308,24 @@ fn word_before(text: &str, pos: usize) -> String {
         .next()
         .unwrap_or("")
         .to_lowercase()
+}
+
+static AND_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"^[^\S\n]+and[^\S\n]+(?:the[^\S\n]+)?(?P<title>{})",
+        TITLE.as_str()
+    ))
+});
+
+/// The end of "… and the Prisoner of Azkaban" right after `end`: a character's name that
+/// opens a title ("Harry Potter and the Half-Blood Prince").
+pub fn and_title_end(text: &str, end: usize) -> Option<usize> {
+    let window = &text[end..];
+    AND_TITLE.captures(window).and_then(|caps| {
+        let m = caps.name("title")?;
+        let t = clean_title(text, end + m.start(), end + m.end())?;
+        Some(t.end)
+    })
 }
 
 /// Every title found by a cue in `text`; `screen` says the article is about film or
