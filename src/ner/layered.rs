@@ -728,15 +728,7 @@ impl EntityRecognizer for LayeredNer {
                             && model
                                 .iter()
                                 .any(|c| c.label == EntityLabel::Person && c.span == m.span);
-                        // A full person's name after a kind word is the person ("the
-                        // film's star, Ann Lee"), a one-word one may be a title ("Ray").
-                        let person_named = m.label.is_title()
-                            && doc.span_text(m.span).contains(' ')
-                            && model
-                                .iter()
-                                .any(|c| c.label == EntityLabel::Person && c.span == m.span);
                         !real_person
-                            && !(person_named && m.strength != Strength::Strong)
                             && match m.strength {
                                 Strength::Strong => true,
                                 Strength::Weak => !blocked_by(Some(NOT_A_TITLE)),
