@@ -188,10 +188,131 @@ impl EntitySource {
     }
 }
 
+/// The type of an entity: spaCy's 18 OntoNotes labels, quotex's creative-work and
+/// character labels, and any other label a user gazetteer brings. Every stage matches on
+/// this enum, so a misspelt label is a compile error; it serialises to the upper-case
+/// strings of the output format ("PERSON", "SHOW", a user's "STUDIO").
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityLabel {
+    Person,
+    Norp,
+    Fac,
+    Org,
+    Gpe,
+    Loc,
+    Product,
+    Event,
+    WorkOfArt,
+    Law,
+    Language,
+    Date,
+    Time,
+    Percent,
+    Money,
+    Quantity,
+    Ordinal,
+    Cardinal,
+    /// A TV or streaming series.
+    Show,
+    /// A cinema film.
+    Film,
+    /// A creative work whose kind is unclear or other (book, song, album, game, play).
+    Work,
+    /// A fictional character.
+    Character,
+    /// A label from a user gazetteer that is none of the above (upper case, e.g. "STUDIO").
+    Custom(String),
+}
+
+/// Every built-in label with its output string, in one table for both directions.
+const BUILTIN_LABELS: &[(EntityLabel, &str)] = &[
+    (EntityLabel::Person, "PERSON"),
+    (EntityLabel::Norp, "NORP"),
+    (EntityLabel::Fac, "FAC"),
+    (EntityLabel::Org, "ORG"),
+    (EntityLabel::Gpe, "GPE"),
+    (EntityLabel::Loc, "LOC"),
+    (EntityLabel::Product, "PRODUCT"),
+    (EntityLabel::Event, "EVENT"),
+    (EntityLabel::WorkOfArt, "WORK_OF_ART"),
+    (EntityLabel::Law, "LAW"),
+    (EntityLabel::Language, "LANGUAGE"),
+    (EntityLabel::Date, "DATE"),
+    (EntityLabel::Time, "TIME"),
+    (EntityLabel::Percent, "PERCENT"),
+    (EntityLabel::Money, "MONEY"),
+    (EntityLabel::Quantity, "QUANTITY"),
+    (EntityLabel::Ordinal, "ORDINAL"),
+    (EntityLabel::Cardinal, "CARDINAL"),
+    (EntityLabel::Show, "SHOW"),
+    (EntityLabel::Film, "FILM"),
+    (EntityLabel::Work, "WORK"),
+    (EntityLabel::Character, "CHARACTER"),
+];
+
+impl EntityLabel {
+    /// The label of an output string; any other string is a `Custom` label (upper-cased,
+    /// as gazetteer labels are).
+    pub fn parse(s: &str) -> EntityLabel {
+        let s = s.trim();
+        BUILTIN_LABELS
+            .iter()
+            .find(|(_, name)| name.eq_ignore_ascii_case(s))
+            .map(|(l, _)| l.clone())
+            .unwrap_or_else(|| EntityLabel::Custom(s.to_uppercase()))
+    }
+
+    /// The output string ("PERSON", "SHOW", a custom label as given).
+    pub fn as_str(&self) -> &str {
+        match self {
+            EntityLabel::Custom(s) => s,
+            builtin => BUILTIN_LABELS
+                .iter()
+                .find(|(l, _)| l == builtin)
+                .map_or("", |(_, name)| name),
+        }
+    }
+
+    /// A title of a creative work (series, film, other work, or the model's WORK_OF_ART).
+    pub fn is_creative_work(&self) -> bool {
+        matches!(
+            self,
+            EntityLabel::Show | EntityLabel::Film | EntityLabel::Work | EntityLabel::WorkOfArt
+        )
+    }
+
+    /// quotex's own creative-work labels, which the layers assign (not the model's).
+    pub fn is_title(&self) -> bool {
+        matches!(
+            self,
+            EntityLabel::Show | EntityLabel::Film | EntityLabel::Work
+        )
+    }
+}
+
+impl std::fmt::Display for EntityLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EntityLabel {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(EntityLabel::parse(s))
+    }
+}
+
+impl Serialize for EntityLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entity {
     pub span: Span,
-    pub label: String,
+    pub label: EntityLabel,
     pub source: EntitySource,
 }
 
@@ -231,5 +352,27 @@ impl Document {
     /// Number of whitespace-separated words, the unit of the throughput figures.
     pub fn word_count(&self) -> usize {
         self.text.split_whitespace().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_round_trip_through_their_strings() {
+        for (label, name) in BUILTIN_LABELS {
+            assert_eq!(label.as_str(), *name);
+            assert_eq!(EntityLabel::parse(name), *label);
+        }
+        assert_eq!(
+            EntityLabel::parse("studio"),
+            EntityLabel::Custom("STUDIO".into())
+        );
+        assert_eq!(EntityLabel::Custom("STUDIO".into()).to_string(), "STUDIO");
+        assert_eq!(
+            serde_json::to_string(&EntityLabel::WorkOfArt).expect("serialises"),
+            "\"WORK_OF_ART\""
+        );
     }
 }

@@ -163,7 +163,7 @@ impl<'a> ArticleRecord<'a> {
                         start: t.start,
                         end: t.end,
                         text: t.text,
-                        label: &e.label,
+                        label: e.label.as_str(),
                         source: e.source,
                     }
                 })

@@ -1,6 +1,6 @@
 //! The public entry point: a `Pipeline` turns an `Article` into an annotated `Document`.
 
-use crate::doc::{Article, Document};
+use crate::doc::{Article, Document, EntityLabel};
 use std::collections::HashSet;
 
 use crate::ner::{EntityRecognizer, LayeredNer};
@@ -13,7 +13,7 @@ pub struct Pipeline {
     entities: Option<Box<dyn EntityRecognizer>>,
     quotes: Option<Box<dyn QuoteExtractor>>,
     /// Entity labels kept in the output; `None` keeps all.
-    entity_labels: Option<HashSet<String>>,
+    entity_labels: Option<HashSet<EntityLabel>>,
 }
 
 impl Default for Pipeline {
@@ -67,7 +67,7 @@ pub struct PipelineBuilder {
     /// `None`: the default model; `Some(None)`: no entities.
     entities: Option<Option<Box<dyn EntityRecognizer>>>,
     quotes: Option<Option<Box<dyn QuoteExtractor>>>,
-    entity_labels: Option<HashSet<String>>,
+    entity_labels: Option<HashSet<EntityLabel>>,
 }
 
 impl PipelineBuilder {
@@ -90,7 +90,7 @@ impl PipelineBuilder {
 
     /// Keep only entities with these labels in the output (later stages still see all).
     pub fn entity_labels<I: IntoIterator<Item = String>>(mut self, labels: I) -> Self {
-        self.entity_labels = Some(labels.into_iter().collect());
+        self.entity_labels = Some(labels.into_iter().map(|l| EntityLabel::parse(&l)).collect());
         self
     }
 

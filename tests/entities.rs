@@ -54,6 +54,15 @@ fn example_article_shows_characters_people_and_organisations() {
     }
     assert_all(&ents, "Melissa Rosenberg", "PERSON");
     assert_all(&ents, "Rosenberg", "PERSON");
+    // The title-case headline gives what the body gives, no junk span.
+    assert!(
+        !ents
+            .iter()
+            .any(|(t, _, _)| t.contains("Showrunner") || t.contains("Teases")),
+        "{ents:?}"
+    );
+    // No span starts or ends with whitespace.
+    assert!(ents.iter().all(|(t, _, _)| t.trim() == t), "{ents:?}");
     for org in ["Netflix", "Marvel", "Esquire"] {
         assert_all(&ents, org, "ORG");
     }
@@ -205,4 +214,37 @@ fn csv_entities_table_carries_the_source() {
     assert!(text
         .lines()
         .any(|l| l.contains("Tidewater") && l.contains("SHOW") && l.contains("rule")));
+}
+
+/// Our own text: titles from their shape and cues, film vs show by context, a character
+/// name used as a title, and spans that never end in whitespace.
+const WORKS: &str = "Casting news\n\nThe film Quiet Harbour (2004) made $20m at the box office. \
+     Ann Lee, who plays Mara Quill in Quiet Harbour, said the sequel starts filming soon. \
+     Later, fans of the sitcom Pebble Is the New Stone saw its second season on Channel 4. \
+     Pebble Is the New Stone star Rob Vance joined the cast. \
+     Mara Quill and the Salt Crown, the third Mara Quill film, opens in May.\n\n";
+
+fn works_json() -> Vec<u8> {
+    format!("{}\n", serde_json::json!({"id": "w1", "text": WORKS})).into_bytes()
+}
+
+#[test]
+fn titles_films_shows_and_characters_from_shape_and_context() {
+    for args in [
+        &["extract", "-q"][..],
+        &["extract", "-q", "--no-bundled-gazetteers"][..],
+    ] {
+        let out = run(args, &works_json());
+        assert_success(&out);
+        let ents = entities(&out.stdout);
+        assert_all(&ents, "Quiet Harbour", "FILM");
+        assert_all(&ents, "Pebble Is the New Stone", "SHOW");
+        assert_all(&ents, "Mara Quill and the Salt Crown", "FILM");
+        assert_all(&ents, "Ann Lee", "PERSON");
+        assert!(
+            labels_of(&ents, "Mara Quill").contains(&"CHARACTER"),
+            "{ents:?}"
+        );
+        assert!(ents.iter().all(|(t, _, _)| t.trim() == t), "{ents:?}");
+    }
 }

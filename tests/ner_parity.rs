@@ -80,7 +80,7 @@ fn tokens_and_entities_match_spacy_on_all_fixture_texts() {
                 (
                     to_chars(&fx.text, e.span.start),
                     to_chars(&fx.text, e.span.end),
-                    e.label,
+                    e.label.to_string(),
                 )
             })
             .collect();

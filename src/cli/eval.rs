@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::{EvalQuotesArgs, EvalSentencesArgs};
+use super::{EvalEntitiesArgs, EvalQuotesArgs, EvalSentencesArgs, NerLayer};
 use crate::eval::quotes::{self as quote_eval, GoldArticle, QuoteScores};
 use crate::eval::{read_jsonl, sentences};
 use crate::pipeline::Pipeline;
@@ -149,6 +149,73 @@ pub fn quotes(args: EvalQuotesArgs) -> Result<ExitCode> {
                     100.0 * m.name_right as f64 / m.named as f64,
                     100.0 * m.alias_right as f64 / m.named as f64
                 );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn entities(args: EvalEntitiesArgs) -> Result<ExitCode> {
+    use crate::eval::entities as entity_eval;
+    use crate::ner::{EntityRecognizer, Gazetteer, LayeredNer, ModelNer};
+    use std::sync::Arc;
+    let gold: Vec<entity_eval::GoldRecord> = read_jsonl(&args.gold)?;
+    let has = |layer: NerLayer| {
+        args.ner_layers.contains(&layer) || args.ner_layers.contains(&NerLayer::All)
+    };
+    let model = has(NerLayer::Model).then(ModelNer::default);
+    let gazetteer = (has(NerLayer::Gazetteer) && !args.no_bundled_gazetteers)
+        .then(|| Arc::new(Gazetteer::bundled_with(Vec::new())));
+    let rules = has(NerLayer::Rules);
+    let recognizer: Option<Box<dyn EntityRecognizer>> = if gazetteer.is_none() && !rules {
+        model.map(|m| Box::new(m) as Box<dyn EntityRecognizer>)
+    } else {
+        Some(Box::new(LayeredNer {
+            model,
+            gazetteer,
+            rules,
+        }))
+    };
+    let pipeline = Pipeline::builder()
+        .entities(recognizer)
+        .quotes(None)
+        .build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let (report, predictions) = pool.install(|| entity_eval::evaluate(&gold, &pipeline));
+    if let Some(path) = &args.predictions {
+        write_jsonl(path, &predictions)?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "gold {} ({} documents)\n",
+            args.gold.display(),
+            report.documents
+        );
+        println!("gold type        gold   pred  correct      P      R     F1");
+        for (kind, t) in report
+            .by_type
+            .iter()
+            .chain(std::iter::once((&"all".to_string(), &report.all)))
+        {
+            println!(
+                "{kind:<14} {:>6} {:>6} {:>8}  {:>5.1}  {:>5.1}  {:>5.1}",
+                t.gold, t.predicted, t.correct, t.scores.precision, t.scores.recall, t.scores.f1
+            );
+        }
+    }
+    if let Some(kind) = &args.show_errors {
+        for (id, text, missed, spurious) in entity_eval::errors(&gold, &predictions, kind) {
+            println!("\n== {id}: {text}");
+            for m in missed {
+                println!("  missed   {:?}", m.text);
+            }
+            for m in spurious {
+                println!("  spurious {:?}", m.text);
             }
         }
     }

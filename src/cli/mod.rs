@@ -202,6 +202,46 @@ pub enum EvalCommand {
     Sentences(EvalSentencesArgs),
     /// Score quotes and speakers against gold in the PolNeAR JSONL format.
     Quotes(EvalQuotesArgs),
+    /// Score entities against gold in the WNUT-17 JSONL format (exact span + type).
+    Entities(EvalEntitiesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalEntitiesArgs {
+    /// Gold JSONL file (`{"id","text","entities":[{"start","end","label"}]}` per line,
+    /// code-point offsets, WNUT-17 types).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+
+    /// Also write our entities, mapped to the gold types, in the gold format.
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
+
+    /// Print the scores as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Worker threads (0 = one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    /// Entity layers, as for `extract`.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "all",
+        value_name = "LAYERS"
+    )]
+    pub ner_layers: Vec<NerLayer>,
+
+    /// Leave out the gazetteers bundled in the binary.
+    #[arg(long)]
+    pub no_bundled_gazetteers: bool,
+
+    /// Print the records with errors of this gold type (e.g. creative-work).
+    #[arg(long, value_name = "TYPE")]
+    pub show_errors: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -313,6 +353,7 @@ pub fn main() -> ExitCode {
         Command::Extract(args) => extract::run(*args),
         Command::Eval(EvalCommand::Sentences(args)) => eval::sentences(args),
         Command::Eval(EvalCommand::Quotes(args)) => eval::quotes(args),
+        Command::Eval(EvalCommand::Entities(args)) => eval::entities(args),
         Command::Completions { shell } => completions(shell),
         Command::Man { subcommand } => man(subcommand.as_deref()),
     };

@@ -1,5 +1,6 @@
 //! Accuracy measurement against gold files: the source of the README's figures.
 
+pub mod entities;
 pub mod quotes;
 pub mod sentences;
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
-use crate::doc::Span;
+use crate::doc::{EntityLabel, Span};
 use crate::segment::in_title_case_line;
 
 /// The starter lists shipped in `data/entities/` (written for quotex).
@@ -33,7 +33,7 @@ const BUNDLED: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GazetteerEntry {
     pub name: String,
-    pub label: String,
+    pub label: EntityLabel,
     pub aliases: Vec<String>,
 }
 
@@ -49,7 +49,7 @@ pub struct GazetteerError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GazetteerMatch {
     pub span: Span,
-    pub label: String,
+    pub label: EntityLabel,
 }
 
 /// A compiled set of names. Matching is case-sensitive: names are proper nouns, and
@@ -58,7 +58,7 @@ pub struct GazetteerMatch {
 pub struct Gazetteer {
     automaton: Option<AhoCorasick>,
     /// Label of each pattern, by pattern index.
-    labels: Vec<String>,
+    labels: Vec<EntityLabel>,
     /// Words in each pattern (1 for "Netflix").
     word_counts: Vec<usize>,
 }
@@ -77,13 +77,13 @@ struct JsonEntry {
     aliases: Vec<String>,
 }
 
-fn normalize_label(label: &str) -> Option<String> {
+fn normalize_label(label: &str) -> Option<EntityLabel> {
     let label = label.trim().to_uppercase();
     (!label.is_empty()
         && label
             .chars()
             .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()))
-    .then_some(label)
+    .then(|| EntityLabel::parse(&label))
 }
 
 fn entry(
@@ -251,7 +251,7 @@ impl Gazetteer {
     pub fn from_entries(entries: Vec<GazetteerEntry>) -> Self {
         // Later entries override earlier ones with the same surface form, so a user's
         // file can relabel a bundled name.
-        let mut by_form: HashMap<String, String> = HashMap::new();
+        let mut by_form: HashMap<String, EntityLabel> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         for e in entries {
             for form in std::iter::once(e.name).chain(e.aliases) {
@@ -260,7 +260,7 @@ impl Gazetteer {
                 }
             }
         }
-        let labels: Vec<String> = order.iter().map(|f| by_form[f].clone()).collect();
+        let labels: Vec<EntityLabel> = order.iter().map(|f| by_form[f].clone()).collect();
         let word_counts = order.iter().map(|f| f.split_whitespace().count()).collect();
         let automaton = (!order.is_empty()).then(|| {
             AhoCorasick::builder()
@@ -347,7 +347,7 @@ mod tests {
             rows.iter()
                 .map(|(n, l)| GazetteerEntry {
                     name: n.to_string(),
-                    label: l.to_string(),
+                    label: EntityLabel::parse(l),
                     aliases: vec![],
                 })
                 .collect(),
@@ -357,7 +357,12 @@ mod tests {
     fn found(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
         g.find(text)
             .into_iter()
-            .map(|m| (text[m.span.start..m.span.end].to_string(), m.label))
+            .map(|m| {
+                (
+                    text[m.span.start..m.span.end].to_string(),
+                    m.label.to_string(),
+                )
+            })
             .collect()
     }
 
@@ -402,7 +407,7 @@ mod tests {
         let mut entries = bundled_entries();
         entries.push(GazetteerEntry {
             name: "Netflix".into(),
-            label: "STREAMER".into(),
+            label: EntityLabel::parse("STREAMER"),
             aliases: vec![],
         });
         let g = Gazetteer::from_entries(entries);
@@ -427,7 +432,7 @@ mod tests {
             "g.jsonl",
         )
         .unwrap();
-        assert_eq!(ok[0].label, "SHOW");
+        assert_eq!(ok[0].label, EntityLabel::Show);
         assert_eq!(ok[0].aliases, vec!["Marvel's Loki".to_string()]);
     }
 
@@ -437,6 +442,6 @@ mod tests {
         assert!(entries.len() > 150, "{}", entries.len());
         assert!(entries
             .iter()
-            .any(|e| e.name == "Netflix" && e.label == "ORG"));
+            .any(|e| e.name == "Netflix" && e.label == EntityLabel::Org));
     }
 }

@@ -9,10 +9,14 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use super::gazetteer::{is_word_char, Gazetteer};
 use super::rules::{self, Strength, CHARACTER, SHOW};
+use super::titles::{self, list, FILM_CUES, SHOW_CUES};
 use super::{EntityRecognizer, ModelNer};
-use crate::doc::{Document, Entity, EntitySource, Span};
+use crate::doc::{Document, Entity, EntityLabel, EntitySource, Span};
+use crate::segment::in_title_case_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Evidence {
@@ -23,13 +27,17 @@ enum Evidence {
     /// A word of a person-named show's title used alone ("Jessica"): the character, even
     /// where a local cue ("season 2 of Jessica") points at the show.
     NamePart = 4,
+    /// A character's name used as a title ("the next Bond film"), over its name part.
+    Franchise = 5,
 }
 
 #[derive(Debug, Clone)]
 struct Candidate {
     span: Span,
-    label: String,
+    label: EntityLabel,
     evidence: Evidence,
+    /// A title whose kind its cue left open (decided by the document's vote).
+    open_kind: bool,
 }
 
 impl Candidate {
@@ -37,7 +45,10 @@ impl Candidate {
         match self.evidence {
             Evidence::Model => EntitySource::Model,
             Evidence::Gazetteer => EntitySource::Gazetteer,
-            Evidence::Consistency | Evidence::Context | Evidence::NamePart => EntitySource::Rule,
+            Evidence::Consistency
+            | Evidence::Context
+            | Evidence::NamePart
+            | Evidence::Franchise => EntitySource::Rule,
         }
     }
 }
@@ -110,7 +121,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     let text = &doc.text;
     let mut out = Vec::new();
     // Votes per surface form.
-    let mut votes: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    let mut votes: HashMap<&str, HashMap<&EntityLabel, usize>> = HashMap::new();
     let listed_characters: HashSet<&str> = typed
         .iter()
         .filter(|c| c.label == CHARACTER && c.evidence == Evidence::Gazetteer)
@@ -118,21 +129,21 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         .collect();
     for c in typed
         .iter()
-        .filter(|c| c.label == SHOW || c.label == CHARACTER)
+        .filter(|c| c.label.is_title() || c.label == CHARACTER)
     {
         *votes
             .entry(doc.span_text(c.span))
             .or_default()
-            .entry(c.label.as_str())
+            .entry(&c.label)
             .or_default() += 1;
     }
-    let mut form_label: Vec<(&str, &str)> = votes
+    let mut form_label: Vec<(&str, EntityLabel)> = votes
         .iter()
         .map(|(form, counts)| {
             let label = counts
                 .iter()
-                .max_by_key(|(l, n)| (**n, **l == SHOW))
-                .map(|(l, _)| *l)
+                .max_by_key(|(l, n)| (**n, **l == &SHOW))
+                .map(|(l, _)| (*l).clone())
                 .unwrap_or(SHOW);
             (*form, label)
         })
@@ -140,11 +151,12 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     form_label.sort();
     let model_person_forms: HashSet<&str> = model
         .iter()
-        .filter(|c| c.label == "PERSON")
+        .filter(|c| c.label == EntityLabel::Person)
         .map(|c| doc.span_text(c.span).trim_end_matches(['\'', '’']))
         .collect();
     let mut partial_characters: Vec<&str> = Vec::new();
-    for &(form, label) in &form_label {
+    for (form, label) in &form_label {
+        let (form, label) = (*form, label.clone());
         // "Wilson was played by Steve Coogan" in an article about Tony Wilson: the other
         // mentions are the man himself.
         let real_person = label == CHARACTER
@@ -155,11 +167,32 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         if real_person {
             continue;
         }
-        for span in whole_word_occurrences(text, form) {
+        let occurrences: Vec<Span> = if label.is_title() {
+            standalone_occurrences(text, form).collect()
+        } else {
+            whole_word_occurrences(text, form).collect()
+        };
+        for span in occurrences {
+            // Part of a longer title: "Star Trek: Enterprise", "Later... With", "Shrek 2".
+            let rest = &text[span.end..];
+            let continues = rest.starts_with("...")
+                || rest.starts_with('…')
+                || rest
+                    .strip_prefix(": ")
+                    .is_some_and(|r| r.starts_with(char::is_uppercase))
+                || rest.strip_prefix(' ').is_some_and(|r| {
+                    // A sequel number, not a year.
+                    let digits = r.chars().take_while(char::is_ascii_digit).count();
+                    (1..=2).contains(&digits)
+                });
+            if label.is_title() && continues {
+                continue;
+            }
             out.push(Candidate {
                 span,
-                label: label.to_string(),
+                label: label.clone(),
                 evidence: Evidence::Consistency,
+                open_kind: false,
             });
         }
         let words: Vec<&str> = form.split(' ').collect();
@@ -194,7 +227,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         .filter(|surname| {
             !model.iter().any(|c| {
                 let words: Vec<&str> = doc.span_text(c.span).split_whitespace().collect();
-                c.label != "PERSON"
+                c.label != EntityLabel::Person
                     && words.len() > 1
                     && words
                         .iter()
@@ -210,18 +243,19 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         // ("Wales" stays a place, "United" a club).
         let model_says_person = model
             .iter()
-            .any(|c| c.label == "PERSON" && doc.span_text(c.span) == surname);
+            .any(|c| c.label == EntityLabel::Person && doc.span_text(c.span) == surname);
         for span in standalone_occurrences(text, surname) {
             let model_label = model.iter().find(|c| c.span.overlaps(span));
             match model_label {
-                Some(c) if c.label == "PERSON" => continue,
+                Some(c) if c.label == EntityLabel::Person => continue,
                 Some(_) if !model_says_person => continue,
                 _ => {}
             }
             out.push(Candidate {
                 span,
-                label: "PERSON".to_string(),
+                label: EntityLabel::Person,
                 evidence: Evidence::Consistency,
+                open_kind: false,
             });
         }
     }
@@ -229,8 +263,9 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         for span in standalone_occurrences(text, form) {
             out.push(Candidate {
                 span,
-                label: CHARACTER.to_string(),
+                label: CHARACTER,
                 evidence: Evidence::NamePart,
+                open_kind: false,
             });
         }
     }
@@ -256,7 +291,7 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
         .collect();
     let mut forms: Vec<&str> = merged
         .iter()
-        .filter(|c| c.label == "PERSON" && c.evidence == Evidence::Model)
+        .filter(|c| c.label == EntityLabel::Person && c.evidence == Evidence::Model)
         .map(|c| doc.span_text(c.span))
         .filter(|f| is_capitalised_word(f))
         .collect::<HashSet<&str>>()
@@ -277,8 +312,9 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
         {
             out.extend(standalone.into_iter().map(|span| Candidate {
                 span,
-                label: CHARACTER.to_string(),
+                label: CHARACTER,
                 evidence: Evidence::Consistency,
+                open_kind: false,
             }));
         }
     }
@@ -286,7 +322,7 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
 }
 
 /// Picks non-overlapping spans by precedence.
-fn merge(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+fn merge(text: &str, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates.sort_by(|a, b| {
         b.evidence
             .cmp(&a.evidence)
@@ -299,9 +335,19 @@ fn merge(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
             let kept = &chosen[i];
             // The model's longer name of the same type ("Marvel Entertainment") wins over a
             // list entry inside it, if nothing else overlaps it.
-            let longer_same_label = c.evidence == Evidence::Model
+            // A title never loses to a name inside it ("Harry Potter and the Prisoner of
+            // Azkaban" over the character, "Star Trek: Enterprise" over "Star Trek").
+            // Not across a quote mark, which ends a quoted title.
+            let title_over_name = c.label.is_creative_work()
+                && (kept.label.is_title()
+                    || kept.label == CHARACTER
+                    || kept.label == EntityLabel::Person)
+                && kept.evidence <= Evidence::Context
+                && !text[c.span.start..c.span.end].contains(['"', '“', '”']);
+            let longer_same_label = (c.evidence == Evidence::Model
                 && kept.evidence == Evidence::Gazetteer
                 && c.label == kept.label
+                || title_over_name)
                 && c.span.contains(kept.span)
                 && c.span != kept.span
                 && chosen.iter().filter(|k| k.span.overlaps(c.span)).count() == 1;
@@ -317,23 +363,333 @@ fn merge(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
 }
 
 /// Model labels that a weak context rule does not override ("moving to London, the show").
-const NOT_A_TITLE: &[&str] = &[
-    "GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL",
-    "LANGUAGE", "FAC",
+const NOT_A_TITLE: &[EntityLabel] = &[
+    EntityLabel::Gpe,
+    EntityLabel::Loc,
+    EntityLabel::Norp,
+    EntityLabel::Date,
+    EntityLabel::Time,
+    EntityLabel::Money,
+    EntityLabel::Percent,
+    EntityLabel::Quantity,
+    EntityLabel::Cardinal,
+    EntityLabel::Ordinal,
+    EntityLabel::Language,
+    EntityLabel::Fac,
 ];
+
+/// Model labels that a title cue with an open kind does not override ("watching Arsenal").
+const NOT_AN_OPEN_TITLE: &[EntityLabel] = &[
+    EntityLabel::Person,
+    EntityLabel::Org,
+    EntityLabel::Gpe,
+    EntityLabel::Loc,
+    EntityLabel::Norp,
+    EntityLabel::Fac,
+    EntityLabel::Date,
+    EntityLabel::Time,
+    EntityLabel::Money,
+    EntityLabel::Percent,
+    EntityLabel::Quantity,
+    EntityLabel::Cardinal,
+    EntityLabel::Ordinal,
+    EntityLabel::Language,
+    EntityLabel::Law,
+];
+
+const BIOPIC_CUES: &str = include_str!("../../data/entities/biopic_cues.txt");
+
+/// Film words (pattern ids below `film_count`) and show words, matched case-insensitively.
+struct KindCues {
+    automaton: AhoCorasick,
+    film_count: usize,
+}
+
+static KIND_CUES: std::sync::LazyLock<KindCues> = std::sync::LazyLock::new(|| {
+    let film: Vec<&str> = list(FILM_CUES).collect();
+    let film_count = film.len();
+    let patterns: Vec<&str> = film.into_iter().chain(list(SHOW_CUES)).collect();
+    KindCues {
+        automaton: AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns)
+            .expect("cue lists compile"),
+        film_count,
+    }
+});
+
+static BIOPIC: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(list(BIOPIC_CUES))
+        .expect("cue list compiles")
+});
+
+/// (film words, show words) per sentence, whole words only.
+fn kind_votes_per_sentence(doc: &Document) -> Vec<(u32, u32)> {
+    let text = &doc.text;
+    let mut votes = vec![(0u32, 0u32); doc.sentences.len().max(1)];
+    for m in KIND_CUES.automaton.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+            continue;
+        }
+        let i = doc
+            .sentence_index_at(m.start())
+            .unwrap_or(0)
+            .min(votes.len() - 1);
+        if m.pattern().as_usize() < KIND_CUES.film_count {
+            votes[i].0 += 1;
+        } else {
+            votes[i].1 += 1;
+        }
+    }
+    votes
+}
+
+/// Document-level kind of every title form: the cues that named a kind ("the film X",
+/// a listed show) weigh two votes each, every film or show word in a sentence with a
+/// mention one; the larger side wins, a tie keeps the label the title was found with.
+fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
+    let per_sentence = kind_votes_per_sentence(doc);
+    let mut by_form: HashMap<&str, (u32, u32, u32, HashSet<Option<usize>>)> = HashMap::new();
+    for c in chosen.iter().filter(|c| c.label.is_title()) {
+        let entry = by_form.entry(doc.span_text(c.span)).or_default();
+        if !c.open_kind {
+            match c.label {
+                EntityLabel::Film => entry.0 += 2,
+                EntityLabel::Show => entry.1 += 2,
+                _ => entry.2 += 2,
+            }
+        }
+        entry.3.insert(doc.sentence_index_at(c.span.start));
+    }
+    let mut decided: HashMap<&str, Option<EntityLabel>> = HashMap::new();
+    for (form, (film, show, work, sentences)) in &by_form {
+        let (mut f, mut s) = (*film, *show);
+        for i in sentences.iter().flatten() {
+            if let Some((vf, vs)) = per_sentence.get(*i) {
+                f += vf;
+                s += vs;
+            }
+        }
+        let label = if *work > f.max(s) {
+            Some(EntityLabel::Work)
+        } else if f > s {
+            Some(EntityLabel::Film)
+        } else if s > f {
+            Some(EntityLabel::Show)
+        } else {
+            None
+        };
+        decided.insert(form, label);
+    }
+    let forms: Vec<Option<EntityLabel>> = chosen
+        .iter()
+        .map(|c| {
+            c.label
+                .is_title()
+                .then(|| decided.get(doc.span_text(c.span)).cloned().flatten())
+                .flatten()
+        })
+        .collect();
+    for (c, label) in chosen.iter_mut().zip(forms) {
+        if let Some(label) = label {
+            c.label = label;
+        }
+    }
+}
+
+const FRANCHISE_NOUNS: &str = include_str!("../../data/entities/franchise_nouns.txt");
+
+static FRANCHISE: std::sync::LazyLock<HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| list(FRANCHISE_NOUNS).collect());
+
+/// A character's name used as a title: before a franchise noun ("the third Harry Potter
+/// film", "James Bond fans") the name itself, open to the kind vote; before "and the …"
+/// the whole title ("Harry Potter and the Prisoner of Azkaban").
+fn character_titles(doc: &Document, typed: &[Candidate]) -> Vec<Candidate> {
+    let text = &doc.text;
+    let mut out = Vec::new();
+    for c in typed.iter().filter(|c| c.label == CHARACTER) {
+        let next_word: String = text[c.span.end..]
+            .strip_prefix(' ')
+            .unwrap_or("")
+            .chars()
+            .take_while(|ch| ch.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        if FRANCHISE.contains(next_word.as_str()) {
+            out.push(Candidate {
+                span: c.span,
+                label: EntityLabel::Work,
+                evidence: Evidence::Franchise,
+                open_kind: true,
+            });
+        } else if let Some(end) = titles::and_title_end(text, c.span.end) {
+            out.push(Candidate {
+                span: Span::new(c.span.start, end),
+                label: EntityLabel::Work,
+                evidence: Evidence::Franchise,
+                open_kind: true,
+            });
+        }
+    }
+    out
+}
+
+/// The text with the capitalised common words of title-case lines (headlines) put in
+/// lower case, so the model reads "Showrunner Melissa Rosenberg Teases Season 2" as a
+/// sentence. A word keeps its capital when the body has it capitalised inside a sentence
+/// (a name). Only ASCII letters change, so every byte offset stays the same. `None` when
+/// the text has no title-case line.
+fn headline_view(doc: &Document) -> Option<String> {
+    let text = &doc.text;
+    let mut lines: Vec<Span> = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        if line.trim().len() > 1
+            && in_title_case_line(text, start + (line.len() - line.trim_start().len()))
+        {
+            lines.push(Span::new(start, end));
+        }
+        start = end;
+    }
+    // Without a body to learn the names from (a tweet, a title alone), keep the text.
+    let headline_bytes: usize = lines.iter().map(|l| l.len()).sum();
+    if lines.is_empty() || text.len() - headline_bytes < 200 {
+        return None;
+    }
+    let in_headline = |pos: usize| {
+        let i = lines.partition_point(|l| l.end <= pos);
+        i < lines.len() && lines[i].start <= pos
+    };
+    // Capitalised words inside body sentences (not after a sentence end or line start).
+    let mut names: HashSet<&str> = HashSet::new();
+    let mut prev_end: Option<char> = None;
+    let mut pos = 0;
+    for word in text.split_inclusive(char::is_whitespace) {
+        let w = word.trim_end();
+        let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let opens_sentence = prev_end
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | '"' | '“'))
+            || w.starts_with(['"', '“', '\'', '‘']);
+        if !opens_sentence
+            && !in_headline(pos)
+            && core.chars().next().is_some_and(char::is_uppercase)
+        {
+            names.insert(core);
+        }
+        prev_end = if word.ends_with('\n') {
+            Some('\n')
+        } else {
+            w.chars().next_back()
+        };
+        pos += word.len();
+    }
+    let mut view = text.as_bytes().to_vec();
+    for line in &lines {
+        let mut offset = line.start;
+        for word in text[line.start..line.end].split_inclusive(char::is_whitespace) {
+            let lead = word.len()
+                - word
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            let core_start = offset + lead;
+            let core = text[core_start..offset + word.len()]
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
+                .next()
+                .unwrap_or("");
+            let core = core.trim_end_matches(['\'', '’']).trim_end_matches("'s");
+            let Some(&first) = view.get(core_start) else {
+                break;
+            };
+            let lower_rest = core.chars().skip(1).all(|c| !c.is_uppercase());
+            if first.is_ascii_uppercase() && lower_rest && core.len() > 1 && !names.contains(core) {
+                view[core_start] = first.to_ascii_lowercase();
+            }
+            offset += word.len();
+        }
+    }
+    String::from_utf8(view).ok()
+}
+
+/// The model's WORK_OF_ART span cut to a title shape: no quote marks or brackets at its
+/// edges, ending at a quote mark inside it, and not ending in lower-case words ("The X for
+/// the first time" -> "The X"). `None` when nothing capitalised is left.
+fn clean_work_of_art(text: &str, span: Span) -> Option<Span> {
+    let s = &text[span.start..span.end];
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#')
+            .len();
+    let mut start = span.start + lead;
+    let mut body = &text[start..span.end];
+    if let Some(i) = body.find(['"', '“', '”']) {
+        body = &body[..i];
+    }
+    let mut words: Vec<&str> = body.split_whitespace().collect();
+    while words.last().is_some_and(|w| {
+        !w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+    }) {
+        words.pop();
+    }
+    let last = words.last()?;
+    let end_in_body = body.rfind(last)? + last.len();
+    let trimmed = body[..end_in_body]
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+' && c != '!');
+    if trimmed.is_empty() {
+        return None;
+    }
+    let end = start + trimmed.len();
+    start = start.min(end);
+    Some(Span::new(start, end))
+}
+
+/// `span` without leading or trailing whitespace (a span clipped at a line end).
+fn trim_span(text: &str, span: Span) -> Span {
+    let s = &text[span.start..span.end];
+    let start = span.start + (s.len() - s.trim_start().len());
+    let end = span.end - (s.len() - s.trim_end().len());
+    Span::new(start, end.max(start))
+}
 
 impl EntityRecognizer for LayeredNer {
     fn recognize(&self, doc: &Document) -> Vec<Entity> {
         let model: Vec<Candidate> = self
             .model
             .as_ref()
-            .map(|m| m.recognize(doc))
+            .map(|m| match headline_view(doc) {
+                Some(view) => m.entities(&view, &doc.sentences),
+                None => m.recognize(doc),
+            })
             .unwrap_or_default()
             .into_iter()
-            .map(|e| Candidate {
-                span: e.span,
-                label: e.label,
-                evidence: Evidence::Model,
+            .filter_map(|e| {
+                let span = if e.label == EntityLabel::WorkOfArt && self.rules {
+                    clean_work_of_art(&doc.text, e.span)?
+                } else {
+                    e.span
+                };
+                // A person's name holds no link, handle or table bar: the model's
+                // "RT @someone" in noisy text is no person.
+                let shape = doc.span_text(span);
+                if e.label == EntityLabel::Person
+                    && self.rules
+                    && (shape.contains(['@', '|']) || shape.contains("http"))
+                {
+                    return None;
+                }
+                Some(Candidate {
+                    span,
+                    label: e.label,
+                    evidence: Evidence::Model,
+                    open_kind: false,
+                })
             })
             .collect();
         let mut typed: Vec<Candidate> = Vec::new();
@@ -342,50 +698,78 @@ impl EntityRecognizer for LayeredNer {
                 span: m.span,
                 label: m.label,
                 evidence: Evidence::Gazetteer,
+                open_kind: false,
             }));
         }
         if self.rules {
+            let biopic = BIOPIC.is_match(&doc.text);
+            let screen = rules::has_screen_context(&doc.text);
+            let sentence_of = |pos: usize| {
+                doc.sentence_index_at(pos)
+                    .map_or(Span::new(0, doc.text.len()), |i| doc.sentences[i])
+            };
+            let mut matches = rules::find(&doc.text);
+            matches.extend(titles::find(&doc.text, screen, &sentence_of));
             typed.extend(
-                rules::find(&doc.text)
+                matches
                     .into_iter()
                     .filter(|m| {
-                        let blocked_by = |labels: Option<&[&str]>| {
+                        let blocked_by = |labels: Option<&[EntityLabel]>| {
                             model.iter().any(|c| {
                                 c.span.overlaps(m.span)
-                                    && labels.is_none_or(|l| l.contains(&c.label.as_str()))
+                                    && labels.is_none_or(|l| l.contains(&c.label))
                             })
                         };
-                        match m.strength {
-                            Strength::Strong => true,
-                            Strength::Weak => !blocked_by(Some(NOT_A_TITLE)),
-                            Strength::Weakest => !blocked_by(None),
-                        }
+                        // A role in a film about real people that the model names a
+                        // person is that person ("her role as <a real actress>").
+                        let real_person = biopic
+                            && m.label == CHARACTER
+                            && doc.span_text(m.span).contains(' ')
+                            && model
+                                .iter()
+                                .any(|c| c.label == EntityLabel::Person && c.span == m.span);
+                        !real_person
+                            && match m.strength {
+                                Strength::Strong => true,
+                                Strength::Weak => !blocked_by(Some(NOT_A_TITLE)),
+                                Strength::Title => !blocked_by(Some(NOT_AN_OPEN_TITLE)),
+                                Strength::Weakest => !blocked_by(None),
+                            }
                     })
                     .map(|m| Candidate {
                         span: m.span,
-                        label: m.label.to_string(),
+                        label: m.label,
                         evidence: Evidence::Context,
+                        open_kind: m.open_kind,
                     }),
             );
             let propagated = propagate(doc, &typed, &model);
             typed.extend(propagated);
         }
+        if self.rules {
+            let extra = character_titles(doc, &typed);
+            typed.extend(extra);
+        }
         let mut candidates = typed;
         candidates.extend(model);
-        let mut merged = merge(candidates.clone());
+        let mut merged = merge(&doc.text, candidates.clone());
         if self.rules {
             let cast = cast_members(doc, &merged);
             if !cast.is_empty() {
                 candidates.extend(cast);
-                merged = merge(candidates);
+                merged = merge(&doc.text, candidates);
             }
+            decide_kinds(doc, &mut merged);
         }
         merged
             .into_iter()
-            .map(|c| Entity {
-                span: c.span,
-                source: c.source(),
-                label: c.label,
+            .filter_map(|c| {
+                let span = trim_span(&doc.text, c.span);
+                (!span.is_empty()).then(|| Entity {
+                    span,
+                    source: c.source(),
+                    label: c.label,
+                })
             })
             .collect()
     }

@@ -6,6 +6,7 @@ pub mod hash;
 pub mod layered;
 pub mod model;
 pub mod rules;
+pub mod titles;
 pub mod tokenizer;
 
 use std::sync::{Arc, OnceLock};
@@ -15,7 +16,7 @@ pub use layered::LayeredNer;
 pub use model::SpacySmModel;
 pub use tokenizer::{Token, Tokenizer};
 
-use crate::doc::{Document, Entity, EntitySource, Span};
+use crate::doc::{Document, Entity, EntityLabel, EntitySource, Span};
 
 /// Finds entities in a document whose sentences are already set.
 pub trait EntityRecognizer: Send + Sync {
@@ -81,7 +82,7 @@ impl ModelNer {
             .into_iter()
             .map(|(s, e, label)| Entity {
                 span: Span::new(tokens[s].start, tokens[e - 1].end),
-                label: label.to_string(),
+                label: EntityLabel::parse(label),
                 source: EntitySource::Model,
             })
             .collect()

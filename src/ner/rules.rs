@@ -6,16 +6,16 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::doc::Span;
+use crate::doc::{EntityLabel, Span};
 
-pub const SHOW: &str = "SHOW";
-pub const CHARACTER: &str = "CHARACTER";
+pub const SHOW: EntityLabel = EntityLabel::Show;
+pub const CHARACTER: EntityLabel = EntityLabel::Character;
 
 const NETWORKS: &str = include_str!("../../data/entities/networks.txt");
 
 /// A capitalised name: words starting upper case, joined by spaces or by "of"/"the"
 /// ("Game of Thrones", "House of the Dragon"); a leading "The" is kept.
-const NAME: &str = r"(?:\bThe[^\S\n]+)?\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.+][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?(?:[^\S\n]+(?:(?:of|the)[^\S\n]+){0,2}\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?)*";
+const NAME: &str = r"(?:\bThe[^\S\n]+)?\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.+/][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?(?:[^\S\n]+(?:(?:of|the)[^\S\n]+){0,2}\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’.][\p{Lu}\p{N}][\p{L}\p{M}\p{N}]*)*\+?)*";
 
 const OPEN_QUOTE: &str = r#"['"‘“]?"#;
 const CLOSE_QUOTE: &str = r#"['"’”]?"#;
@@ -44,7 +44,7 @@ static NAME_RE: LazyLock<Regex> = LazyLock::new(|| compile(NAME));
 /// may override the model.
 struct Rule {
     pattern: Regex,
-    label: &'static str,
+    label: EntityLabel,
     strength: Strength,
     /// Only in articles about film and television ("creator" of a game, "star" of a team).
     needs_screen: bool,
@@ -53,6 +53,9 @@ struct Rule {
 /// How much a context rule may override the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Strength {
+    /// A title found by a cue that does not say its kind: yields to the model's names,
+    /// places and organisations ("watching Arsenal"), not to its WORK_OF_ART/PRODUCT/EVENT.
+    Title,
     /// Yields to any model entity ("Scarlett Johnson on BBC One" stays a PERSON).
     Weakest,
     /// Yields to the model's non-name labels ("moving to London, the show" stays GPE).
@@ -61,16 +64,16 @@ pub enum Strength {
     Strong,
 }
 
-fn rule(pattern: &str, label: &'static str, strength: Strength) -> Rule {
+fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {
     Rule {
         pattern: compile(pattern),
+        needs_screen: label == CHARACTER,
         label,
         strength,
-        needs_screen: label == CHARACTER,
     }
 }
 
-fn screen_rule(pattern: &str, label: &'static str, strength: Strength) -> Rule {
+fn screen_rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {
     Rule {
         needs_screen: true,
         ..rule(pattern, label, strength)
@@ -255,6 +258,10 @@ fn is_rule_candidate(name: &str) -> bool {
     if NOT_NAMES.contains(&name) {
         return false;
     }
+    // A lone gerund opens sentences ("Appearing on BBC Radio 4, …"), it is no name.
+    if !name.contains(' ') && name.len() > 5 && name.ends_with("ing") {
+        return false;
+    }
     let first = name.split([' ', '.']).next().unwrap_or("");
     if HONORIFICS.contains(&first) {
         return false;
@@ -336,8 +343,11 @@ static RIGHT_RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleMatch {
     pub span: Span,
-    pub label: &'static str,
+    pub label: EntityLabel,
     pub strength: Strength,
+    /// A title whose kind the cue does not say ("watching X", "X (2004)"): the document's
+    /// film and show words decide it, `label` is the fallback.
+    pub open_kind: bool,
 }
 
 /// Where a possessive or a closing quote ends the name ("Kilgrave's" -> "Kilgrave").
@@ -415,26 +425,27 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
         let found = LEFT_RULES
             .iter()
             .find(|r| (screen || !r.needs_screen) && r.pattern.is_match(left))
-            .map(|r| (r.label, r.strength))
+            .map(|r| (r.label.clone(), r.strength))
             .or_else(|| {
                 let acting = screen
                     && (PORTRAYS_LEFT.is_match(left)
                         || (PLAYS_LEFT.is_match(left)
                             && PLAYS_RIGHT.is_match(right)
                             && !ends_with_preposition(left)));
-                acting.then_some((CHARACTER, Strength::Strong))
+                acting.then_some((CHARACTER, Strength::Weak))
             })
             .or_else(|| {
                 RIGHT_RULES
                     .iter()
                     .find(|r| (screen || !r.needs_screen) && r.pattern.is_match(right))
-                    .map(|r| (r.label, r.strength))
+                    .map(|r| (r.label.clone(), r.strength))
             });
         if let Some((label, strength)) = found {
             out.push(RuleMatch {
                 span,
                 label,
                 strength,
+                open_kind: false,
             });
         }
     }
@@ -445,7 +456,7 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
 mod tests {
     use super::*;
 
-    fn typed(text: &str) -> Vec<(String, &'static str)> {
+    fn typed(text: &str) -> Vec<(String, EntityLabel)> {
         find(text)
             .into_iter()
             .map(|m| (text[m.span.start..m.span.end].to_string(), m.label))

@@ -10,7 +10,7 @@ use super::lexicon::{
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::doc::{AttributionMethod, Document, Span};
+use crate::doc::{AttributionMethod, Document, EntityLabel, Span};
 
 /// A speaker mention and the cue it rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub(crate) fn lower(w: &str) -> String {
 fn is_entity_word(doc: &Document, w: &Word) -> bool {
     entities_overlapping(doc, w.span)
         .iter()
-        .any(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE"))
+        .any(|e| matches!(e.label, EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp | EntityLabel::Gpe))
 }
 
 /// Whether `ws` look like a speaker noun phrase: a pronoun, a name, or a determiner + noun.
@@ -124,13 +124,13 @@ pub fn subject_phrase(doc: &Document, ws: &[Word], k: usize) -> Option<(Span, us
     let is_person = |w: &Word| {
         entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.label == "PERSON")
+            .any(|e| e.label == EntityLabel::Person)
     };
     if let Some(i) = np.iter().position(is_person) {
         let other_entity = |w: &Word| {
             entities_overlapping(doc, w.span)
                 .iter()
-                .any(|e| e.label != "PERSON")
+                .any(|e| e.label != EntityLabel::Person)
         };
         let mut s = i;
         while s > 0 && i - s < 3 && !is_punct(np[s - 1].text(text)) && !other_entity(&np[s - 1]) {
@@ -171,7 +171,7 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
     let names_person = np.iter().any(|w| {
         entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.label == "PERSON")
+            .any(|e| e.label == EntityLabel::Person)
     });
     // "said retired neurosurgeon Ben Carson": a lower-case role before a name.
     let first_ok =
@@ -241,7 +241,7 @@ fn speech_verb_by_position(doc: &Document, clause: Span, ws: &[Word]) -> Option<
     let subject_is_name = is_capitalised(first_text)
         && entities_overlapping(doc, first.span)
             .iter()
-            .any(|e| e.label == "PERSON");
+            .any(|e| e.label == EntityLabel::Person);
     if (is_pronoun(first_text) && first_text != "it" && first_text != "It") || subject_is_name {
         // "she cried", "Carol glowed", "he went on"; the subject may be a full name.
         let name_end = if subject_is_name {
@@ -337,7 +337,7 @@ pub fn after_words(doc: &Document, ws: &[Word]) -> Option<Attribution> {
             // opens the clause.
             None => entities_overlapping(doc, ws[0].span)
                 .iter()
-                .find(|e| e.label == "PERSON" && e.span.start == ws[0].span.start)
+                .find(|e| e.label == EntityLabel::Person && e.span.start == ws[0].span.start)
                 .map(|e| e.span)?,
         }
     };
@@ -370,7 +370,7 @@ pub fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
     let (first, last) = (first8.first()?, first8.last()?);
     entities_overlapping(doc, Span::new(first.span.start, last.span.end))
         .iter()
-        .filter(|e| matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP"))
+        .filter(|e| matches!(e.label, EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp))
         .find(|e| first8.iter().any(|w| w.span.overlaps(e.span)))
         .map(|e| e.span)
 }
@@ -434,8 +434,11 @@ pub fn before_quote(doc: &Document, clause: Span) -> Option<Attribution> {
         // nearest person (or else organisation) before the colon.
         let entity = entities_overlapping(doc, clause)
             .iter()
-            .filter(|e| (e.label == "PERSON" || e.label == "ORG") && clause.contains(e.span))
-            .max_by_key(|e| (e.label == "PERSON", e.span.end))?;
+            .filter(|e| {
+                (e.label == EntityLabel::Person || e.label == EntityLabel::Org)
+                    && clause.contains(e.span)
+            })
+            .max_by_key(|e| (e.label == EntityLabel::Person, e.span.end))?;
         return Some(Attribution {
             mention: entity.span,
             cue: last.span,

@@ -9,7 +9,7 @@ use super::lexicon::{
 use super::marks::{find_segments, Segment};
 use std::cell::OnceCell;
 
-use crate::doc::{AttributionMethod, Document, Span};
+use crate::doc::{AttributionMethod, Document, EntityLabel, Span};
 
 /// A direct quote before its speaker is named.
 #[derive(Debug, Clone)]
@@ -335,7 +335,7 @@ pub fn introduced_speaker(
             if let Some(mention) = subject_before(doc, ws, k) {
                 let names_person = entities_overlapping(doc, mention)
                     .iter()
-                    .any(|e| e.label == "PERSON");
+                    .any(|e| e.label == EntityLabel::Person);
                 if names_person {
                     return Some(Attribution {
                         mention,

@@ -27,7 +27,7 @@ use speakers::{pronoun_gender, People, PronounResolver};
 
 use crate::segment::unwrap_hard_wraps;
 
-use crate::doc::{AttributionMethod, Document, Quote, QuoteKind, Span, Speaker};
+use crate::doc::{AttributionMethod, Document, EntityLabel, Quote, QuoteKind, Span, Speaker};
 
 /// Finds the quotes of a document whose sentences and entities are set.
 pub trait QuoteExtractor: Send + Sync {
@@ -95,7 +95,7 @@ fn speaker_for(
         let i = doc.entities.partition_point(|e| e.span.end <= before.len());
         i.checked_sub(1)
             .map(|i| &doc.entities[i])
-            .filter(|e| e.label == "PERSON" && before.len() - e.span.end <= 2)
+            .filter(|e| e.label == EntityLabel::Person && before.len() - e.span.end <= 2)
             .and_then(|e| people.person_at(text, e.span))
     } else if let Some(p) = people.person_at(text, mention) {
         Some(p)

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::lexicon::word_list;
-use crate::doc::{AttributionMethod, Document, QuoteKind, Span};
+use crate::doc::{AttributionMethod, Document, EntityLabel, QuoteKind, Span};
 
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -363,8 +363,10 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
     }
     let source = &ws[..colon];
     let names_someone = doc.entities.iter().any(|e| {
-        matches!(e.label.as_str(), "PERSON" | "ORG" | "NORP" | "GPE")
-            && source.iter().any(|w| w.span.overlaps(e.span))
+        matches!(
+            e.label,
+            EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp | EntityLabel::Gpe
+        ) && source.iter().any(|w| w.span.overlaps(e.span))
     });
     let capitalised = source.iter().all(|w| is_capitalised(w.text(text)));
     if !names_someone || !capitalised {

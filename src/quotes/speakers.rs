@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use super::lexicon::{entities_overlapping, is_capitalised, is_determiner, is_punct, words, Word};
-use crate::doc::{Document, Span};
+use crate::doc::{Document, EntityLabel, Span};
 use crate::segment::TitleCaseLines;
 
 const ROLES: &str = include_str!("../../data/roles.txt");
@@ -108,7 +108,7 @@ fn role_before(doc: &Document, name: Span) -> Option<String> {
     let other_entity = |w: &Word| {
         entities_overlapping(doc, w.span)
             .iter()
-            .any(|e| e.label != "PERSON")
+            .any(|e| e.label != EntityLabel::Person)
     };
     let mut start = ws.len() - 1;
     while start > 0 {
@@ -170,7 +170,7 @@ impl People {
         let mut names: Vec<Span> = doc
             .entities
             .iter()
-            .filter(|e| e.label == "PERSON")
+            .filter(|e| e.label == EntityLabel::Person)
             .filter_map(|e| clean_name(text, e.span))
             .collect();
         names.sort();

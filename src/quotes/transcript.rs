@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::lexicon::word_list;
 use super::speakers::People;
-use crate::doc::{Document, Span, Speaker};
+use crate::doc::{Document, EntityLabel, Span, Speaker};
 
 /// One turn of a transcript.
 #[derive(Debug, Clone)]
@@ -130,7 +130,7 @@ pub fn find(doc: &Document, people: &People) -> Vec<Turn> {
         .entities
         .iter()
         .take_while(|e| e.span.end <= intro_end)
-        .find(|e| e.label == "ORG")
+        .find(|e| e.label == EntityLabel::Org)
         .map(|e| text[e.span.start..e.span.end].to_string());
     candidates
         .into_iter()

@@ -1,0 +1,496 @@
+//! Titles of creative works found from their shape and the words around them, with no
+//! list of titles: a kind noun before or after ("the film X", "X, the BBC series"), a year
+//! in brackets ("X (2004)"), quote marks, a verb of watching ("binge-watching X"), an
+//! acting cue ("starred in X", "plays Y in X", "X star Y") or a possessive with a series or
+//! film word ("X's second season"). A title may hold lower-case small words and inner
+//! punctuation ("Orange Is the New Black", "Nip/Tuck", "Later... With Jools Holland").
+//!
+//! Each match says whether its cue names the kind (FILM, SHOW, WORK) or leaves it open to
+//! the document's vote of film and show words (see `layered.rs`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::rules::{RuleMatch, Strength};
+use crate::doc::{EntityLabel, Span};
+
+const KIND_NOUNS: &str = include_str!("../../data/entities/kind_nouns.txt");
+const SMALL_WORDS: &str = include_str!("../../data/entities/title_small_words.txt");
+const WATCH_VERBS: &str = include_str!("../../data/entities/watch_verbs.txt");
+pub(crate) const FILM_CUES: &str = include_str!("../../data/entities/film_cues.txt");
+pub(crate) const SHOW_CUES: &str = include_str!("../../data/entities/show_cues.txt");
+
+/// The non-comment, non-empty lines of a bundled list.
+pub(crate) fn list(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Regex alternation of a list, longest first, spaces matching any run of blanks.
+fn alternation<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut items: Vec<&str> = items.collect();
+    items.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    items
+        .iter()
+        .map(|n| regex::escape(n).replace(' ', r"[^\S\n]+"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn kind_nouns(kind: &str) -> String {
+    alternation(list(KIND_NOUNS).filter_map(|l| {
+        let (k, noun) = l.split_once('\t')?;
+        (k == kind).then_some(noun)
+    }))
+}
+
+fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("title patterns compile (checked by the test suite)")
+}
+
+/// A title: capitalised words or numbers, with inner punctuation, joined by blanks, ": ",
+/// "... " or up to three small words.
+static TITLE: LazyLock<String> = LazyLock::new(|| {
+    let word = r"#?(?:\p{Lu}|\p{N})[\p{L}\p{M}\p{N}]*(?:[-'’./&+][\p{L}\p{N}]+)*(?:[^\S\n]?['’]s\b)?[!?+]?";
+    let sep = r"(?:[^\S\n]*(?::|\.\.\.|…)[^\S\n]+|[^\S\n]+)";
+    let small = alternation(list(SMALL_WORDS));
+    format!(r"{word}(?:{sep}(?:(?:{small})[^\S\n]+){{0,3}}{word})*")
+});
+
+const OPEN_Q: &str = r#"(?:["“‘']|&quot;)"#;
+const CLOSE_Q: &str = r#"(?:["”’']|&quot;)"#;
+
+/// Words before a kind noun that make it a verb or not a kind at all ("to film X").
+const NOT_BEFORE_KIND: &[&str] = &[
+    "to", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "did",
+    "does", "do", "not", "they", "we", "i", "you", "he", "she", "who", "and", "hit",
+];
+
+struct Cue {
+    re: Regex,
+    label: EntityLabel,
+    open_kind: bool,
+    strength: Strength,
+    /// Only in articles about the screen.
+    needs_screen: bool,
+    /// Check the word before the `kind` group against `NOT_BEFORE_KIND`.
+    check_kind_verb: bool,
+}
+
+static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
+    let title = TITLE.as_str();
+    let mut cues = Vec::new();
+    for (kind, label) in [
+        ("FILM", EntityLabel::Film),
+        ("SHOW", EntityLabel::Show),
+        ("WORK", EntityLabel::Work),
+    ] {
+        let nouns = kind_nouns(kind);
+        // "the film X", "new BBC series: X", "a movie called X".
+        cues.push(Cue {
+            re: compile(&format!(
+                r"(?i:\b(?P<kind>{nouns}))[^\S\n]*:?[^\S\n]+(?i:(?:called|entitled|titled)[^\S\n]+)?(?:{OPEN_Q}[^\S\n]*)?(?P<title>{title})"
+            )),
+            label: label.clone(),
+            open_kind: false,
+            strength: Strength::Weak,
+            needs_screen: false,
+            check_kind_verb: true,
+        });
+        // "X is my favourite film", "X was one of the best movies".
+        cues.push(Cue {
+            re: compile(&format!(
+                r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]+(?:is|was|might[^\S\n]+be|has[^\S\n]+been|remains)[^\S\n]+(?i:(?:a|an|the|my|our|one[^\S\n]+of[^\S\n]+(?:the|my|our)|still|really|such[^\S\n]+a)[^\S\n]+)(?:[\p{{L}}-]+[^\S\n]+){{0,3}}?(?P<kind>(?i:{nouns})s?)\b"
+            )),
+            label: label.clone(),
+            open_kind: false,
+            strength: Strength::Weak,
+            needs_screen: false,
+            check_kind_verb: false,
+        });
+        // "X, the 2004 film", "X, a new BBC series".
+        cues.push(Cue {
+            re: compile(&format!(
+                r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?,[^\S\n]+(?i:(?:the|a|an|his|her|their|its)[^\S\n]+(?P<mods>(?:[\p{{L}}\d+'’-]+[^\S\n]+){{0,3}}?))(?P<kind>{nouns})(?:[,.;)]|[^\S\n]+(?:starring|directed|by|about|which|that|from|based|released|set|due|out)\b)"
+            )),
+            label,
+            open_kind: false,
+            strength: Strength::Weak,
+            needs_screen: false,
+            check_kind_verb: false,
+        });
+    }
+    let watch = alternation(list(WATCH_VERBS));
+    let film_or_show = alternation(list(FILM_CUES).chain(list(SHOW_CUES)));
+    let open = |re: String, label: EntityLabel, needs_screen: bool| Cue {
+        re: compile(&re),
+        label,
+        open_kind: true,
+        strength: Strength::Title,
+        needs_screen,
+        check_kind_verb: false,
+    };
+    cues.extend([
+        // "X (2004)".
+        open(
+            format!(r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]*\((?:19|20)\d\d\)"),
+            EntityLabel::Film,
+            false,
+        ),
+        // "binge-watching X".
+        open(
+            format!(
+                r"(?i:\b(?:{watch}))[^\S\n]+(?i:(?:the|some|an?|my|this|that|his|her|their)[^\S\n]+(?:new[^\S\n]+|latest[^\S\n]+|old[^\S\n]+)?)?(?:{OPEN_Q}[^\S\n]*)?(?P<title>{title})"
+            ),
+            EntityLabel::Work,
+            false,
+        ),
+        // "starred in X", "a role in X", "plays Y in X".
+        open(
+            format!(
+                r"(?i:\b(?:starring|starred|stars|star|appeared|appears|appearing|roles?|cameo|cast|part)[^\S\n]+in[^\S\n]+)(?:the[^\S\n]+(?:new[^\S\n]+|hit[^\S\n]+)?)?(?:{OPEN_Q}[^\S\n]*)?(?P<title>{title})"
+            ),
+            EntityLabel::Work,
+            true,
+        ),
+        open(
+            format!(
+                r"(?i:\b(?:plays|played|playing|portrays|portrayed|portraying)[^\S\n]+)\p{{Lu}}[\p{{L}}\p{{M}}'’.-]*(?:[^\S\n]+\p{{Lu}}[\p{{L}}\p{{M}}'’.-]*){{0,3}}[^\S\n]+in[^\S\n]+(?:{OPEN_Q}[^\S\n]*)?(?P<title>{title})"
+            ),
+            EntityLabel::Work,
+            true,
+        ),
+        // "X premiere", "X trailer".
+        open(
+            format!(
+                r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]+(?i:premiere|finale|trailer|soundtrack|sequel|spoilers|box[^\S\n]+set|boxset|dvd|reboot|spin-off)\b"
+            ),
+            EntityLabel::Work,
+            false,
+        ),
+        // "X star Y".
+        open(
+            format!(
+                r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]+(?:star|stars|co-star|actor|actress|presenter|host|creator|writer)[^\S\n]+\p{{Lu}}"
+            ),
+            EntityLabel::Work,
+            true,
+        ),
+        // "X's second season", "X's director".
+        open(
+            format!(
+                r"(?P<title>{title})['’]s[^\S\n]+(?i:(?:first|second|third|fourth|fifth|new|latest|final|last|next|upcoming|original)[^\S\n]+)?(?i:(?:{film_or_show}))\b"
+            ),
+            EntityLabel::Work,
+            false,
+        ),
+        // A quoted title of two or more words ("Easy A"), or of one word with a film,
+        // show or work word in its sentence (checked in `find`).
+        open(
+            format!(r"(?:^|[^\p{{L}}\p{{N}}]){OPEN_Q}[^\S\n]*(?P<title>{title})[^\S\n]*{CLOSE_Q}(?:[^\p{{L}}]|$)"),
+            EntityLabel::Work,
+            false,
+        ),
+    ]);
+    cues
+});
+
+const NOT_OPENERS: &str = include_str!("../../data/entities/title_openers_not.txt");
+
+/// Words that open sentences but not titles (lower case).
+static NOT_TITLE_WORDS: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| list(NOT_OPENERS).collect());
+
+/// Film and show words and kind nouns, lower case: never a title on their own ("Oscar").
+static CUE_WORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    list(FILM_CUES)
+        .chain(list(SHOW_CUES))
+        .chain(list(KIND_NOUNS).filter_map(|l| l.split_once('\t').map(|(_, n)| n)))
+        .collect()
+});
+
+static QUOTED_INDEX: LazyLock<usize> = LazyLock::new(|| CUES.len() - 1);
+
+static KIND_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    let words = alternation(
+        list(FILM_CUES)
+            .chain(list(SHOW_CUES))
+            .chain(list(WATCH_VERBS))
+            .chain(list(KIND_NOUNS).filter_map(|l| l.split_once('\t').map(|(_, n)| n))),
+    );
+    compile(&format!(r"(?i:\b(?:{words})\b)"))
+});
+
+/// The title span of a cue match, with leading sentence words and trailing possessive
+/// trimmed; `None` when nothing title-like is left.
+fn clean_title(text: &str, start: usize, end: usize) -> Option<Span> {
+    let mut start = start;
+    let mut end = end;
+    let first = text[start..end]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    if NOT_TITLE_WORDS.contains(first.to_lowercase().as_str()) && opens_sentence(text, start) {
+        let rest = &text[start + first.len()..end];
+        let skip = rest.len() - rest.trim_start().len();
+        start += first.len() + skip;
+    }
+    for suffix in ["'s", "’s", " 's", " ’s"] {
+        if text[start..end].ends_with(suffix) {
+            end -= suffix.len();
+            break;
+        }
+    }
+    let s = &text[start..end];
+    let trimmed = s.trim_end_matches(['.', ':', ' ', '!', '?']);
+    end = start + trimmed.len();
+    let title = &text[start..end];
+    let has_letter = title.chars().any(char::is_alphabetic);
+    // Capitals throughout a phrase are shouting, not a title ("WHEN HE SAY"); acronyms
+    // ("GTA IV") stay.
+    let shouting = title.split_whitespace().count() >= 2
+        && !title.chars().any(char::is_lowercase)
+        && title
+            .split_whitespace()
+            .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4);
+    if shouting {
+        return None;
+    }
+    let is_capitalised = title
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+    let tiny_acronym = title.len() <= 2 && title.chars().all(|c| c.is_uppercase());
+    let lower = title.to_lowercase();
+    (has_letter
+        && is_capitalised
+        && !tiny_acronym
+        && title != "The"
+        && !NOT_TITLE_WORDS.contains(lower.as_str())
+        && !CUE_WORDS.contains(lower.as_str()))
+    .then_some(Span::new(start, end))
+}
+
+/// Capitalised words inside sentences (names, not just a sentence's first word).
+fn capitalised_inside(text: &str) -> std::collections::HashSet<&str> {
+    let mut out = std::collections::HashSet::new();
+    let mut pos = 0;
+    for piece in text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        let word = piece.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '-'));
+        if word.starts_with(char::is_uppercase) && !opens_sentence(text, pos) {
+            out.insert(word);
+        }
+        pos += piece.len();
+    }
+    out
+}
+
+/// Lower-case words of the text (its common words).
+fn lower_words(text: &str) -> std::collections::HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| w.starts_with(char::is_lowercase))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether `pos` starts a sentence: text start, a line start, or after ". ", "! ", "? ".
+fn opens_sentence(text: &str, pos: usize) -> bool {
+    let before = text[..pos].trim_end_matches([' ', '\t', '"', '“', '\'', '‘']);
+    before.is_empty() || before.ends_with(['\n', '.', '!', '?', ':'])
+}
+
+fn word_before(text: &str, pos: usize) -> String {
+    text[..pos]
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+}
+
+static AND_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"^[^\S\n]+and[^\S\n]+(?:the[^\S\n]+)?(?P<title>{})",
+        TITLE.as_str()
+    ))
+});
+
+/// The end of "… and the Prisoner of Azkaban" right after `end`: a character's name that
+/// opens a title ("Harry Potter and the Half-Blood Prince").
+pub fn and_title_end(text: &str, end: usize) -> Option<usize> {
+    let window = &text[end..];
+    AND_TITLE.captures(window).and_then(|caps| {
+        let m = caps.name("title")?;
+        let t = clean_title(text, end + m.start(), end + m.end())?;
+        Some(t.end)
+    })
+}
+
+/// Every title found by a cue in `text`; `screen` says the article is about film or
+/// television (it licenses the acting cues). `sentence_of` gives the sentence span of
+/// a position, for the one-word quoted titles.
+pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Vec<RuleMatch> {
+    let mut out = Vec::new();
+    let mut common_words: Option<std::collections::HashSet<String>> = None;
+    let mut names_inside: Option<std::collections::HashSet<&str>> = None;
+    for (i, cue) in CUES.iter().enumerate() {
+        if cue.needs_screen && !screen {
+            continue;
+        }
+        for caps in cue.re.captures_iter(text) {
+            let Some(t) = caps.name("title") else {
+                continue;
+            };
+            if let Some(k) = caps.name("kind") {
+                // A capitalised kind word is part of a name ("UK Film Council").
+                let noun = k.as_str().rsplit(char::is_whitespace).next().unwrap_or("");
+                if noun.starts_with(char::is_uppercase)
+                    || (cue.check_kind_verb
+                        && NOT_BEFORE_KIND.contains(&word_before(text, k.start()).as_str()))
+                {
+                    continue;
+                }
+            }
+            // "X, the studio behind the film": modifiers, not a phrase of their own.
+            if caps.name("mods").is_some_and(|m| {
+                m.as_str().split_whitespace().any(|w| {
+                    NOT_TITLE_WORDS.contains(w.to_lowercase().as_str())
+                        || w == "the"
+                        || w == "behind"
+                })
+            }) {
+                continue;
+            }
+            let Some(mut span) = clean_title(text, t.start(), t.end()) else {
+                continue;
+            };
+            // A cue after the title cannot tell a title from the capital of a sentence's
+            // first word: that word must not be a common word of the text ("However, X
+            // star Y"; "There is a film").
+            if t.start() == caps.get(0).map_or(0, |m| m.start()) && opens_sentence(text, span.start)
+            {
+                let first = text[span.start..span.end]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                let single = !text[span.start..span.end].contains(char::is_whitespace);
+                if single
+                    && !names_inside
+                        .get_or_insert_with(|| capitalised_inside(text))
+                        .contains(first)
+                {
+                    continue;
+                }
+                if first != "The"
+                    && common_words
+                        .get_or_insert_with(|| lower_words(text))
+                        .contains(&first.to_lowercase())
+                {
+                    let rest = &text[span.start + first.len()..span.end];
+                    let skip = rest.len() - rest.trim_start().len();
+                    if rest.trim().is_empty() {
+                        continue;
+                    }
+                    span = Span::new(span.start + first.len() + skip, span.end);
+                }
+            }
+            if i == *QUOTED_INDEX {
+                let words = text[span.start..span.end].split_whitespace().count();
+                // A quoted title ends at its closing mark: it must be the whole quotation,
+                // and a one-word one needs a word of its kind in the sentence.
+                let sentence = sentence_of(span.start);
+                let in_sentence = text
+                    .get(sentence.start..sentence.end)
+                    .is_some_and(|s| KIND_WORD.is_match(s));
+                if span.end != t.end() || (words < 2 && !in_sentence) || words > 8 {
+                    continue;
+                }
+            }
+            out.push(RuleMatch {
+                span,
+                label: cue.label.clone(),
+                strength: cue.strength,
+                open_kind: cue.open_kind,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titles(text: &str) -> Vec<(String, EntityLabel, bool)> {
+        let whole = Span::new(0, text.len());
+        let mut v: Vec<_> = find(text, true, &|_| whole)
+            .into_iter()
+            .map(|m| {
+                (
+                    text[m.span.start..m.span.end].to_string(),
+                    m.label,
+                    m.open_kind,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| a.0 == b.0);
+        v
+    }
+
+    #[test]
+    fn kind_nouns_name_the_kind() {
+        assert_eq!(
+            titles("She loved the film Quiet Harbour."),
+            vec![("Quiet Harbour".into(), EntityLabel::Film, false)]
+        );
+        assert_eq!(
+            titles("Fernhill Bay, the new BBC series, opens."),
+            vec![("Fernhill Bay".into(), EntityLabel::Show, false)]
+        );
+        assert_eq!(
+            titles("Her novel The Salt Road of the North is out."),
+            vec![(
+                "The Salt Road of the North".into(),
+                EntityLabel::Work,
+                false
+            )]
+        );
+        assert!(titles("They want to film Jones in May.").is_empty());
+    }
+
+    #[test]
+    fn open_cues_and_inner_punctuation() {
+        assert_eq!(
+            titles("We saw Tin/Can (2004) twice."),
+            vec![("Tin/Can".into(), EntityLabel::Film, true)]
+        );
+        assert_eq!(
+            titles("I was binge watching Pebble Is the New Stone all week"),
+            vec![("Pebble Is the New Stone".into(), EntityLabel::Work, true)]
+        );
+        assert_eq!(
+            titles("He starred in Later... With Ann Lee last year"),
+            vec![("Later... With Ann Lee".into(), EntityLabel::Work, true)]
+        );
+        assert_eq!(
+            titles("Quiet Hours star Ann Lee spoke."),
+            vec![("Quiet Hours".into(), EntityLabel::Work, true)]
+        );
+        assert_eq!(
+            titles("Quiet Hours's second season starts."),
+            vec![("Quiet Hours".into(), EntityLabel::Work, true)]
+        );
+    }
+
+    #[test]
+    fn quoted_titles() {
+        assert_eq!(
+            titles("Tonight we show \" Salt And Stone \" on the roof."),
+            vec![("Salt And Stone".into(), EntityLabel::Work, true)]
+        );
+        assert!(titles("\"Absolutely,\" she said.").is_empty());
+    }
+}
