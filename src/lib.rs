@@ -21,6 +21,7 @@ pub mod output;
 pub mod pipeline;
 pub mod quotes;
 pub mod segment;
+pub mod syntax;
 
 pub use doc::{Article, Document, Entity, EntitySource, Quote, QuoteKind, Span, Speaker};
 pub use offsets::OffsetUnit;
