@@ -148,3 +148,32 @@ fn syntax_matches_spacy_on_all_fixture_texts() {
         "tokens with a different lemma"
     );
 }
+
+/// Preset sentence starts are kept and no arc crosses them; presetting the parser's own
+/// starts changes nothing.
+#[test]
+fn preset_sentence_starts_are_kept() {
+    let text = "The committee met on Tuesday and the chairman said the plan would go ahead \
+                because the costs had fallen. Members voted in favour";
+    let model = embedded_model();
+    let syntax = embedded_syntax();
+    let tokens = model.tokenizer.tokenize(text);
+    let free = syntax.analyze(text, &tokens);
+    let own: Vec<bool> = free.iter().map(|t| t.sent_start).collect();
+    assert_eq!(syntax.analyze_within(text, &tokens, &own), free);
+    let cut = tokens
+        .iter()
+        .position(|t| &text[t.start..t.end] == "because")
+        .expect("the word is there");
+    let mut preset = vec![false; tokens.len()];
+    preset[cut] = true;
+    let out = syntax.analyze_within(text, &tokens, &preset);
+    assert!(out[cut].sent_start, "the preset start is kept");
+    for (i, t) in out.iter().enumerate() {
+        assert_eq!(
+            i < cut,
+            t.head < cut,
+            "token {i} attaches across the preset start"
+        );
+    }
+}

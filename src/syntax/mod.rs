@@ -209,13 +209,31 @@ impl SyntaxModel {
     /// Tags, parses and lemmatises `tokens` (spaCy's tokens of `text`, byte offsets) as one
     /// spaCy document: sentence boundaries come from the parser.
     pub fn analyze(&self, text: &str, tokens: &[Token]) -> Vec<TokenSyntax> {
+        self.analyze_within(text, tokens, &[])
+    }
+
+    /// As [`SyntaxModel::analyze`], but every token marked in `sentence_starts` (indexed
+    /// like `tokens`; may be shorter) begins a sentence: the parser may add boundaries but
+    /// keeps these, and no arc crosses them. With no marks this is exactly spaCy's output.
+    pub fn analyze_within(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentence_starts: &[bool],
+    ) -> Vec<TokenSyntax> {
         if tokens.is_empty() {
             return Vec::new();
         }
-        BUFFERS.with_borrow_mut(|buf| self.analyze_with(text, tokens, buf))
+        BUFFERS.with_borrow_mut(|buf| self.analyze_with(text, tokens, sentence_starts, buf))
     }
 
-    fn analyze_with(&self, text: &str, tokens: &[Token], buf: &mut Buffers) -> Vec<TokenSyntax> {
+    fn analyze_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        preset: &[bool],
+        buf: &mut Buffers,
+    ) -> Vec<TokenSyntax> {
         let n = tokens.len();
         let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
         let is_space: Vec<bool> = words.iter().map(|w| w.chars().all(py_isspace)).collect();
@@ -260,7 +278,7 @@ impl SyntaxModel {
             })
             .collect();
 
-        let arcs = self.parser.parse(&buf.tokvecs, &is_space);
+        let arcs = self.parser.parse(&buf.tokvecs, &is_space, preset);
         let heads: Vec<usize> = arcs.iter().map(|a| a.head).collect();
         let sent_starts = Edges::from_heads(&heads).sentence_starts(&heads);
 

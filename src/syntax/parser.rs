@@ -30,7 +30,9 @@ pub(crate) struct ParserNet {
     lower_w: Vec<f32>,
     lower_b: Vec<f32>,
     lower_pad: Vec<f32>,
-    upper_w: Vec<f32>,
+    /// The output layer transposed (HIDDEN x n_actions), so each hidden unit adds its
+    /// column to all scores at once; every score still sums its terms in unit order.
+    upper_wt: Vec<f32>,
     upper_b: Vec<f32>,
     /// (move, index into `labels`) in output-layer order.
     actions: Vec<(Move, usize)>,
@@ -75,13 +77,20 @@ impl ParserNet {
             parsed.push((mv, idx));
         }
         let n = parsed.len();
+        let upper_w = tensor(st, "parser.upper.W", &[n, HIDDEN])?;
+        let mut upper_wt = vec![0.0f32; n * HIDDEN];
+        for a in 0..n {
+            for j in 0..HIDDEN {
+                upper_wt[j * n + a] = upper_w[a * HIDDEN + j];
+            }
+        }
         Ok(ParserNet {
             project_w: tensor(st, "parser.project.W", &[HIDDEN, WIDTH])?,
             project_b: tensor(st, "parser.project.b", &[HIDDEN])?,
             lower_w: tensor(st, "parser.lower.W", &[N_FEATS, HIDDEN, PIECES, HIDDEN])?,
             lower_b: tensor(st, "parser.lower.b", &[HIDDEN, PIECES])?,
             lower_pad: tensor(st, "parser.lower.pad", &[1, N_FEATS, HIDDEN, PIECES])?,
-            upper_w: tensor(st, "parser.upper.W", &[n, HIDDEN])?,
+            upper_wt,
             upper_b: tensor(st, "parser.upper.b", &[n])?,
             actions: parsed,
             labels,
@@ -89,8 +98,15 @@ impl ParserNet {
     }
 
     /// Parses one document from its token vectors (n x WIDTH). `is_space[i]` marks
-    /// whitespace tokens (deprojectivize skips them as new heads).
-    pub(crate) fn parse(&self, tokvecs: &[f32], is_space: &[bool]) -> Vec<Arc> {
+    /// whitespace tokens (deprojectivize skips them as new heads); `preset_starts[i]`
+    /// (may be shorter) marks tokens that must start a sentence, as spaCy honours
+    /// sentence starts set on a Doc before the parser runs.
+    pub(crate) fn parse(
+        &self,
+        tokvecs: &[f32],
+        is_space: &[bool],
+        preset_starts: &[bool],
+    ) -> Vec<Arc> {
         let n = is_space.len();
         if n == 0 {
             return Vec::new();
@@ -115,6 +131,9 @@ impl ParserNet {
         );
 
         let mut st = State::new(n);
+        for (flag, &preset) in st.sent_start.iter_mut().zip(preset_starts) {
+            *flag |= preset;
+        }
         let n_actions = self.actions.len();
         let mut unmaxed = [0.0f32; SLOT];
         let mut hidden = [0.0f32; HIDDEN];
@@ -136,10 +155,14 @@ impl ParserNet {
             for (h, pair) in hidden.iter_mut().zip(unmaxed.chunks_exact(PIECES)) {
                 *h = if pair[1] > pair[0] { pair[1] } else { pair[0] };
             }
-            for (a, s) in scores.iter_mut().enumerate() {
-                let w = &self.upper_w[a * HIDDEN..(a + 1) * HIDDEN];
-                *s = w.iter().zip(&hidden).map(|(w, h)| w * h).sum::<f32>() + self.upper_b[a];
+            scores.fill(0.0);
+            for (h, col) in hidden.iter().zip(self.upper_wt.chunks_exact(n_actions)) {
+                scores.iter_mut().zip(col).for_each(|(s, w)| *s += w * h);
             }
+            scores
+                .iter_mut()
+                .zip(&self.upper_b)
+                .for_each(|(s, b)| *s += b);
             let valid = st.valid_moves();
             let mut best: Option<usize> = None;
             for (a, &(mv, _)) in self.actions.iter().enumerate() {
