@@ -128,3 +128,52 @@ impl Lemmatizer {
         text.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables() -> Lemmatizer {
+        let json = br#"{"lemma_exc":{"verb":{"went":["go"]}},
+            "lemma_index":{"verb":["walk","bake"]},
+            "lemma_rules":{"verb":[["ed",""],["ed","e"],["s",""]]}}"#;
+        Lemmatizer::from_json(json).expect("tables parse")
+    }
+
+    #[test]
+    fn rules_prefer_indexed_forms_and_exceptions() {
+        let l = tables();
+        assert_eq!(
+            l.lemmatize("walked", Some(Pos::Verb), "VerbForm=Fin|Tense=Past"),
+            "walk"
+        );
+        assert_eq!(
+            l.lemmatize("baked", Some(Pos::Verb), "VerbForm=Fin|Tense=Past"),
+            "bake"
+        );
+        assert_eq!(
+            l.lemmatize("Went", Some(Pos::Verb), "VerbForm=Fin|Tense=Past"),
+            "go"
+        );
+        // Out of the index: the first rule's form.
+        assert_eq!(
+            l.lemmatize("zorbed", Some(Pos::Verb), "VerbForm=Fin|Tense=Past"),
+            "zorb"
+        );
+    }
+
+    #[test]
+    fn base_forms_and_untabled_pos() {
+        let l = tables();
+        assert_eq!(
+            l.lemmatize("Walks", Some(Pos::Verb), "VerbForm=Inf"),
+            "walks"
+        );
+        assert_eq!(
+            l.lemmatize("Paris", Some(Pos::Propn), "Number=Sing"),
+            "Paris"
+        );
+        assert_eq!(l.lemmatize("They", Some(Pos::Pron), ""), "they");
+        assert_eq!(l.lemmatize(" ", Some(Pos::Space), ""), " ");
+    }
+}

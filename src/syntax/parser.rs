@@ -499,3 +499,33 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_starts_are_left_edges_of_roots() {
+        // 0 and 2 attach to the root 1; 4 attaches to the root 3.
+        let heads = [1, 1, 1, 3, 3];
+        let edges = Edges::from_heads(&heads);
+        assert_eq!(edges.l_edge, vec![0, 0, 2, 3, 4]);
+        assert_eq!(edges.r_edge[1], 2);
+        assert_eq!(
+            edges.sentence_starts(&heads),
+            vec![true, false, false, true, false]
+        );
+    }
+
+    #[test]
+    fn break_marks_a_start_that_shift_and_arcs_respect() {
+        let mut st = State::new(3);
+        st.apply(Move::Shift, 0);
+        st.apply(Move::Break, 0);
+        // B0 = 1, B1 = 2 now starts a sentence.
+        st.apply(Move::Right, 0);
+        let valid = st.valid_moves();
+        assert!(!valid[Move::Left as usize] && !valid[Move::Right as usize]);
+        assert!(!valid[Move::Shift as usize] && valid[Move::Reduce as usize]);
+    }
+}
