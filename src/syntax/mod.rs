@@ -207,7 +207,8 @@ impl SyntaxModel {
     }
 
     /// Tags, parses and lemmatises `tokens` (spaCy's tokens of `text`, byte offsets) as one
-    /// spaCy document: sentence boundaries come from the parser.
+    /// spaCy document: sentence boundaries come from the parser. `tokens` must be the
+    /// tokenizer's output for `text` (the lexical features read the spans).
     pub fn analyze(&self, text: &str, tokens: &[Token]) -> Vec<TokenSyntax> {
         self.analyze_within(text, tokens, &[])
     }
@@ -235,7 +236,12 @@ impl SyntaxModel {
         buf: &mut Buffers,
     ) -> Vec<TokenSyntax> {
         let n = tokens.len();
-        let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        // Tokens come from the tokenizer on this text; a span that is not (out of range or
+        // off a char boundary) reads as empty instead of panicking.
+        let words: Vec<&str> = tokens
+            .iter()
+            .map(|t| text.get(t.start..t.end).unwrap_or(""))
+            .collect();
         let is_space: Vec<bool> = words.iter().map(|w| w.chars().all(py_isspace)).collect();
         buf.keys.clear();
         for (t, token) in tokens.iter().enumerate() {
