@@ -177,3 +177,25 @@ fn preset_sentence_starts_are_kept() {
         );
     }
 }
+
+/// Token spans that do not fit the text give a result, not a panic.
+#[test]
+fn bad_token_spans_do_not_panic() {
+    let syntax = embedded_syntax();
+    let text = "Short text.";
+    let tokens = vec![
+        quotex::ner::Token {
+            start: 0,
+            end: 5,
+            norm: None,
+            space_after: true,
+        },
+        quotex::ner::Token {
+            start: 6,
+            end: 400,
+            norm: None,
+            space_after: false,
+        },
+    ];
+    assert_eq!(syntax.analyze(text, &tokens).len(), 2);
+}

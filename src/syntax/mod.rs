@@ -245,7 +245,17 @@ impl SyntaxModel {
         let is_space: Vec<bool> = words.iter().map(|w| w.chars().all(py_isspace)).collect();
         buf.keys.clear();
         for (t, token) in tokens.iter().enumerate() {
-            let [norm, prefix, suffix, shape] = self.lexical.features(text, token);
+            let [norm, prefix, suffix, shape] = if text.get(token.start..token.end).is_some() {
+                self.lexical.features(text, token)
+            } else {
+                let empty = Token {
+                    start: 0,
+                    end: 0,
+                    norm: None,
+                    space_after: token.space_after,
+                };
+                self.lexical.features(text, &empty)
+            };
             buf.keys.push([
                 norm,
                 prefix,
