@@ -24,9 +24,11 @@ pub mod pipeline;
 pub mod quotes;
 pub mod segment;
 pub mod speaker_table;
+pub mod syntax;
 
 pub use doc::{
-    Article, AttributionMethod, Document, Entity, EntityLabel, EntitySource, Quote, QuoteKind, Span, Speaker,
+    Article, AttributionMethod, Document, Entity, EntityLabel, EntitySource, Quote, QuoteKind,
+    Span, Speaker,
 };
 pub use offsets::OffsetUnit;
 pub use pipeline::{Pipeline, PipelineBuilder};

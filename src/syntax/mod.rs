@@ -1,0 +1,336 @@
+//! Syntax: a pure-Rust port of spaCy `en_core_web_sm` 3.8.0's tok2vec, tagger, arc-eager
+//! parser, attribute ruler and rule lemmatizer (embedded; converted by
+//! `scripts/convert_spacy_sm_syntax.py`). Given spaCy's tokens (`crate::ner::Tokenizer`) it
+//! returns, per token, the fine tag, the universal POS, the lemma, the dependency label and
+//! head, and the parser's sentence starts, identical to spaCy's on the parity fixture.
+
+mod attribute_ruler;
+mod lemmatizer;
+mod nn;
+mod parser;
+mod tok2vec;
+
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
+
+use safetensors::SafeTensors;
+
+use crate::ner::tokenizer::py_isspace;
+use crate::ner::{SpacySmModel, Token};
+use attribute_ruler::{AttributeRuler, RulerToken};
+use lemmatizer::Lemmatizer;
+use parser::{Edges, ParserNet};
+use tok2vec::{Tok2Vec, Tok2VecBuffers, N_COLUMNS, WIDTH};
+
+/// Why the syntax model could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SyntaxError {
+    #[error("syntax model configuration: {0}")]
+    Config(String),
+    #[error("syntax model weights: {0}")]
+    Weights(String),
+}
+
+/// Universal part-of-speech tags (UD v2), as the attribute ruler assigns them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Pos {
+    Adj,
+    Adp,
+    Adv,
+    Aux,
+    Cconj,
+    Det,
+    Intj,
+    Noun,
+    Num,
+    Part,
+    Pron,
+    Propn,
+    Punct,
+    Sconj,
+    Sym,
+    Verb,
+    X,
+    Space,
+}
+
+impl Pos {
+    const ALL: [Pos; 18] = [
+        Pos::Adj,
+        Pos::Adp,
+        Pos::Adv,
+        Pos::Aux,
+        Pos::Cconj,
+        Pos::Det,
+        Pos::Intj,
+        Pos::Noun,
+        Pos::Num,
+        Pos::Part,
+        Pos::Pron,
+        Pos::Propn,
+        Pos::Punct,
+        Pos::Sconj,
+        Pos::Sym,
+        Pos::Verb,
+        Pos::X,
+        Pos::Space,
+    ];
+
+    /// The tag as spaCy writes it (`pos_`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pos::Adj => "ADJ",
+            Pos::Adp => "ADP",
+            Pos::Adv => "ADV",
+            Pos::Aux => "AUX",
+            Pos::Cconj => "CCONJ",
+            Pos::Det => "DET",
+            Pos::Intj => "INTJ",
+            Pos::Noun => "NOUN",
+            Pos::Num => "NUM",
+            Pos::Part => "PART",
+            Pos::Pron => "PRON",
+            Pos::Propn => "PROPN",
+            Pos::Punct => "PUNCT",
+            Pos::Sconj => "SCONJ",
+            Pos::Sym => "SYM",
+            Pos::Verb => "VERB",
+            Pos::X => "X",
+            Pos::Space => "SPACE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Pos> {
+        Pos::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// One token's syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSyntax {
+    /// Penn Treebank tag (`tag_`).
+    pub tag: String,
+    /// Universal POS (`pos_`); `None` where spaCy leaves it empty.
+    pub pos: Option<Pos>,
+    /// Morphological features, `Feat=Val|...` (`morph`), empty when none.
+    pub morph: String,
+    pub lemma: String,
+    /// Dependency label (`dep_`); `ROOT` for sentence roots.
+    pub dep: String,
+    /// Index of the head token; a root points to itself, as in spaCy.
+    pub head: usize,
+    /// The token starts a sentence (the left edge of a root's subtree).
+    pub sent_start: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct SyntaxConfig {
+    embeddings: Vec<tok2vec::EmbeddingConfig>,
+    tags: Vec<String>,
+    actions: Vec<(String, String)>,
+    attribute_ruler: Vec<serde_json::Value>,
+}
+
+/// The loaded syntax pipeline; immutable and shared by all threads.
+pub struct SyntaxModel {
+    /// The NER model's lexical tables give NORM, PREFIX, SUFFIX and SHAPE keys.
+    lexical: Arc<SpacySmModel>,
+    tok2vec: Tok2Vec,
+    tags: Vec<String>,
+    tagger_w: Vec<f32>,
+    tagger_b: Vec<f32>,
+    parser: ParserNet,
+    ruler: AttributeRuler,
+    lemmatizer: Lemmatizer,
+}
+
+#[derive(Default)]
+struct Buffers {
+    keys: Vec<[u64; N_COLUMNS]>,
+    t2v: Tok2VecBuffers,
+    tokvecs: Vec<f32>,
+    scores: Vec<f32>,
+}
+
+thread_local! {
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+const SYNTAX_JSON: &[u8] = include_bytes!("../../models/en_core_web_sm-3.8.0/syntax.json");
+const SYNTAX_WEIGHTS: &[u8] =
+    include_bytes!("../../models/en_core_web_sm-3.8.0/syntax.safetensors");
+const LEMMAS_JSON: &[u8] = include_bytes!("../../models/en_core_web_sm-3.8.0/lemmas.json");
+
+/// The embedded syntax model, loaded once per process.
+pub fn embedded_syntax() -> Arc<SyntaxModel> {
+    static MODEL: OnceLock<Arc<SyntaxModel>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            Arc::new(
+                SyntaxModel::from_bytes(
+                    crate::ner::embedded_model(),
+                    SYNTAX_JSON,
+                    SYNTAX_WEIGHTS,
+                    LEMMAS_JSON,
+                )
+                .expect("the embedded syntax model loads (checked by the test suite)"),
+            )
+        })
+        .clone()
+}
+
+impl SyntaxModel {
+    /// Loads the model from `syntax.json`, `syntax.safetensors` and `lemmas.json`;
+    /// `lexical` supplies the tokenizer's NORM tables and spaCy's string keys.
+    pub fn from_bytes(
+        lexical: Arc<SpacySmModel>,
+        config: &[u8],
+        weights: &[u8],
+        lemmas: &[u8],
+    ) -> Result<Self, SyntaxError> {
+        let config: SyntaxConfig = serde_json::from_slice(config)
+            .map_err(|e| SyntaxError::Config(format!("syntax.json: {e}")))?;
+        let st =
+            SafeTensors::deserialize(weights).map_err(|e| SyntaxError::Weights(e.to_string()))?;
+        let n_tags = config.tags.len();
+        Ok(SyntaxModel {
+            lexical,
+            tok2vec: Tok2Vec::load(&st, &config.embeddings)?,
+            tagger_w: nn::tensor(&st, "tagger.W", &[n_tags, WIDTH])?,
+            tagger_b: nn::tensor(&st, "tagger.b", &[n_tags])?,
+            tags: config.tags,
+            parser: ParserNet::load(&st, &config.actions)?,
+            ruler: AttributeRuler::from_json(&config.attribute_ruler)?,
+            lemmatizer: Lemmatizer::from_json(lemmas)?,
+        })
+    }
+
+    /// Tags, parses and lemmatises `tokens` (spaCy's tokens of `text`, byte offsets) as one
+    /// spaCy document: sentence boundaries come from the parser. `tokens` must be the
+    /// tokenizer's output for `text` (the lexical features read the spans).
+    pub fn analyze(&self, text: &str, tokens: &[Token]) -> Vec<TokenSyntax> {
+        self.analyze_within(text, tokens, &[])
+    }
+
+    /// As [`SyntaxModel::analyze`], but every token marked in `sentence_starts` (indexed
+    /// like `tokens`; may be shorter) begins a sentence: the parser may add boundaries but
+    /// keeps these, and no arc crosses them. With no marks this is exactly spaCy's output.
+    pub fn analyze_within(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentence_starts: &[bool],
+    ) -> Vec<TokenSyntax> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        BUFFERS.with_borrow_mut(|buf| self.analyze_with(text, tokens, sentence_starts, buf))
+    }
+
+    fn analyze_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        preset: &[bool],
+        buf: &mut Buffers,
+    ) -> Vec<TokenSyntax> {
+        let n = tokens.len();
+        // Tokens come from the tokenizer on this text; a span that is not (out of range or
+        // off a char boundary) reads as empty instead of panicking.
+        let words: Vec<&str> = tokens
+            .iter()
+            .map(|t| text.get(t.start..t.end).unwrap_or(""))
+            .collect();
+        let is_space: Vec<bool> = words.iter().map(|w| w.chars().all(py_isspace)).collect();
+        buf.keys.clear();
+        for (t, token) in tokens.iter().enumerate() {
+            let [norm, prefix, suffix, shape] = if text.get(token.start..token.end).is_some() {
+                self.lexical.features(text, token)
+            } else {
+                let empty = Token {
+                    start: 0,
+                    end: 0,
+                    norm: None,
+                    space_after: token.space_after,
+                };
+                self.lexical.features(text, &empty)
+            };
+            buf.keys.push([
+                norm,
+                prefix,
+                suffix,
+                shape,
+                u64::from(token.space_after),
+                u64::from(is_space[t]),
+            ]);
+        }
+        self.tok2vec
+            .forward(&buf.keys, &mut buf.t2v, &mut buf.tokvecs);
+
+        // Tagger: the argmax of a softmax layer is the argmax of its logits.
+        let n_tags = self.tags.len();
+        buf.scores.clear();
+        buf.scores.resize(n * n_tags, 0.0);
+        nn::gemm_bt(
+            &buf.tokvecs,
+            &self.tagger_w,
+            n,
+            WIDTH,
+            n_tags,
+            &mut buf.scores,
+        );
+        let tags: Vec<usize> = buf
+            .scores
+            .chunks_exact(n_tags)
+            .map(|row| {
+                let mut best = 0;
+                for k in 1..n_tags {
+                    if row[k] + self.tagger_b[k] > row[best] + self.tagger_b[best] {
+                        best = k;
+                    }
+                }
+                best
+            })
+            .collect();
+
+        let arcs = self.parser.parse(&buf.tokvecs, &is_space, preset);
+        let heads: Vec<usize> = arcs.iter().map(|a| a.head).collect();
+        let sent_starts = Edges::from_heads(&heads).sentence_starts(&heads);
+
+        let lowers: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let mut ruled: Vec<RulerToken> = arcs
+            .into_iter()
+            .enumerate()
+            .map(|(i, arc)| RulerToken {
+                lower: &lowers[i],
+                is_space: is_space[i],
+                tag: self.tags[tags[i]].clone(),
+                dep: arc.label,
+                pos: None,
+                morph: String::new(),
+                lemma: None,
+            })
+            .collect();
+        self.ruler.apply(&mut ruled);
+        ruled
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let lemma = match t.lemma {
+                    Some(l) => l,
+                    None => self.lemmatizer.lemmatize(words[i], t.pos, &t.morph),
+                };
+                TokenSyntax {
+                    tag: t.tag,
+                    pos: t.pos,
+                    morph: t.morph,
+                    lemma,
+                    dep: t.dep,
+                    head: heads[i],
+                    sent_start: sent_starts[i],
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,531 @@
+//! spaCy's greedy arc-eager dependency parser (`TransitionBasedParser.v2`, hidden 64,
+//! maxout 2, 8 state features) with the exact moves and validity rules of spaCy's
+//! `arc_eager.pyx` / `_state.pxd`, then `nonproj.deprojectivize` for the `X||Y` labels.
+
+use safetensors::SafeTensors;
+
+use super::nn::{gemm_bt, tensor};
+use super::tok2vec::WIDTH;
+use super::SyntaxError;
+
+const HIDDEN: usize = 64;
+const PIECES: usize = 2;
+const N_FEATS: usize = 8;
+const SLOT: usize = HIDDEN * PIECES;
+
+/// The arc-eager moves (spaCy's SHIFT, REDUCE, LEFT, RIGHT, BREAK).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Move {
+    Shift,
+    Reduce,
+    Left,
+    Right,
+    Break,
+}
+
+pub(crate) struct ParserNet {
+    project_w: Vec<f32>,
+    project_b: Vec<f32>,
+    /// (N_FEATS * SLOT) x HIDDEN: each feature slot's contribution to the hidden layer.
+    lower_w: Vec<f32>,
+    lower_b: Vec<f32>,
+    lower_pad: Vec<f32>,
+    /// The output layer transposed (HIDDEN x n_actions), so each hidden unit adds its
+    /// column to all scores at once; every score still sums its terms in unit order.
+    upper_wt: Vec<f32>,
+    upper_b: Vec<f32>,
+    /// (move, index into `labels`) in output-layer order.
+    actions: Vec<(Move, usize)>,
+    /// Arc labels; decorated ones (`X||Y`) are split by `deprojectivize`.
+    pub(crate) labels: Vec<String>,
+}
+
+/// One token's parse: its head (token index; roots point to themselves) and label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Arc {
+    pub head: usize,
+    pub label: String,
+}
+
+impl ParserNet {
+    pub(crate) fn load(
+        st: &SafeTensors,
+        actions: &[(String, String)],
+    ) -> Result<Self, SyntaxError> {
+        let mut labels: Vec<String> = Vec::new();
+        let mut parsed = Vec::new();
+        for (m, label) in actions {
+            let mv = match m.as_str() {
+                "S" => Move::Shift,
+                "D" => Move::Reduce,
+                "L" => Move::Left,
+                "R" => Move::Right,
+                "B" => Move::Break,
+                other => {
+                    return Err(SyntaxError::Config(format!(
+                        "unknown parser move {other:?}"
+                    )))
+                }
+            };
+            let idx = match labels.iter().position(|l| l == label) {
+                Some(i) => i,
+                None => {
+                    labels.push(label.clone());
+                    labels.len() - 1
+                }
+            };
+            parsed.push((mv, idx));
+        }
+        let n = parsed.len();
+        let upper_w = tensor(st, "parser.upper.W", &[n, HIDDEN])?;
+        let mut upper_wt = vec![0.0f32; n * HIDDEN];
+        for a in 0..n {
+            for j in 0..HIDDEN {
+                upper_wt[j * n + a] = upper_w[a * HIDDEN + j];
+            }
+        }
+        Ok(ParserNet {
+            project_w: tensor(st, "parser.project.W", &[HIDDEN, WIDTH])?,
+            project_b: tensor(st, "parser.project.b", &[HIDDEN])?,
+            lower_w: tensor(st, "parser.lower.W", &[N_FEATS, HIDDEN, PIECES, HIDDEN])?,
+            lower_b: tensor(st, "parser.lower.b", &[HIDDEN, PIECES])?,
+            lower_pad: tensor(st, "parser.lower.pad", &[1, N_FEATS, HIDDEN, PIECES])?,
+            upper_wt,
+            upper_b: tensor(st, "parser.upper.b", &[n])?,
+            actions: parsed,
+            labels,
+        })
+    }
+
+    /// Parses one document from its token vectors (n x WIDTH). `is_space[i]` marks
+    /// whitespace tokens (deprojectivize skips them as new heads); `preset_starts[i]`
+    /// (may be shorter) marks tokens that must start a sentence, as spaCy honours
+    /// sentence starts set on a Doc before the parser runs.
+    pub(crate) fn parse(
+        &self,
+        tokvecs: &[f32],
+        is_space: &[bool],
+        preset_starts: &[bool],
+    ) -> Vec<Arc> {
+        let n = is_space.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        // Project, then precompute every token's contribution to each feature slot, as
+        // spaCy's precomputable affine does.
+        let mut projected = vec![0.0f32; n * HIDDEN];
+        gemm_bt(tokvecs, &self.project_w, n, WIDTH, HIDDEN, &mut projected);
+        for row in projected.chunks_exact_mut(HIDDEN) {
+            row.iter_mut()
+                .zip(&self.project_b)
+                .for_each(|(v, b)| *v += b);
+        }
+        let mut cached = vec![0.0f32; n * N_FEATS * SLOT];
+        gemm_bt(
+            &projected,
+            &self.lower_w,
+            n,
+            HIDDEN,
+            N_FEATS * SLOT,
+            &mut cached,
+        );
+
+        let mut st = State::new(n);
+        for (flag, &preset) in st.sent_start.iter_mut().zip(preset_starts) {
+            *flag |= preset;
+        }
+        let n_actions = self.actions.len();
+        let mut unmaxed = [0.0f32; SLOT];
+        let mut hidden = [0.0f32; HIDDEN];
+        let mut scores = vec![0.0f32; n_actions];
+        while !st.is_final() {
+            let ids = st.context(n);
+            unmaxed.fill(0.0);
+            for (f, id) in ids.iter().enumerate() {
+                let src = match id {
+                    Some(t) => &cached[(t * N_FEATS + f) * SLOT..(t * N_FEATS + f + 1) * SLOT],
+                    None => &self.lower_pad[f * SLOT..(f + 1) * SLOT],
+                };
+                unmaxed.iter_mut().zip(src).for_each(|(u, s)| *u += s);
+            }
+            unmaxed
+                .iter_mut()
+                .zip(&self.lower_b)
+                .for_each(|(u, b)| *u += b);
+            for (h, pair) in hidden.iter_mut().zip(unmaxed.chunks_exact(PIECES)) {
+                *h = if pair[1] > pair[0] { pair[1] } else { pair[0] };
+            }
+            scores.fill(0.0);
+            for (h, col) in hidden.iter().zip(self.upper_wt.chunks_exact(n_actions)) {
+                scores.iter_mut().zip(col).for_each(|(s, w)| *s += w * h);
+            }
+            scores
+                .iter_mut()
+                .zip(&self.upper_b)
+                .for_each(|(s, b)| *s += b);
+            let valid = st.valid_moves();
+            let mut best: Option<usize> = None;
+            for (a, &(mv, _)) in self.actions.iter().enumerate() {
+                if valid[mv as usize] && best.is_none_or(|b| scores[a] > scores[b]) {
+                    best = Some(a);
+                }
+            }
+            match best {
+                Some(a) => {
+                    let (mv, label) = self.actions[a];
+                    st.apply(mv, label);
+                }
+                // Cannot happen (REDUCE or SHIFT is always valid before the end); spaCy
+                // forces the final state too.
+                None => break,
+            }
+        }
+        self.annotate(&st, is_space)
+    }
+
+    /// spaCy's `ArcEager.set_annotations` then `nonproj.deprojectivize`.
+    fn annotate(&self, st: &State, is_space: &[bool]) -> Vec<Arc> {
+        let n = st.heads.len();
+        let root = self.labels.iter().position(|l| l == "ROOT");
+        let mut heads: Vec<usize> = (0..n).collect();
+        let mut labels: Vec<String> = vec![String::new(); n];
+        for i in 0..n {
+            if let Some(h) = st.heads[i] {
+                heads[i] = h;
+                labels[i] = self.labels[st.labels[i]].clone();
+            }
+            if heads[i] == i {
+                labels[i] = root.map_or_else(|| "ROOT".to_string(), |r| self.labels[r].clone());
+            }
+        }
+        let edges = Edges::from_heads(&heads);
+        // Reattach X||Y arcs: breadth-first from the current head, the first descendant
+        // labelled Y becomes the head. Children come from the edges computed before the
+        // loop and the heads as they change, exactly as spaCy's Token.children does then.
+        for i in 0..n {
+            let Some((new_label, head_label)) = labels[i].split_once("||") else {
+                continue;
+            };
+            let (new_label, head_label) = (new_label.to_string(), head_label.to_string());
+            let mut found = None;
+            let mut queue = vec![heads[i]];
+            let mut guard = 0usize;
+            'search: while !queue.is_empty() {
+                let mut next = Vec::new();
+                for &q in &queue {
+                    for c in edges.children(q, &heads) {
+                        if is_space[c] || c == i {
+                            continue;
+                        }
+                        if labels[c] == head_label {
+                            found = Some(c);
+                            break 'search;
+                        }
+                        next.push(c);
+                    }
+                }
+                queue = next;
+                // A cycle cannot occur in a tree; bound the search anyway.
+                guard += 1;
+                if guard > n {
+                    break;
+                }
+            }
+            if let Some(h) = found {
+                heads[i] = h;
+            }
+            labels[i] = new_label;
+        }
+        heads
+            .into_iter()
+            .zip(labels)
+            .map(|(head, label)| Arc { head, label })
+            .collect()
+    }
+}
+
+/// spaCy's per-token left/right edges (`set_children_from_heads`), which bound where
+/// `Token.children` looks.
+pub(crate) struct Edges {
+    pub l_edge: Vec<usize>,
+    pub r_edge: Vec<usize>,
+}
+
+impl Edges {
+    pub(crate) fn from_heads(heads: &[usize]) -> Self {
+        let n = heads.len();
+        let mut e = Edges {
+            l_edge: (0..n).collect(),
+            r_edge: (0..n).collect(),
+        };
+        // Up to 11 passes, as spaCy, until every head lies within its sentence.
+        for _ in 0..12 {
+            if e.pass(heads) {
+                break;
+            }
+        }
+        e
+    }
+
+    fn pass(&mut self, heads: &[usize]) -> bool {
+        let n = heads.len();
+        for (i, &h) in heads.iter().enumerate() {
+            if self.l_edge[i] < self.l_edge[h] {
+                self.l_edge[h] = self.l_edge[i];
+            }
+            if self.r_edge[i] > self.r_edge[h] {
+                self.r_edge[h] = self.r_edge[i];
+            }
+        }
+        for i in (0..n).rev() {
+            let h = heads[i];
+            if self.r_edge[i] > self.r_edge[h] {
+                self.r_edge[h] = self.r_edge[i];
+            }
+            if self.l_edge[i] < self.l_edge[h] {
+                self.l_edge[h] = self.l_edge[i];
+            }
+        }
+        let mut is_start = vec![false; n];
+        for (i, &h) in heads.iter().enumerate() {
+            if h == i {
+                is_start[self.l_edge[i]] = true;
+            }
+        }
+        let mut cur_start = 0;
+        for (i, &start) in is_start.iter().enumerate() {
+            if (i > 0 && start) || i + 1 == n {
+                // Heads of the tokens before this boundary must lie within [cur_start, i].
+                let cur_end = i;
+                if heads[cur_start..cur_end]
+                    .iter()
+                    .any(|&h| h < cur_start || h > cur_end)
+                {
+                    return false;
+                }
+                cur_start = i;
+            }
+        }
+        true
+    }
+
+    /// Children of `q` in order: left ones scanned from its left edge, then right ones.
+    fn children(&self, q: usize, heads: &[usize]) -> Vec<usize> {
+        let mut out: Vec<usize> = (self.l_edge[q]..q).filter(|&p| heads[p] == q).collect();
+        out.extend((q + 1..=self.r_edge[q]).filter(|&p| heads[p] == q));
+        out
+    }
+
+    /// Sentence starts: the left edge of every root (and nothing else).
+    pub(crate) fn sentence_starts(&self, heads: &[usize]) -> Vec<bool> {
+        let mut starts = vec![false; heads.len()];
+        for (i, &h) in heads.iter().enumerate() {
+            if h == i {
+                starts[self.l_edge[i]] = true;
+            }
+        }
+        starts
+    }
+}
+
+/// The parser state (spaCy's `StateC`).
+struct State {
+    stack: Vec<usize>,
+    rebuffer: Vec<usize>,
+    b_i: usize,
+    heads: Vec<Option<usize>>,
+    labels: Vec<usize>,
+    unshiftable: Vec<bool>,
+    sent_start: Vec<bool>,
+    /// Per head, its left (right) children in the order the arcs were added.
+    left_arcs: Vec<Vec<usize>>,
+    right_arcs: Vec<Vec<usize>>,
+}
+
+impl State {
+    fn new(n: usize) -> Self {
+        let mut sent_start = vec![false; n];
+        // spaCy's Doc marks its first token as a sentence start.
+        sent_start[0] = true;
+        State {
+            stack: Vec::new(),
+            rebuffer: Vec::new(),
+            b_i: 0,
+            heads: vec![None; n],
+            labels: vec![0; n],
+            unshiftable: vec![false; n],
+            sent_start,
+            left_arcs: vec![Vec::new(); n],
+            right_arcs: vec![Vec::new(); n],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    fn s(&self, i: usize) -> Option<usize> {
+        self.stack.len().checked_sub(i + 1).map(|k| self.stack[k])
+    }
+
+    fn b(&self, i: usize) -> Option<usize> {
+        if i < self.rebuffer.len() {
+            return Some(self.rebuffer[self.rebuffer.len() - 1 - i]);
+        }
+        let b = self.b_i + (i - self.rebuffer.len());
+        (b < self.len()).then_some(b)
+    }
+
+    fn buffer_length(&self) -> usize {
+        (self.len() - self.b_i) + self.rebuffer.len()
+    }
+
+    fn is_final(&self) -> bool {
+        self.stack.is_empty() && self.buffer_length() == 0
+    }
+
+    fn is_sent_start(&self, w: Option<usize>) -> bool {
+        w.is_some_and(|w| self.sent_start[w])
+    }
+
+    /// The most recently attached child on that side (spaCy's `L(head, 1)` / `R(head, 1)`).
+    fn last_child(arcs: &[Vec<usize>], head: Option<usize>) -> Option<usize> {
+        head.and_then(|h| arcs[h].last().copied())
+    }
+
+    /// The 8 context tokens: B0, B1, S0, S1, S2, L(B0), L(S0), R(S0).
+    fn context(&self, _n: usize) -> [Option<usize>; N_FEATS] {
+        let b0 = self.b(0);
+        let s0 = self.s(0);
+        [
+            b0,
+            self.b(1),
+            s0,
+            self.s(1),
+            self.s(2),
+            Self::last_child(&self.left_arcs, b0),
+            Self::last_child(&self.left_arcs, s0),
+            Self::last_child(&self.right_arcs, s0),
+        ]
+    }
+
+    /// Validity of each move, indexed by `Move as usize`.
+    fn valid_moves(&self) -> [bool; 5] {
+        let depth = self.stack.len();
+        let blen = self.buffer_length();
+        let b0 = self.b(0);
+        let shift = if depth == 0 {
+            true
+        } else {
+            !(blen < 2 || self.is_sent_start(b0) || b0.is_some_and(|b| self.unshiftable[b]))
+        };
+        // No token is marked "cannot start a sentence" before parsing, so REDUCE only
+        // needs a non-empty stack.
+        let reduce = depth > 0;
+        let arc = depth > 0 && blen > 0 && !self.is_sent_start(b0);
+        let brk = blen >= 2 && {
+            let (b0, b1) = (self.b(0), self.b(1));
+            matches!((b0, b1), (Some(x), Some(y)) if y == x + 1) && !self.is_sent_start(b1)
+        };
+        [shift, reduce, arc, arc, brk]
+    }
+
+    fn push(&mut self) {
+        let b0 = match self.rebuffer.pop() {
+            Some(b) => b,
+            None => {
+                self.b_i += 1;
+                self.b_i - 1
+            }
+        };
+        self.stack.push(b0);
+    }
+
+    fn add_arc(&mut self, head: usize, child: usize, label: usize) {
+        if let Some(old) = self.heads[child] {
+            // spaCy removes the old arc only when it is the head's latest one (its
+            // in-place removal of older arcs edits a copy); in arc-eager it always is.
+            let arcs = if old > child {
+                &mut self.left_arcs[old]
+            } else {
+                &mut self.right_arcs[old]
+            };
+            if arcs.last() == Some(&child) {
+                arcs.pop();
+            }
+        }
+        if head > child {
+            self.left_arcs[head].push(child);
+        } else {
+            self.right_arcs[head].push(child);
+        }
+        self.heads[child] = Some(head);
+        self.labels[child] = label;
+    }
+
+    fn apply(&mut self, mv: Move, label: usize) {
+        match mv {
+            Move::Shift => self.push(),
+            Move::Reduce => {
+                let Some(s0) = self.s(0) else { return };
+                if self.heads[s0].is_some() || self.stack.len() == 1 {
+                    self.stack.pop();
+                } else {
+                    // Unshift: back onto the buffer, not to be shifted again until a
+                    // left arc changes the stack.
+                    self.stack.pop();
+                    self.unshiftable[s0] = true;
+                    self.rebuffer.push(s0);
+                }
+            }
+            Move::Left => {
+                if let (Some(b0), Some(s0)) = (self.b(0), self.s(0)) {
+                    self.add_arc(b0, s0, label);
+                    self.unshiftable[b0] = false;
+                    self.stack.pop();
+                }
+            }
+            Move::Right => {
+                if let (Some(b0), Some(s0)) = (self.b(0), self.s(0)) {
+                    self.add_arc(s0, b0, label);
+                    self.push();
+                }
+            }
+            Move::Break => {
+                if let Some(b1) = self.b(1) {
+                    self.sent_start[b1] = true;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_starts_are_left_edges_of_roots() {
+        // 0 and 2 attach to the root 1; 4 attaches to the root 3.
+        let heads = [1, 1, 1, 3, 3];
+        let edges = Edges::from_heads(&heads);
+        assert_eq!(edges.l_edge, vec![0, 0, 2, 3, 4]);
+        assert_eq!(edges.r_edge[1], 2);
+        assert_eq!(
+            edges.sentence_starts(&heads),
+            vec![true, false, false, true, false]
+        );
+    }
+
+    #[test]
+    fn break_marks_a_start_that_shift_and_arcs_respect() {
+        let mut st = State::new(3);
+        st.apply(Move::Shift, 0);
+        st.apply(Move::Break, 0);
+        // B0 = 1, B1 = 2 now starts a sentence.
+        st.apply(Move::Right, 0);
+        let valid = st.valid_moves();
+        assert!(!valid[Move::Left as usize] && !valid[Move::Right as usize]);
+        assert!(!valid[Move::Shift as usize] && valid[Move::Reduce as usize]);
+    }
+}
