@@ -324,11 +324,16 @@ const NOT_A_TITLE: &[&str] = &[
 
 impl EntityRecognizer for LayeredNer {
     fn recognize(&self, doc: &Document) -> Vec<Entity> {
-        let model: Vec<Candidate> = self
-            .model
-            .as_ref()
-            .map(|m| m.recognize(doc))
-            .unwrap_or_default()
+        let model = self.model.as_ref().map(|m| m.recognize(doc));
+        self.recognize_with_model(doc, model.unwrap_or_default())
+    }
+}
+
+impl LayeredNer {
+    /// The layers over model entities found by another backend (the `bert` feature's);
+    /// `self.model` is not consulted.
+    pub fn recognize_with_model(&self, doc: &Document, model: Vec<Entity>) -> Vec<Entity> {
+        let model: Vec<Candidate> = model
             .into_iter()
             .map(|e| Candidate {
                 span: e.span,

@@ -7,6 +7,9 @@ pub mod layered;
 pub mod model;
 pub mod rules;
 pub mod tokenizer;
+// The optional transformer backend for the model layer (needs libtorch).
+#[cfg(feature = "bert")]
+pub mod bert;
 
 use std::sync::{Arc, OnceLock};
 
