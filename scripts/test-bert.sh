@@ -51,6 +51,8 @@ if ldd "$default_bin" | grep -Ei 'torch|c10|cuda'; then
 fi
 
 export LIBTORCH_CXX11_ABI=0
+# libgomp's spinning threads crawl when the cores are shared (parallel tests, CI).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # Its own target dir, so the feature build never invalidates the default one; an rpath,
 # so the binaries find libtorch without LD_LIBRARY_PATH.
 export CARGO_TARGET_DIR="$PWD/target/bert"
