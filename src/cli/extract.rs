@@ -50,6 +50,23 @@ fn entity_layers(args: &ExtractArgs) -> Result<Option<Box<dyn EntityRecognizer>>
     } else {
         None
     };
+    #[cfg(feature = "bert")]
+    if args.ner_backend == super::NerBackend::Bert {
+        let dir = args
+            .ner_model
+            .as_deref()
+            .context("--ner-backend bert needs --ner-model DIR")?;
+        let rules = has(NerLayer::Rules);
+        let layers = (gazetteer.is_some() || rules).then(|| LayeredNer {
+            model: None,
+            gazetteer,
+            rules,
+        });
+        let stage = crate::ner::bert::entity_stage(dir, args.threads, has(NerLayer::Model), layers);
+        return Ok(stage?);
+    } else if args.ner_model.is_some() {
+        anyhow::bail!("--ner-model needs --ner-backend bert");
+    }
     let model = has(NerLayer::Model).then(ModelNer::default);
     let rules = has(NerLayer::Rules);
     if gazetteer.is_none() && !rules {

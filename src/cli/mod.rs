@@ -180,6 +180,28 @@ pub struct ExtractArgs {
     /// with it). A slow record holds back the output of at most N records.
     #[arg(long, default_value_t = 1024, value_name = "N", hide_short_help = true)]
     pub window: usize,
+
+    /// Backend of the model layer: `spacy-sm` (embedded) or `bert` (a BERT token
+    /// classifier directory given with --ner-model; built with the `bert` feature).
+    #[cfg(feature = "bert")]
+    #[arg(long, value_enum, default_value_t = NerBackend::SpacySm, value_name = "BACKEND")]
+    pub ner_backend: NerBackend,
+
+    /// Model directory for --ner-backend bert: config.json (with id2label), vocab.txt or
+    /// tokenizer.json, model.safetensors or rust_model.ot.
+    #[cfg(feature = "bert")]
+    #[arg(long, value_name = "DIR")]
+    pub ner_model: Option<PathBuf>,
+}
+
+/// The implementation of the model layer (feature `bert`).
+#[cfg(feature = "bert")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NerBackend {
+    /// The embedded spaCy-compatible model.
+    SpacySm,
+    /// A BERT token classifier from --ner-model DIR (rust-bert, libtorch).
+    Bert,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

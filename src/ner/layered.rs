@@ -660,14 +660,23 @@ fn trim_span(text: &str, span: Span) -> Span {
 
 impl EntityRecognizer for LayeredNer {
     fn recognize(&self, doc: &Document) -> Vec<Entity> {
-        let model: Vec<Candidate> = self
+        let model: Vec<Entity> = self
             .model
             .as_ref()
             .map(|m| match headline_view(doc) {
                 Some(view) => m.entities(&view, &doc.sentences),
                 None => m.recognize(doc),
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.recognize_with_model(doc, model)
+    }
+}
+
+impl LayeredNer {
+    /// The layers over model entities found by another backend (the `bert` feature's);
+    /// `self.model` is not consulted.
+    pub fn recognize_with_model(&self, doc: &Document, model: Vec<Entity>) -> Vec<Entity> {
+        let model: Vec<Candidate> = model
             .into_iter()
             .filter_map(|e| {
                 let span = if e.label == EntityLabel::WorkOfArt && self.rules {

@@ -8,6 +8,9 @@ pub mod model;
 pub mod rules;
 pub mod titles;
 pub mod tokenizer;
+// The optional transformer backend for the model layer (needs libtorch).
+#[cfg(feature = "bert")]
+pub mod bert;
 
 use std::sync::{Arc, OnceLock};
 
