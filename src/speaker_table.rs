@@ -473,7 +473,7 @@ mod tests {
                     mention: Span::new(0, 0),
                 }),
                 cue: None,
-                method: "test",
+                method: crate::doc::AttributionMethod::CueAfter,
                 confidence: 1.0,
             })
             .collect();

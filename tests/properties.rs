@@ -171,9 +171,8 @@ fn fuzz_cases() -> u32 {
         .unwrap_or(100_000)
 }
 
-/// The quote stage's overlap of quote-mark segments (issue 8, item 1) panics on these
-/// (`src/quotes/direct.rs`) on this branch alone; the fix is on the quote stage's branch.
-/// Remove the `ignore` of the tests that use the whole pipeline once it is merged.
+/// Texts on which overlapping quote-mark segments once panicked in `src/quotes/direct.rs`
+/// (issue 8, item 1; segments of a line now nest or are disjoint).
 const QUOTE_OVERLAP_PANICS: &[&str] = &[
     "She wrote: 'Our motto: ''we can win this'''",
     "'e\u{301} U.S. \"said Aa Aa \"Yes,\" she said. \"No.\"' \"",
@@ -190,7 +189,6 @@ proptest! {
 
     /// The whole pipeline on adversarial texts.
     #[test]
-    #[ignore = "fails until the quote stage's segment-overlap fix is merged (QUOTE_OVERLAP_PANICS)"]
     fn adversarial_texts_never_panic_and_keep_every_span_valid(text in adversarial_text(80)) {
         check(&text)?;
     }
@@ -236,7 +234,6 @@ fn adversarial_regressions() {
 }
 
 #[test]
-#[ignore = "fails until the quote stage's segment-overlap fix is merged"]
 fn quote_overlap_regressions() {
     for text in QUOTE_OVERLAP_PANICS {
         check(text).unwrap();

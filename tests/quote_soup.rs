@@ -98,7 +98,7 @@ fn document(text: &str) -> Document {
                 if last_end > s {
                     doc.entities.push(Entity {
                         span: Span::new(s, last_end),
-                        label: "PERSON".into(),
+                        label: quotex::EntityLabel::Person,
                         source: EntitySource::Rule,
                     });
                 }

@@ -762,10 +762,10 @@ mod tests {
         assert!(err.contains("had no --errors"), "{err}");
     }
 
-    const HEADER: &str = "article_id,quote_index,kind,text,speaker,speaker_role,cue,start,end,sentence_index,confidence,method\n";
+    const HEADER: &str = "article_id,quote_index,quote_id,kind,text,speaker_id,speaker,speaker_role,cue,start,end,sentence_index,confidence,method\n";
 
     fn row(id: &str, index: usize) -> String {
-        format!("{id},{index},direct,\"\"\"Hi,\"\" she said\nagain\",,,,0,5,0,0.9,split\n")
+        format!("{id},{index},0123456789abcdef,direct,\"\"\"Hi,\"\" she said\nagain\",,,,,0,5,0,0.9,split\n")
     }
 
     #[test]

@@ -170,7 +170,7 @@ pub fn check_document(text: &str, doc: &Document) -> Result<(), String> {
                 e.span
             ));
         }
-        if e.label.is_empty() {
+        if e.label.to_string().is_empty() {
             return Err(format!("entity {:?} has no label", e.span));
         }
         last_end = e.span.end;
