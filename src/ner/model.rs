@@ -221,8 +221,8 @@ impl Maxout {
             let mean = y.iter().sum::<f32>() / WIDTH as f32;
             let var = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / WIDTH as f32 + 1e-8;
             let inv = 1.0 / var.sqrt();
-            for o in 0..WIDTH {
-                y[o] = (y[o] - mean) * inv * self.gain[o] + self.bias[o];
+            for ((v, g), b) in y.iter_mut().zip(&self.gain).zip(&self.bias) {
+                *v = (*v - mean) * inv * g + b;
             }
         }
     }

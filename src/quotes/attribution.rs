@@ -294,7 +294,7 @@ pub fn after_words(doc: &Document, ws: &[Word]) -> Option<Attribution> {
     let first = ws.first()?;
     let first_text = first.text(text);
     if DASHES.contains(&first_text) {
-        let mention = object_after(doc, &ws, 0)?;
+        let mention = object_after(doc, ws, 0)?;
         return Some(Attribution {
             mention,
             cue: first.span,
@@ -302,7 +302,7 @@ pub fn after_words(doc: &Document, ws: &[Word]) -> Option<Attribution> {
         });
     }
     if lower(first_text) == "according" && ws.get(1).is_some_and(|w| w.text(text) == "to") {
-        let mention = object_after(doc, &ws, 1)?;
+        let mention = object_after(doc, ws, 1)?;
         return Some(Attribution {
             mention,
             cue: Span::new(first.span.start, ws[1].span.end),
@@ -311,9 +311,9 @@ pub fn after_words(doc: &Document, ws: &[Word]) -> Option<Attribution> {
     }
     // An appositive may stand between the name and the verb ("Scott Pruitt, the
     // Republican attorney general of Oklahoma, said").
-    let k = first_cue(doc, &ws, 10).or_else(|| {
+    let k = first_cue(doc, ws, 10).or_else(|| {
         let has_comma = ws.iter().take(4).any(|w| w.text(text) == ",");
-        has_comma.then(|| first_cue(doc, &ws, 24)).flatten()
+        has_comma.then(|| first_cue(doc, ws, 24)).flatten()
     })?;
     // Nothing but a name, an appositive or adverbs may come before the verb (a period
     // inside a parenthesis, as in "(D-Ore.)", is an abbreviation's).
@@ -328,13 +328,13 @@ pub fn after_words(doc: &Document, ws: &[Word]) -> Option<Attribution> {
         }
     }
     let mention = if k == 0 {
-        object_after(doc, &ws, 0)?
+        object_after(doc, ws, 0)?
     } else {
-        match subject_before(doc, &ws, k) {
+        match subject_before(doc, ws, k) {
             Some(m) => m,
             // "“…,” said Clinton" with an adverb first: "“…,” then said Clinton".
             None if ws[..k].iter().all(|w| is_verb_modifier(w.text(text))) => {
-                object_after(doc, &ws, k)?
+                object_after(doc, ws, k)?
             }
             // "“…,” Nate Silver, the polling guru who founded …, tweeted": the name that
             // opens the clause.

@@ -143,8 +143,6 @@ impl Word {
     }
 }
 
-/// Abbreviations that keep their period inside a name or a date ("Sen. Warren", "Sept. 30").
-
 /// Whether an abbreviation of `data/abbreviations.txt` keeps its period inside a name or
 /// a date ("Sen. Warren", "Sept. 30", "Acme Inc."): titles and months always, others when
 /// capitalised (so "no." and "etc." at a sentence end give the period back).
@@ -201,6 +199,23 @@ pub fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// The entities of `doc` that overlap `span`, by binary search. The quote stage works on
+/// entities sorted by start and not overlapping each other (`RuleQuotes::extract` makes
+/// them so), which keeps every lookup logarithmic.
+pub fn entities_overlapping(doc: &Document, span: Span) -> &[Entity] {
+    let es = &doc.entities;
+    let from = es.partition_point(|e| e.span.end <= span.start);
+    let to = from + es[from..].partition_point(|e| e.span.start < span.end);
+    &es[from..to]
+}
+
+/// Whether the entities are sorted by start and pairwise disjoint.
+pub fn entities_are_ordered(entities: &[Entity]) -> bool {
+    entities
+        .windows(2)
+        .all(|w| w[0].span.end <= w[1].span.start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,21 +242,4 @@ mod tests {
             .collect();
         assert_eq!(w, vec!["Mr.", "Brandt", "said", "it", "."]);
     }
-}
-
-/// The entities of `doc` that overlap `span`, by binary search. The quote stage works on
-/// entities sorted by start and not overlapping each other (`RuleQuotes::extract` makes
-/// them so), which keeps every lookup logarithmic.
-pub fn entities_overlapping(doc: &Document, span: Span) -> &[Entity] {
-    let es = &doc.entities;
-    let from = es.partition_point(|e| e.span.end <= span.start);
-    let to = from + es[from..].partition_point(|e| e.span.start < span.end);
-    &es[from..to]
-}
-
-/// Whether the entities are sorted by start and pairwise disjoint.
-pub fn entities_are_ordered(entities: &[Entity]) -> bool {
-    entities
-        .windows(2)
-        .all(|w| w[0].span.end <= w[1].span.start)
 }
