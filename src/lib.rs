@@ -26,7 +26,8 @@ pub mod segment;
 pub mod speaker_table;
 
 pub use doc::{
-    Article, AttributionMethod, Document, Entity, EntityLabel, EntitySource, Quote, QuoteKind, Span, Speaker,
+    Article, AttributionMethod, Document, Entity, EntityLabel, EntitySource, Quote, QuoteKind,
+    Span, Speaker,
 };
 pub use offsets::OffsetUnit;
 pub use pipeline::{Pipeline, PipelineBuilder};

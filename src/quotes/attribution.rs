@@ -33,9 +33,12 @@ pub(crate) fn lower(w: &str) -> String {
 }
 
 fn is_entity_word(doc: &Document, w: &Word) -> bool {
-    entities_overlapping(doc, w.span)
-        .iter()
-        .any(|e| matches!(e.label, EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp | EntityLabel::Gpe))
+    entities_overlapping(doc, w.span).iter().any(|e| {
+        matches!(
+            e.label,
+            EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp | EntityLabel::Gpe
+        )
+    })
 }
 
 /// Whether `ws` look like a speaker noun phrase: a pronoun, a name, or a determiner + noun.
@@ -370,7 +373,12 @@ pub fn sentence_subject(doc: &Document, ws: &[Word]) -> Option<Span> {
     let (first, last) = (first8.first()?, first8.last()?);
     entities_overlapping(doc, Span::new(first.span.start, last.span.end))
         .iter()
-        .filter(|e| matches!(e.label, EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp))
+        .filter(|e| {
+            matches!(
+                e.label,
+                EntityLabel::Person | EntityLabel::Org | EntityLabel::Norp
+            )
+        })
         .find(|e| first8.iter().any(|w| w.span.overlaps(e.span)))
         .map(|e| e.span)
 }
