@@ -5,44 +5,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{assert_success, json_lines, quotex, run, shared};
+use common::{csv_rows, extract, fixture, harbor, json_lines, run, shared};
 use serde_json::Value;
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn fixture() -> String {
-    repo("tests/fixtures/speakers.jsonl").display().to_string()
-}
-
-fn harbor() -> String {
-    repo("examples/harbor-lights.txt").display().to_string()
-}
-
-/// Runs `quotex extract` on files (not stdin) and returns stdout, checking success.
-fn extract(args: &[&str]) -> Vec<u8> {
-    let out = quotex()
-        .arg("extract")
-        .arg("-q")
-        .args(args)
-        .output()
-        .expect("quotex runs");
-    assert_success(&out);
-    out.stdout
-}
-
-fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_reader(bytes);
-    let header = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
 
 #[test]
 fn the_same_quotation_gets_one_id_in_any_article() {

@@ -4,46 +4,12 @@
 mod common;
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use arrow_array::{Array, ArrayRef, Float32Array, Int64Array, ListArray, RecordBatch, StringArray};
 use arrow_schema::DataType;
-use common::{assert_success, quotex, run};
+use common::{csv_rows, extract, fixture, harbor, run};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn fixture() -> String {
-    repo("tests/fixtures/speakers.jsonl").display().to_string()
-}
-
-fn harbor() -> String {
-    repo("examples/harbor-lights.txt").display().to_string()
-}
-
-/// Runs `quotex extract` on files (not stdin) and returns stdout, checking success.
-fn extract(args: &[&str]) -> Vec<u8> {
-    let out = quotex()
-        .arg("extract")
-        .arg("-q")
-        .args(args)
-        .output()
-        .expect("quotex runs");
-    assert_success(&out);
-    out.stdout
-}
-
-fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_reader(bytes);
-    let header = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
 
 fn read_parquet(path: &Path) -> Vec<RecordBatch> {
     let file = File::open(path).unwrap();

@@ -81,3 +81,41 @@ pub fn span_of(v: &serde_json::Value) -> (usize, usize) {
     };
     (get("start"), get("end"))
 }
+
+/// A file of the repository.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The multi-article speakers fixture written for the analytics tests.
+pub fn fixture() -> String {
+    repo("tests/fixtures/speakers.jsonl").display().to_string()
+}
+
+/// The example article kept in the repository.
+pub fn harbor() -> String {
+    repo("examples/harbor-lights.txt").display().to_string()
+}
+
+/// Runs `quotex extract` on files (not stdin) and returns stdout, checking success.
+pub fn extract(args: &[&str]) -> Vec<u8> {
+    let out = quotex()
+        .arg("extract")
+        .arg("-q")
+        .args(args)
+        .output()
+        .expect("quotex runs");
+    assert_success(&out);
+    out.stdout
+}
+
+/// A CSV output as (header, rows).
+pub fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
