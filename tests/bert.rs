@@ -57,7 +57,10 @@ fn found(text: &str, sentences: &[Span], ner: &BertNer) -> Vec<(String, String)>
         .into_iter()
         .map(|e| {
             assert_eq!(e.source, EntitySource::Model);
-            (text[e.span.start..e.span.end].to_string(), e.label)
+            (
+                text[e.span.start..e.span.end].to_string(),
+                e.label.to_string(),
+            )
         })
         .collect()
 }
@@ -169,7 +172,12 @@ fn sentences_longer_than_the_model_are_windowed() {
     assert!(pieces > 10 * ner.max_length(), "{pieces} pieces");
     let got: Vec<(String, String)> = entities
         .iter()
-        .map(|e| (text[e.span.start..e.span.end].to_string(), e.label.clone()))
+        .map(|e| {
+            (
+                text[e.span.start..e.span.end].to_string(),
+                e.label.to_string(),
+            )
+        })
         .collect();
     assert_eq!(got, pairs(&expected));
     // Offsets too: each entity is where the text has it, in order.

@@ -497,7 +497,7 @@ impl BertNer {
                 if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
                     entities.push(Entity {
                         span: Span::new(start, end),
-                        label,
+                        label: crate::doc::EntityLabel::parse(&label),
                         source: EntitySource::Model,
                     });
                 }
