@@ -2,10 +2,12 @@
 //! list needed: "series X", "X showrunner", "season 2 of X", "X (which hits Netflix …",
 //! "X has been renewed", "villain X", "X, played by Y", "portrays X", "X, the Netflix series".
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::titles::list;
 use crate::doc::{EntityLabel, Span};
 
 pub const SHOW: EntityLabel = EntityLabel::Show;
@@ -146,116 +148,14 @@ static PLAYS_RIGHT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Capitalised words that start sentences or titles but are not names on their own.
-const NOT_NAMES: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "I",
-    "In",
-    "On",
-    "At",
-    "It",
-    "He",
-    "She",
-    "We",
-    "They",
-    "You",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "His",
-    "Her",
-    "Its",
-    "Our",
-    "Their",
-    "My",
-    "Your",
-    "But",
-    "And",
-    "Or",
-    "If",
-    "When",
-    "While",
-    "As",
-    "After",
-    "Before",
-    "Speaking",
-    "Who",
-    "What",
-    "Why",
-    "How",
-    "Where",
-    "There",
-    "Here",
-    "So",
-    "Now",
-    "Then",
-    "Also",
-    "Even",
-    "All",
-    "Some",
-    "Online",
-    "Hollywood",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "Mondays",
-    "Tuesdays",
-    "Wednesdays",
-    "Thursdays",
-    "Fridays",
-    "Saturdays",
-    "Sundays",
-    "Christmas",
-    "Easter",
-    "Each",
-    "Every",
-    "One",
-    "Two",
-    "Three",
-    "Four",
-    "Five",
-    "Six",
-    "Seven",
-    "Eight",
-    "Nine",
-    "Ten",
-    "Eleven",
-    "Twelve",
-    "Thirteen",
-    "Twenty",
-    "Both",
-    "Many",
-    "Most",
-    "Several",
-    "Last",
-    "Next",
-    "First",
-    "New",
-    "Co-star",
-    "Creator",
-];
+static NOT_NAMES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| list(include_str!("../../data/entities/not_names.txt")).collect());
 
-/// Honorifics mark real people in news style ("Mr Brown"): never a show or a character
-/// by rule (the bundled lists may still name "Mr Spock").
-const HONORIFICS: &[&str] = &[
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Miss",
-    "Dr",
-    "Sir",
-    "Lord",
-    "Lady",
-    "Dame",
-    "Prof",
-    "Professor",
-];
+/// Honorifics and titles mark real people in news style ("Mr Brown"): never a show or a
+/// character by rule (the bundled lists may still name "Mr Spock"). One list with the
+/// speakers table: `data/honorifics.txt` (lower case, no final period).
+static HONORIFICS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| list(include_str!("../../data/honorifics.txt")).collect());
 
 fn is_rule_candidate(name: &str) -> bool {
     if NOT_NAMES.contains(&name) {
@@ -266,7 +166,7 @@ fn is_rule_candidate(name: &str) -> bool {
         return false;
     }
     let first = name.split([' ', '.']).next().unwrap_or("");
-    if HONORIFICS.contains(&first) {
+    if HONORIFICS.contains(first.to_lowercase().as_str()) {
         return false;
     }
     // Acronyms ("CSI") are left to the lists: too many are countries, units or formats.

@@ -8,6 +8,7 @@
 //! Each match says whether its cue names the kind (FILM, SHOW, WORK) or leaves it open to
 //! the document's vote of film and show words (see `layered.rs`).
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -68,10 +69,8 @@ const OPEN_Q: &str = r#"(?:["“‘']|&quot;)"#;
 const CLOSE_Q: &str = r#"(?:["”’']|&quot;)"#;
 
 /// Words before a kind noun that make it a verb or not a kind at all ("to film X").
-const NOT_BEFORE_KIND: &[&str] = &[
-    "to", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "did",
-    "does", "do", "not", "they", "we", "i", "you", "he", "she", "who", "and", "hit",
-];
+static NOT_BEFORE_KIND: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| list(include_str!("../../data/entities/not_before_kind.txt")).collect());
 
 struct Cue {
     re: Regex,
@@ -353,7 +352,7 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
                 let noun = k.as_str().rsplit(char::is_whitespace).next().unwrap_or("");
                 if noun.starts_with(char::is_uppercase)
                     || (cue.check_kind_verb
-                        && NOT_BEFORE_KIND.contains(&word_before(text, k.start()).as_str()))
+                        && NOT_BEFORE_KIND.contains(word_before(text, k.start()).as_str()))
                 {
                     continue;
                 }

@@ -3,11 +3,14 @@
 //! sieve whose step is recorded as the quote's `method`.
 
 use super::attribution::{after_quote, before_quote, is_cue_at, subject_before, Attribution};
+use super::lexicon::word_list;
 use super::lexicon::{
     cue_lexicon, entities_overlapping, is_capitalised, is_reporting_lemma, words, Word,
 };
 use super::marks::{find_segments, Segment};
 use std::cell::OnceCell;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use crate::doc::{AttributionMethod, Document, EntityLabel, Span};
 
@@ -23,9 +26,9 @@ pub struct RawQuote {
     pub last_line: usize,
 }
 
-const SMALL_WORDS: &[&str] = &[
-    "of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is",
-];
+/// Lower-case words allowed inside a quoted title-case name.
+static SMALL_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../../data/quoted_title_small_words.txt")));
 
 /// Start and end of every line of a text, computed once per document.
 pub struct Lines {

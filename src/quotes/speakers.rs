@@ -2,9 +2,10 @@
 //! a role ("showrunner", "Prime Minister", "a doctor") and a gender when the text states
 //! one, so that "Rosenberg" and "she" both become "Melissa Rosenberg".
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
+use super::lexicon::word_list;
 use super::lexicon::{entities_overlapping, is_capitalised, is_determiner, is_punct, words, Word};
 use crate::doc::{Document, EntityLabel, Span};
 use crate::segment::TitleCaseLines;
@@ -31,11 +32,9 @@ fn is_role_head(word: &str) -> bool {
 const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
 const FIRST_NAMES: &str = include_str!("../../data/first_names.tsv");
 const GENDERED_NOUNS: &str = include_str!("../../data/gendered_nouns.tsv");
-const STOP_BEFORE_ROLE: &[&str] = &[
-    "the", "a", "an", "his", "her", "their", "its", "said", "says", "and", "or", "with", "by",
-    "to", "of", "for", "as", "that", "who", "when", "while", "but", "under", "from", "in", "at",
-    "on", "about", "over", "after", "before", "than", "like", "between", "against",
-];
+/// Words that end a role phrase read leftwards from a name.
+static STOP_BEFORE_ROLE: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../../data/stop_before_role.txt")));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gender {
@@ -114,7 +113,7 @@ fn role_before(doc: &Document, name: Span) -> Option<String> {
     while start > 0 {
         let w = ws[start - 1].text(text);
         if is_punct(w)
-            || STOP_BEFORE_ROLE.contains(&w.to_lowercase().as_str())
+            || STOP_BEFORE_ROLE.contains(w.to_lowercase().as_str())
             || other_entity(&ws[start - 1])
             || ws.len() - start >= 4
         {
