@@ -449,12 +449,15 @@ fn kind_votes_per_sentence(doc: &Document) -> Vec<(u32, u32)> {
     votes
 }
 
+/// Votes for one title form: (film, show, other kind, sentences it was seen in).
+type FormVotes = (u32, u32, u32, HashSet<Option<usize>>);
+
 /// Document-level kind of every title form: the cues that named a kind ("the film X",
 /// a listed show) weigh two votes each, every film or show word in a sentence with a
 /// mention one; the larger side wins, a tie keeps the label the title was found with.
 fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
     let per_sentence = kind_votes_per_sentence(doc);
-    let mut by_form: HashMap<&str, (u32, u32, u32, HashSet<Option<usize>>)> = HashMap::new();
+    let mut by_form: HashMap<&str, FormVotes> = HashMap::new();
     for c in chosen.iter().filter(|c| c.label.is_title()) {
         let entry = by_form.entry(doc.span_text(c.span)).or_default();
         if !c.open_kind {
