@@ -378,24 +378,15 @@ const NOT_A_TITLE: &[EntityLabel] = &[
     EntityLabel::Fac,
 ];
 
-/// Model labels that a title cue with an open kind does not override ("watching Arsenal").
-const NOT_AN_OPEN_TITLE: &[EntityLabel] = &[
-    EntityLabel::Person,
-    EntityLabel::Org,
-    EntityLabel::Gpe,
-    EntityLabel::Loc,
-    EntityLabel::Norp,
-    EntityLabel::Fac,
-    EntityLabel::Date,
-    EntityLabel::Time,
-    EntityLabel::Money,
-    EntityLabel::Percent,
-    EntityLabel::Quantity,
-    EntityLabel::Cardinal,
-    EntityLabel::Ordinal,
-    EntityLabel::Language,
-    EntityLabel::Law,
-];
+/// Model labels that a title cue with an open kind does not override ("watching Arsenal"):
+/// those a weak rule respects, plus people, organisations and laws.
+fn blocks_open_title(label: &EntityLabel) -> bool {
+    NOT_A_TITLE.contains(label)
+        || matches!(
+            label,
+            EntityLabel::Person | EntityLabel::Org | EntityLabel::Law
+        )
+}
 
 const BIOPIC_CUES: &str = include_str!("../../data/entities/biopic_cues.txt");
 
@@ -726,11 +717,10 @@ impl LayeredNer {
                 matches
                     .into_iter()
                     .filter(|m| {
-                        let blocked_by = |labels: Option<&[EntityLabel]>| {
-                            model.iter().any(|c| {
-                                c.span.overlaps(m.span)
-                                    && labels.is_none_or(|l| l.contains(&c.label))
-                            })
+                        let blocked_by = |blocks: &dyn Fn(&EntityLabel) -> bool| {
+                            model
+                                .iter()
+                                .any(|c| c.span.overlaps(m.span) && blocks(&c.label))
                         };
                         // A role in a film about real people that the model names a
                         // person is that person ("her role as <a real actress>").
@@ -743,9 +733,9 @@ impl LayeredNer {
                         !real_person
                             && match m.strength {
                                 Strength::Strong => true,
-                                Strength::Weak => !blocked_by(Some(NOT_A_TITLE)),
-                                Strength::Title => !blocked_by(Some(NOT_AN_OPEN_TITLE)),
-                                Strength::Weakest => !blocked_by(None),
+                                Strength::Weak => !blocked_by(&|l| NOT_A_TITLE.contains(l)),
+                                Strength::Title => !blocked_by(&blocks_open_title),
+                                Strength::Weakest => !blocked_by(&|_| true),
                             }
                     })
                     .map(|m| Candidate {
