@@ -11,6 +11,8 @@
 //! One [`Document`] owns the text; every annotation is a [`Span`] of byte offsets into it,
 //! converted to code-point (or byte) offsets only at output.
 
+#![warn(missing_docs)]
+
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod doc;

@@ -2,11 +2,11 @@
 //! followed by gazetteer, context-rule and consistency layers for SHOW and CHARACTER.
 
 pub mod gazetteer;
-pub mod hash;
+pub(crate) mod hash;
 pub mod layered;
 pub mod model;
-pub mod rules;
-pub mod titles;
+pub(crate) mod rules;
+pub(crate) mod titles;
 pub mod tokenizer;
 // The optional transformer backend for the model layer (needs libtorch).
 #[cfg(feature = "bert")]

@@ -65,14 +65,6 @@ impl CueLexicon {
     pub fn get(&self, word: &str) -> Option<&CueVerb> {
         self.forms.get(&word.to_lowercase())
     }
-
-    pub fn len(&self) -> usize {
-        self.forms.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.forms.is_empty()
-    }
 }
 
 /// The lexicon shipped in `data/cue_verbs.tsv`.
@@ -223,7 +215,7 @@ mod tests {
     #[test]
     fn lexicon_has_lemmas_and_tenses() {
         let lex = cue_lexicon();
-        assert!(lex.len() > 400);
+        assert!(lex.forms.len() > 400);
         assert_eq!(lex.get("said").map(|c| c.lemma.as_str()), Some("say"));
         assert_eq!(lex.get("Told").map(|c| c.tense), Some(Tense::Past));
         assert_eq!(

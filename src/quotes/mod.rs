@@ -10,14 +10,14 @@
 //! name and role come from the article's people; pronouns resolve to the nearest
 //! compatible person.
 
-pub mod attribution;
-pub mod dialogue;
-pub mod direct;
-pub mod lexicon;
-pub mod marks;
-pub mod reported;
-pub mod speakers;
-pub mod transcript;
+pub(crate) mod attribution;
+pub(crate) mod dialogue;
+pub(crate) mod direct;
+pub(crate) mod lexicon;
+pub(crate) mod marks;
+pub(crate) mod reported;
+pub(crate) mod speakers;
+pub(crate) mod transcript;
 
 use attribution::Attribution;
 use std::borrow::Cow;

@@ -430,11 +430,7 @@ pub struct PronounResolver {
 }
 
 impl PronounResolver {
-    pub fn resolve<'p>(&self, people: &'p People, pronoun: &str, pos: usize) -> Option<&'p Person> {
-        self.resolve_at(people, pronoun, pos).map(|(_, p)| p)
-    }
-
-    /// Like [`PronounResolver::resolve`], with the end of the mention it rests on.
+    /// The person `pronoun` at byte `pos` resolves to, with the end of the mention it rests on.
     pub fn resolve_at<'p>(
         &self,
         people: &'p People,
@@ -521,11 +517,6 @@ fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
 fn first_name_gender(name: &str) -> Option<Gender> {
     let first = name.split_whitespace().next()?;
     GENDER_WORDS.first_names.get(first).copied()
-}
-
-/// Whether `word` is an honorific or form of address ("Mr.", "Lady", "Dr.").
-pub fn is_honorific(word: &str) -> bool {
-    GENDER_WORDS.honorifics.contains_key(word)
 }
 
 /// The gender of a person noun ("actress", "man"), if it has one.
