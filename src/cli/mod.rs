@@ -43,13 +43,13 @@ Exit codes: 0 all records processed; 2 some records failed (see the error record
     about = "Turn dumps of news articles into quote datasets: sentences, quotes, speakers and named entities.",
     after_help = EXAMPLES
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Annotate articles and write one record per article.
     #[command(after_help = EXTRACT_EXAMPLES)]
     Extract(Box<ExtractArgs>),
@@ -77,7 +77,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct ExtractArgs {
+pub(crate) struct ExtractArgs {
     /// Files or directories (searched recursively) to read; `-` or nothing reads stdin.
     /// Formats by extension: .txt (one article per file), .jsonl/.ndjson (one per line),
     /// .json (array of articles), .csv (header row); .gz and .zst are decompressed.
@@ -197,7 +197,7 @@ pub struct ExtractArgs {
 /// The implementation of the model layer (feature `bert`).
 #[cfg(feature = "bert")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NerBackend {
+pub(crate) enum NerBackend {
     /// The embedded spaCy-compatible model.
     SpacySm,
     /// A BERT token classifier from --ner-model DIR (rust-bert, libtorch).
@@ -205,7 +205,7 @@ pub enum NerBackend {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NerLayer {
+pub(crate) enum NerLayer {
     /// Every layer (the default).
     All,
     /// The statistical model (spaCy en_core_web_sm 3.8.0 parity).
@@ -219,7 +219,7 @@ pub enum NerLayer {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum EvalCommand {
+pub(crate) enum EvalCommand {
     /// Score sentence segmentation against gold `{"id","text","sentences":[...]}` lines.
     Sentences(EvalSentencesArgs),
     /// Score quotes and speakers against gold in the PolNeAR JSONL format.
@@ -229,7 +229,7 @@ pub enum EvalCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct EvalEntitiesArgs {
+pub(crate) struct EvalEntitiesArgs {
     /// Gold JSONL file (`{"id","text","entities":[{"start","end","label"}]}` per line,
     /// code-point offsets, WNUT-17 types).
     #[arg(long, value_name = "FILE")]
@@ -267,7 +267,7 @@ pub struct EvalEntitiesArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct EvalQuotesArgs {
+pub(crate) struct EvalQuotesArgs {
     /// Gold JSONL file (`{"id","text","quotes":[{"start","end","parts","speaker_start",
     /// "speaker_end","type"}]}` per line, code-point offsets).
     #[arg(long, value_name = "FILE")]
@@ -287,7 +287,7 @@ pub struct EvalQuotesArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct EvalSentencesArgs {
+pub(crate) struct EvalSentencesArgs {
     /// Gold JSONL file.
     #[arg(long, value_name = "FILE")]
     pub gold: PathBuf,
