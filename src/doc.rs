@@ -7,28 +7,35 @@ use serde::Serialize;
 /// A half-open `[start, end)` range of UTF-8 byte offsets into a document's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
+    /// First byte of the range.
     pub start: usize,
+    /// One past the last byte of the range.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `[start, end)` (byte offsets; `start <= end`).
     pub fn new(start: usize, end: usize) -> Self {
         debug_assert!(start <= end, "span start {start} > end {end}");
         Span { start, end }
     }
 
+    /// Its length in bytes.
     pub fn len(&self) -> usize {
         self.end - self.start
     }
 
+    /// Whether it covers no bytes.
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
 
+    /// Whether `other` lies entirely inside this span.
     pub fn contains(&self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
 
+    /// Whether the two spans share at least one byte.
     pub fn overlaps(&self, other: Span) -> bool {
         self.start < other.end && other.start < self.end
     }
@@ -42,8 +49,11 @@ impl Span {
 /// An article as read from the input, before any annotation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
+    /// The record's id, copied to every output row.
     pub id: String,
+    /// The headline, when the input has one (copied to the output, not annotated).
     pub title: Option<String>,
+    /// The body text that every annotation indexes.
     pub text: String,
 }
 
@@ -60,6 +70,7 @@ pub enum QuoteKind {
 }
 
 impl QuoteKind {
+    /// The output string: "direct", "indirect" or "mixed".
     pub fn as_str(&self) -> &'static str {
         match self {
             QuoteKind::Direct => "direct",
@@ -73,21 +84,31 @@ impl QuoteKind {
 /// attribution rests on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Speaker {
+    /// The canonical name: the fullest name the article gives the person, else the mention's own words.
     pub name: String,
+    /// The person's role ("showrunner"), when the article gives one.
     pub role: Option<String>,
+    /// The words the attribution rests on (a name, a pronoun, a description).
     pub mention: Span,
 }
 
+/// One quote: its content parts, its kind and, when found, its speaker and cue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     /// Hull of the content parts.
     pub span: Span,
+    /// Each part of the quote (direct parts include their marks); one part unless split or
+    /// multi-paragraph. Score on these, not on the hull.
     pub parts: Vec<Span>,
+    /// Direct, indirect or mixed.
     pub kind: QuoteKind,
+    /// Who said it, when the attribution sieve found someone.
     pub speaker: Option<Speaker>,
+    /// The speech verb or other cue the attribution rests on ("said", "according to").
     pub cue: Option<Span>,
     /// Which attribution step found the speaker.
     pub method: AttributionMethod,
+    /// The fixed confidence of `method` (see [`AttributionMethod::confidence`]).
     pub confidence: f32,
 }
 
@@ -125,6 +146,7 @@ pub enum AttributionMethod {
 }
 
 impl AttributionMethod {
+    /// The output string ("cue-after", "none"), the `method` field of the output.
     pub fn as_str(&self) -> &'static str {
         match self {
             AttributionMethod::Split => "split",
@@ -173,12 +195,16 @@ impl std::fmt::Display for AttributionMethod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntitySource {
+    /// spaCy's statistical model (or the BERT backend).
     Model,
+    /// A gazetteer entry (bundled lists or the user's `--entities` files).
     Gazetteer,
+    /// A context rule or the consistency layer.
     Rule,
 }
 
 impl EntitySource {
+    /// The output string: "model", "gazetteer" or "rule".
     pub fn as_str(&self) -> &'static str {
         match self {
             EntitySource::Model => "model",
@@ -194,23 +220,41 @@ impl EntitySource {
 /// strings of the output format ("PERSON", "SHOW", a user's "STUDIO").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityLabel {
+    /// People, including fictional ones the model does not tell apart (`PERSON`).
     Person,
+    /// Nationalities, religious or political groups (`NORP`).
     Norp,
+    /// Buildings, airports, highways, bridges (`FAC`).
     Fac,
+    /// Companies, agencies, institutions (`ORG`).
     Org,
+    /// Countries, cities, states (`GPE`).
     Gpe,
+    /// Non-GPE locations: mountain ranges, bodies of water (`LOC`).
     Loc,
+    /// Objects, vehicles, foods (`PRODUCT`).
     Product,
+    /// Named hurricanes, battles, wars, sports events (`EVENT`).
     Event,
+    /// Titles of books, songs and other works, as the model finds them (`WORK_OF_ART`).
     WorkOfArt,
+    /// Named documents made into laws (`LAW`).
     Law,
+    /// Any named language (`LANGUAGE`).
     Language,
+    /// Absolute or relative dates or periods (`DATE`).
     Date,
+    /// Times smaller than a day (`TIME`).
     Time,
+    /// Percentages (`PERCENT`).
     Percent,
+    /// Monetary values (`MONEY`).
     Money,
+    /// Measurements, as of weight or distance (`QUANTITY`).
     Quantity,
+    /// "first", "second" (`ORDINAL`).
     Ordinal,
+    /// Numerals that do not fall under another type (`CARDINAL`).
     Cardinal,
     /// A TV or streaming series.
     Show,
@@ -309,25 +353,36 @@ impl Serialize for EntityLabel {
     }
 }
 
+/// A named entity: a span of the text, its label and which layer found it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entity {
+    /// The entity's words (byte offsets).
     pub span: Span,
+    /// Its type.
     pub label: EntityLabel,
+    /// The layer that found it.
     pub source: EntitySource,
 }
 
 /// An article with its annotations. Every span indexes `text`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
+    /// The article's id.
     pub id: String,
+    /// The article's headline, when it has one.
     pub title: Option<String>,
+    /// The article's text; every span of the document indexes it.
     pub text: String,
+    /// Sentence spans, in order, non-overlapping.
     pub sentences: Vec<Span>,
+    /// Entities, in text order.
     pub entities: Vec<Entity>,
+    /// Quotes, in text order.
     pub quotes: Vec<Quote>,
 }
 
 impl Document {
+    /// A document with the article's text and no annotation yet.
     pub fn new(article: Article) -> Self {
         Document {
             id: article.id,
@@ -339,6 +394,7 @@ impl Document {
         }
     }
 
+    /// The text of `span`; empty when the span does not fit the text.
     pub fn span_text(&self, span: Span) -> &str {
         span.slice(&self.text).unwrap_or("")
     }
