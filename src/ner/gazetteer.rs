@@ -32,23 +32,32 @@ const BUNDLED: &[(&str, &str)] = &[
 /// One name of the list, with the label it gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GazetteerEntry {
+    /// The name as it appears in text (matching is case-sensitive).
     pub name: String,
+    /// The label every match of the name gets.
     pub label: EntityLabel,
+    /// Other forms of the name that get the same label.
     pub aliases: Vec<String>,
 }
 
+/// A malformed gazetteer line or file, with where it is.
 #[derive(Debug, thiserror::Error)]
 #[error("{source_name}:{line}: {reason}")]
 pub struct GazetteerError {
+    /// The file (or list) name the entry came from.
     pub source_name: String,
+    /// The 1-based line of the bad entry (0 when the whole file is unreadable).
     pub line: usize,
+    /// What is wrong with it.
     pub reason: String,
 }
 
 /// A match of a gazetteer name in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GazetteerMatch {
+    /// The matched words (byte offsets).
     pub span: Span,
+    /// The label of the matched name.
     pub label: EntityLabel,
 }
 
@@ -248,6 +257,7 @@ fn capitalised_word_after(text: &str, end: usize) -> bool {
 }
 
 impl Gazetteer {
+    /// A gazetteer of exactly these entries; a later entry relabels an earlier name.
     pub fn from_entries(entries: Vec<GazetteerEntry>) -> Self {
         // Later entries override earlier ones with the same surface form, so a user's
         // file can relabel a bundled name.
@@ -282,6 +292,7 @@ impl Gazetteer {
         Gazetteer::from_entries(entries)
     }
 
+    /// Whether it holds no name.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }

@@ -56,8 +56,11 @@ impl Candidate {
 /// Model + gazetteer + rules; any layer may be off.
 #[derive(Clone, Default)]
 pub struct LayeredNer {
+    /// The statistical layer (spaCy's model); `None` leaves it out.
     pub model: Option<ModelNer>,
+    /// The gazetteer layer (names matched from lists); `None` leaves it out.
     pub gazetteer: Option<Arc<Gazetteer>>,
+    /// The context-rule and document-consistency layers (SHOW, FILM, WORK, CHARACTER).
     pub rules: bool,
 }
 

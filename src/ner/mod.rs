@@ -23,6 +23,7 @@ use crate::doc::{Document, Entity, EntityLabel, EntitySource, Span};
 
 /// Finds entities in a document whose sentences are already set.
 pub trait EntityRecognizer: Send + Sync {
+    /// The entities of `doc` (byte spans, sorted by start), using its sentences.
     fn recognize(&self, doc: &Document) -> Vec<Entity>;
 }
 
@@ -61,6 +62,7 @@ impl Default for ModelNer {
 }
 
 impl ModelNer {
+    /// The model layer over `model`; with `respect_sentences`, no entity crosses a sentence boundary.
     pub fn new(model: Arc<SpacySmModel>, respect_sentences: bool) -> Self {
         ModelNer {
             model,

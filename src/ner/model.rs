@@ -124,6 +124,7 @@ struct Embedding {
 pub struct SpacySmModel {
     /// Identifies this model's rows in the per-thread mix cache.
     id: usize,
+    /// The model's tokenizer: [`Tokenizer::tokenize`] gives spaCy's tokens (byte offsets).
     pub tokenizer: Tokenizer,
     lexeme_norm: HashMap<u64, String>,
     /// spaCy's built-in NORM exceptions, consulted after `lexeme_norm`.
@@ -354,7 +355,7 @@ impl SpacySmModel {
         }
     }
 
-    pub fn features(&self, text: &str, token: &Token) -> [u64; 4] {
+    pub(crate) fn features(&self, text: &str, token: &Token) -> [u64; 4] {
         let word = &text[token.start..token.end];
         let norm_key = match &token.norm {
             Some(n) => self.string_key(n),

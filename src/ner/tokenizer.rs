@@ -11,8 +11,11 @@ use fancy_regex::Regex;
 /// A token as byte offsets into the text, with the NORM a special case gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
+    /// First byte of the token.
     pub start: usize,
+    /// One past its last byte.
     pub end: usize,
+    /// The NORM a tokenizer exception gave the token ("gon" of "gonna" → "going"), if any.
     pub norm: Option<String>,
     /// Followed by a single space that belongs to it (spaCy's `whitespace_`).
     pub space_after: bool,
@@ -20,7 +23,7 @@ pub struct Token {
 
 /// The tokenizer rules stored in the model file.
 #[derive(Debug, Clone, serde::Deserialize)]
-pub struct TokenizerRules {
+pub(crate) struct TokenizerRules {
     pub prefix_search: String,
     pub suffix_search: String,
     pub infix_finditer: String,
@@ -43,7 +46,7 @@ const CACHE_MAX_CHUNK: usize = 64;
 /// cut at char boundaries. spaCy has no such limit, but its affix loop is quadratic in the
 /// chunk and no real word comes near it (the longest in the parity fixtures and the BBC
 /// corpus are about 30 bytes); the pieces keep every offset exact.
-pub const MAX_CHUNK: usize = 1000;
+pub(crate) const MAX_CHUNK: usize = 1000;
 
 /// The prefix search looks at this many bytes of the string first (the longest fixed
 /// prefix is 6 bytes, plus one char of lookahead; an unbounded one such as a run of dots
@@ -65,6 +68,7 @@ thread_local! {
 
 static NEXT_TOKENIZER_ID: AtomicUsize = AtomicUsize::new(1);
 
+/// spaCy's tokenizer for the model's language, with its rules compiled; byte offsets throughout.
 pub struct Tokenizer {
     /// Identifies this tokenizer's entries in the per-thread cache.
     id: usize,
@@ -135,7 +139,7 @@ fn find_suffix_from(re: &Regex, s: &str, from: usize) -> usize {
 }
 
 /// Python's `str.isspace()`, which also counts the ASCII separators U+001C..U+001F.
-pub fn py_isspace(c: char) -> bool {
+pub(crate) fn py_isspace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
@@ -250,7 +254,7 @@ fn group_end(chars: &[char], i: usize) -> usize {
 }
 
 impl Tokenizer {
-    pub fn new(rules: TokenizerRules) -> Result<Self, String> {
+    pub(crate) fn new(rules: TokenizerRules) -> Result<Self, String> {
         let mut tokenizer = Tokenizer {
             id: NEXT_TOKENIZER_ID.fetch_add(1, Ordering::Relaxed),
             prefix: Pattern::new(&rules.prefix_search, "prefix")?,
