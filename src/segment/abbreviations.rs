@@ -18,6 +18,8 @@ pub enum AbbreviationClass {
     General,
 }
 
+/// The abbreviations the segmenter knows, by class, and the words that typically open a
+/// sentence; `default()` loads the lists in `data/`.
 #[derive(Debug, Clone)]
 pub struct Abbreviations {
     classes: HashMap<String, AbbreviationClass>,
@@ -58,6 +60,7 @@ impl Abbreviations {
         Ok(Abbreviations { classes, starters })
     }
 
+    /// The class of an abbreviation given without its final period ("Dr", "jan"), any case.
     pub fn class_of(&self, stem: &str) -> Option<AbbreviationClass> {
         if stem.is_ascii() && !stem.bytes().any(|b| b.is_ascii_uppercase()) {
             return self.classes.get(stem).copied();
@@ -65,6 +68,8 @@ impl Abbreviations {
         self.classes.get(&stem.to_lowercase()).copied()
     }
 
+    /// Whether `word` typically opens a sentence (any case): a general abbreviation before it
+    /// then ends the sentence.
     pub fn is_sentence_starter(&self, word: &str) -> bool {
         self.starters.contains(&word.to_lowercase())
     }

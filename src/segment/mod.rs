@@ -5,7 +5,8 @@ mod blocks;
 mod rules;
 
 pub use abbreviations::{AbbreviationClass, Abbreviations};
-pub use blocks::{blocks, in_title_case_line, paragraphs, unwrap_hard_wraps, TitleCaseLines};
+pub use blocks::{blocks, paragraphs};
+pub(crate) use blocks::{in_title_case_line, unwrap_hard_wraps, TitleCaseLines};
 pub use rules::RuleSegmenter;
 
 use crate::doc::Span;
@@ -15,5 +16,6 @@ use crate::doc::Span;
 /// Contract: the returned spans are sorted, do not overlap, start and end on non-whitespace
 /// characters, and together cover every non-whitespace character of `text`.
 pub trait Segmenter: Send + Sync {
+    /// The sentence spans of `text`, as byte offsets, under the contract above.
     fn segment(&self, text: &str) -> Vec<Span>;
 }

@@ -46,6 +46,8 @@ fn content_words(text: &'static str) -> HashSet<&'static str> {
         .collect()
 }
 
+/// The rule-based sentence segmenter (the default): terminal punctuation, unless
+/// abbreviations, initials, list markers, ellipses or a following speech verb say otherwise.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSegmenter {
     abbreviations: Abbreviations,
@@ -71,6 +73,7 @@ impl Segmenter for RuleSegmenter {
 }
 
 impl RuleSegmenter {
+    /// A segmenter with these abbreviation lists (`Default` uses the bundled ones).
     pub fn new(abbreviations: Abbreviations) -> Self {
         RuleSegmenter { abbreviations }
     }
