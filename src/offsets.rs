@@ -20,6 +20,7 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
+    /// The map for `text`; build it once per text and convert every offset with it.
     pub fn new(text: &str, unit: OffsetUnit) -> Self {
         if unit == OffsetUnit::Bytes || text.is_ascii() {
             return OffsetMap {

@@ -23,10 +23,12 @@ impl Default for Pipeline {
 }
 
 impl Pipeline {
+    /// A builder to choose or turn off stages; `Pipeline::default()` is `builder().build()`.
     pub fn builder() -> PipelineBuilder {
         PipelineBuilder::default()
     }
 
+    /// The sentence stage, e.g. to segment other text the way the pipeline does.
     pub fn segmenter(&self) -> &dyn Segmenter {
         self.segmenter.as_ref()
     }
@@ -71,6 +73,7 @@ pub struct PipelineBuilder {
 }
 
 impl PipelineBuilder {
+    /// The sentence stage (default: [`RuleSegmenter`]).
     pub fn segmenter(mut self, segmenter: impl Segmenter + 'static) -> Self {
         self.segmenter = Some(Box::new(segmenter));
         self
@@ -94,6 +97,7 @@ impl PipelineBuilder {
         self
     }
 
+    /// The pipeline, with the defaults for every stage left unset.
     pub fn build(self) -> Pipeline {
         Pipeline {
             segmenter: self
