@@ -30,14 +30,20 @@ enum Compression {
 /// One readable stream of articles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputSource {
+    /// Standard input (format sniffed).
     Stdin,
+    /// A file (or a member found under a directory), with its format.
     File {
+        /// The file's path.
         path: PathBuf,
+        /// Its format, from the extension (or sniffed).
         format: InputFormat,
     },
     /// A path that could not be listed or read; becomes an error record.
     Unreadable {
+        /// The path given.
         path: PathBuf,
+        /// Why it could not be listed or read.
         reason: String,
     },
 }
@@ -69,7 +75,7 @@ fn split_compression(path: &Path) -> (Compression, String) {
 }
 
 /// The format an extension implies; `None` for unknown extensions.
-pub fn format_of(path: &Path) -> Option<InputFormat> {
+pub(crate) fn format_of(path: &Path) -> Option<InputFormat> {
     let (_, name) = split_compression(path);
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     match ext {
@@ -123,7 +129,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Vec<InputSource> {
 }
 
 /// Opens a file for buffered reading, decompressing by extension.
-pub fn open_file(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+pub(crate) fn open_file(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
     let file = File::open(path)?;
     const BUF: usize = 256 * 1024;
     Ok(match split_compression(path).0 {
@@ -139,12 +145,12 @@ pub fn open_file(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
     })
 }
 
-pub fn open_stdin() -> Box<dyn BufRead + Send> {
+pub(crate) fn open_stdin() -> Box<dyn BufRead + Send> {
     Box::new(BufReader::with_capacity(256 * 1024, io::stdin()))
 }
 
 /// Looks at the first non-blank byte without consuming it.
-pub fn sniff(reader: &mut dyn BufRead) -> io::Result<InputFormat> {
+pub(crate) fn sniff(reader: &mut dyn BufRead) -> io::Result<InputFormat> {
     loop {
         let buf = reader.fill_buf()?;
         if buf.is_empty() {
@@ -168,7 +174,7 @@ pub fn sniff(reader: &mut dyn BufRead) -> io::Result<InputFormat> {
 }
 
 /// Reads the whole stream (one text article) as bytes.
-pub fn read_all(reader: &mut dyn Read) -> io::Result<Vec<u8>> {
+pub(crate) fn read_all(reader: &mut dyn Read) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes)?;
     Ok(bytes)

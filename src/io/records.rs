@@ -12,8 +12,11 @@ use crate::doc::Article;
 /// Names of the fields (JSON keys or CSV columns) that hold an article's parts.
 #[derive(Debug, Clone)]
 pub struct FieldNames {
+    /// The field holding the record's id ("id").
     pub id: String,
+    /// The field holding the article text ("text").
     pub text: String,
+    /// The field holding the headline ("title"), optional in records.
     pub title: String,
 }
 
@@ -32,14 +35,18 @@ impl Default for FieldNames {
 pub struct RecordError {
     /// The record's id when it could be read, else null.
     pub id: Option<String>,
+    /// Why the record could not be read.
     pub error: String,
     /// Where the record is: `file:line` (JSONL, CSV), `file[index]` (JSON array), or `file`.
     pub source: String,
 }
 
+/// One record of the input, in input order: an article, or the error that replaces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputRecord {
+    /// Where the record is, as in [`RecordError::source`].
     pub source: String,
+    /// The article, or why there is none.
     pub article: Result<Article, RecordError>,
 }
 

@@ -9,6 +9,7 @@ use crate::io::tables::{self, TableRows, TableSink};
 use crate::offsets::OffsetUnit;
 use crate::output::ArticleRecord;
 
+/// How records are written (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputFormat {
@@ -23,6 +24,7 @@ pub enum OutputFormat {
     Parquet,
 }
 
+/// Which table CSV and Parquet output hold (`--table`); `Speakers` applies to every format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum CsvTable {
@@ -67,15 +69,20 @@ const SENTENCE_HEADER: &[&str] = &["article_id", "sentence_index", "start", "end
 /// Renders records to bytes; shared by the worker threads.
 #[derive(Debug, Clone, Copy)]
 pub struct Renderer {
+    /// The output format.
     pub format: OutputFormat,
+    /// The table, for CSV and Parquet.
     pub table: CsvTable,
+    /// The unit of the offsets written: code points by default, or bytes.
     pub offsets: OffsetUnit,
 }
 
 /// A rendered record, ready to be written in order.
 #[derive(Debug)]
 pub enum Rendered {
+    /// An article's record (JSON) or rows (CSV), as bytes.
     Article(Vec<u8>),
+    /// An error record, as JSON.
     Error(Vec<u8>),
     /// Typed rows for a `TableSink` (Parquet, the speakers table).
     Rows(TableRows),
@@ -90,6 +97,8 @@ impl Renderer {
         self.render_document(doc).map(Rendered::Article)
     }
 
+    /// The record (JSON) or CSV rows of a document, as bytes; Parquet and the speakers table
+    /// take typed rows ([`Renderer::render`]) instead.
     pub fn render_document(&self, doc: &Document) -> io::Result<Vec<u8>> {
         let record = ArticleRecord::from_document(doc, self.offsets);
         let mut buf = Vec::with_capacity(256 + 64 * doc.sentences.len());
@@ -117,6 +126,7 @@ impl Renderer {
         Ok(buf)
     }
 
+    /// An error record as one JSON object.
     pub fn render_error(&self, error: &RecordError) -> Vec<u8> {
         // Serialising a struct of strings cannot fail.
         serde_json::to_vec(error).unwrap_or_default()
@@ -150,6 +160,8 @@ pub struct Sink {
 }
 
 impl Sink {
+    /// A sink that starts a new output: it writes the CSV header or the JSON array's opening
+    /// bracket, or sets up the table writer for Parquet and the speakers table.
     pub fn new(
         renderer: &Renderer,
         mut out: Box<dyn Write + Send>,
@@ -223,6 +235,7 @@ impl Sink {
         }
     }
 
+    /// Writes one rendered record: articles to the output, errors as the type says.
     pub fn write(&mut self, item: &Rendered) -> io::Result<()> {
         match item {
             Rendered::Article(bytes) => self.write_in_stream(bytes),
@@ -249,6 +262,8 @@ impl Sink {
         }
     }
 
+    /// Ends the output (the JSON array's bracket, the Parquet footer, the speakers table) and
+    /// flushes it and the errors stream.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(tables) = self.tables.take() {
             tables.finish()?;
