@@ -31,6 +31,7 @@ use crate::doc::{AttributionMethod, Document, EntityLabel, Quote, QuoteKind, Spa
 
 /// Finds the quotes of a document whose sentences and entities are set.
 pub trait QuoteExtractor: Send + Sync {
+    /// The quotes of `doc`, in text order, with their speakers where found (byte spans).
     fn extract(&self, doc: &Document) -> Vec<Quote>;
 }
 

@@ -25,8 +25,10 @@ use tok2vec::{Tok2Vec, Tok2VecBuffers, N_COLUMNS, WIDTH};
 /// Why the syntax model could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum SyntaxError {
+    /// The configuration (`syntax.json`, `lemmas.json`) is malformed or inconsistent.
     #[error("syntax model configuration: {0}")]
     Config(String),
+    /// The weights (`syntax.safetensors`) are unreadable, or a tensor is missing or misshapen.
     #[error("syntax model weights: {0}")]
     Weights(String),
 }
@@ -35,23 +37,41 @@ pub enum SyntaxError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Pos {
+    /// Adjective.
     Adj,
+    /// Adposition.
     Adp,
+    /// Adverb.
     Adv,
+    /// Auxiliary.
     Aux,
+    /// Coordinating conjunction.
     Cconj,
+    /// Determiner.
     Det,
+    /// Interjection.
     Intj,
+    /// Noun.
     Noun,
+    /// Numeral.
     Num,
+    /// Particle.
     Part,
+    /// Pronoun.
     Pron,
+    /// Proper noun.
     Propn,
+    /// Punctuation.
     Punct,
+    /// Subordinating conjunction.
     Sconj,
+    /// Symbol.
     Sym,
+    /// Verb.
     Verb,
+    /// Other.
     X,
+    /// Whitespace.
     Space,
 }
 
@@ -101,6 +121,7 @@ impl Pos {
         }
     }
 
+    /// The tag of spaCy's string ("VERB"); `None` for any other string.
     pub fn parse(s: &str) -> Option<Pos> {
         Pos::ALL.into_iter().find(|p| p.as_str() == s)
     }
@@ -115,6 +136,7 @@ pub struct TokenSyntax {
     pub pos: Option<Pos>,
     /// Morphological features, `Feat=Val|...` (`morph`), empty when none.
     pub morph: String,
+    /// The lemma (`lemma_`), from the rule lemmatizer and its tables.
     pub lemma: String,
     /// Dependency label (`dep_`); `ROOT` for sentence roots.
     pub dep: String,
