@@ -16,17 +16,25 @@ use crate::doc::{Article, EntityLabel};
 use crate::offsets::{OffsetMap, OffsetUnit};
 use crate::pipeline::Pipeline;
 
+/// One gold entity: a code-point span and its gold type.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldEntity {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
+    /// The gold type ("person", "creative-work").
     pub label: String,
 }
 
+/// One gold record: a text and its entities.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldRecord {
+    /// The record's id.
     pub id: String,
+    /// The text the offsets index.
     pub text: String,
+    /// The gold entities (none when absent).
     #[serde(default)]
     pub entities: Vec<GoldEntity>,
 }
@@ -50,32 +58,47 @@ pub fn gold_type(label: &EntityLabel) -> Option<&'static str> {
 /// One predicted or gold mention: code-point span and gold type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Mention {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
+    /// The gold type (written as `label`).
     #[serde(rename = "label")]
     pub kind: String,
+    /// The mention's words.
     pub text: String,
 }
 
 /// Our mentions of one record, in the gold file's shape.
 #[derive(Debug, Clone, Serialize)]
 pub struct Prediction {
+    /// The record's id.
     pub id: String,
+    /// Our mentions with a gold type.
     pub entities: Vec<Mention>,
 }
 
+/// Counts and scores for one gold type, or for all together.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TypeScores {
+    /// Gold mentions.
     pub gold: usize,
+    /// Predicted mentions.
     pub predicted: usize,
+    /// Predicted mentions whose span and type match a gold one exactly.
     pub correct: usize,
+    /// Precision, recall and F1 from the counts.
     pub scores: Prf,
 }
 
+/// The scores of a gold file: micro-averaged over all types and per type.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EntityReport {
+    /// Records scored.
     pub documents: usize,
+    /// All types together (micro average).
     pub all: TypeScores,
+    /// Each gold type by name.
     pub by_type: BTreeMap<String, TypeScores>,
 }
 

@@ -64,12 +64,16 @@ pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, GoldFileEr
 /// Precision, recall and F1 from counts, in percent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Prf {
+    /// Correct predictions over predictions (percent).
     pub precision: f64,
+    /// Correct predictions over gold items (percent).
     pub recall: f64,
+    /// The harmonic mean of precision and recall (percent).
     pub f1: f64,
 }
 
 impl Prf {
+    /// The scores from counts; 0 where a denominator is 0.
     pub fn from_counts(true_positives: f64, predicted: f64, gold: f64) -> Self {
         let precision = if predicted > 0.0 {
             true_positives / predicted

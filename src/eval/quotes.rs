@@ -18,25 +18,36 @@ use crate::doc::{Article, Document};
 use crate::offsets::{OffsetMap, OffsetUnit};
 use crate::pipeline::Pipeline;
 
+/// One part of a gold quote (code points).
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldPart {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
 }
 
+/// One gold quote: its hull, parts, source span and type, in code points.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldQuote {
+    /// First code point of the hull.
     pub start: usize,
+    /// One past the last code point of the hull.
     pub end: usize,
+    /// The content parts (none: the hull is the content).
     #[serde(default)]
     pub parts: Vec<GoldPart>,
+    /// First code point of the source (speaker) span, when the gold has one.
     pub speaker_start: Option<usize>,
+    /// One past the last code point of the source span.
     pub speaker_end: Option<usize>,
+    /// The gold type (`type`: "direct", "indirect", "mixed"; "direct" when absent).
     #[serde(rename = "type", default = "direct")]
     pub kind: String,
     /// The speaker's name (LitBank): speakers are then also scored by name.
     #[serde(default)]
     pub speaker_name: Option<String>,
+    /// The speaker's main name in the gold's coreference (LitBank), also accepted as the name.
     #[serde(default)]
     pub speaker_main_name: Option<String>,
     /// Every name or description the text gives the speaker.
@@ -48,12 +59,17 @@ fn direct() -> String {
     "direct".into()
 }
 
+/// One gold article: its text and its quotes.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldArticle {
+    /// The article's id.
     pub id: String,
+    /// The headline, passed to the pipeline with the text.
     #[serde(default)]
     pub title: Option<String>,
+    /// The text the offsets index.
     pub text: String,
+    /// The gold quotes (none when absent).
     #[serde(default)]
     pub quotes: Vec<GoldQuote>,
 }
@@ -61,41 +77,60 @@ pub struct GoldArticle {
 /// A predicted quote in code-point offsets, as the scorer script reads it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PredQuote {
+    /// First code point of the hull.
     pub start: usize,
+    /// One past the last code point of the hull.
     pub end: usize,
+    /// The content parts.
     pub parts: Vec<PredPart>,
+    /// First code point of the speaker mention, when there is a speaker.
     pub speaker_start: Option<usize>,
+    /// One past the last code point of the speaker mention.
     pub speaker_end: Option<usize>,
+    /// "direct", "indirect" or "mixed" (written as `type`).
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The attribution method ([`crate::AttributionMethod::as_str`]).
     pub method: &'static str,
     /// The speaker's canonical name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
 }
 
+/// One content part of a predicted quote (code points).
 #[derive(Debug, Clone, Serialize)]
 pub struct PredPart {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
 }
 
+/// Our quotes of one article, in the gold file's shape (`--predictions`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PredArticle {
+    /// The article's id.
     pub id: String,
+    /// Our quotes.
     pub quotes: Vec<PredQuote>,
 }
 
 /// Scores for one selection of gold types.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct QuoteScores {
+    /// Gold quotes of the selected types.
     pub gold: usize,
+    /// Predicted quotes counted against them.
     pub predicted: usize,
+    /// Exact content match (after trimming punctuation and marks).
     pub exact: Prf,
+    /// Matched with at least 80% of the gold content covered.
     pub cov80: Prf,
+    /// Matched with at least 30% of the gold content covered.
     pub cov30: Prf,
     /// Speaker mention overlaps the gold source, % of pairs matched at cov >= 0.3.
     pub speaker_accuracy: f64,
+    /// Matched at coverage >= 0.3 with the speaker right.
     pub end_to_end: Prf,
     /// Matched pairs whose gold quote names its speaker (LitBank-style gold).
     pub named: usize,
@@ -107,14 +142,21 @@ pub struct QuoteScores {
     pub by_method: BTreeMap<String, MethodScores>,
 }
 
+/// How one attribution method fares: its quotes, how many match gold, how many with the
+/// right speaker.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MethodScores {
+    /// Quotes the method attributed.
     pub predicted: usize,
+    /// Of those, matched to gold at coverage >= 0.3.
     pub matched: usize,
+    /// Of those, with the speaker mention right.
     pub speaker_right: usize,
     /// Matched pairs with a named gold speaker, and how many have the name / an alias right.
     pub named: usize,
+    /// Of `named`, with the speaker's name right.
     pub name_right: usize,
+    /// Of `named`, with the name or an alias right.
     pub alias_right: usize,
 }
 
@@ -431,10 +473,15 @@ fn score_document_kinds(
 /// mixed or indirect, against each gold type).
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteReport {
+    /// Gold articles scored.
     pub documents: usize,
+    /// All our quotes against all gold quotes.
     pub all: QuoteScores,
+    /// Our direct quotes against gold direct quotes.
     pub direct: QuoteScores,
+    /// Our reported speech against gold mixed quotes.
     pub mixed: QuoteScores,
+    /// Our reported speech against gold indirect quotes.
     pub indirect: QuoteScores,
 }
 

@@ -9,31 +9,45 @@ use serde::{Deserialize, Serialize};
 use super::Prf;
 use crate::segment::Segmenter;
 
+/// One gold document: a text and its sentences as strings, in order.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldDocument {
+    /// The document's id.
     pub id: String,
+    /// The text.
     pub text: String,
+    /// Its sentences, each a substring of the text, in order.
     pub sentences: Vec<String>,
 }
 
 /// Our sentences for one gold document, in the gold file's shape.
 #[derive(Debug, Clone, Serialize)]
 pub struct Prediction {
+    /// The document's id.
     pub id: String,
+    /// Our sentences' texts, in order.
     pub sentences: Vec<String>,
 }
 
+/// The scores of a gold file: exact-match documents and sentence-end precision/recall/F1.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SentenceScores {
+    /// Documents scored.
     pub documents: usize,
+    /// Documents whose sentence list equals the gold's (after trimming).
     pub exact: usize,
+    /// Precision, recall and F1 of sentence ends.
     pub boundaries: Prf,
+    /// Sentence ends both we and the gold have.
     pub true_positives: usize,
+    /// Our sentence ends.
     pub predicted: usize,
+    /// The gold's sentence ends.
     pub gold: usize,
 }
 
 impl SentenceScores {
+    /// Exact-match documents, in percent of all documents.
     pub fn exact_percent(&self) -> f64 {
         100.0 * self.exact as f64 / self.documents.max(1) as f64
     }
