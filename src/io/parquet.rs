@@ -23,11 +23,11 @@ use crate::output::{EntityRow, QuoteRow, SentenceRow};
 use crate::speaker_table::SpeakerRow;
 
 /// Rows collected before they are encoded.
-pub(crate) const BATCH_ROWS: usize = 4096;
+pub const BATCH_ROWS: usize = 4096;
 /// A row group ends at this many rows...
-pub(crate) const ROW_GROUP_ROWS: usize = 64 * 1024;
+pub const ROW_GROUP_ROWS: usize = 64 * 1024;
 /// ...or this many encoded bytes.
-pub(crate) const ROW_GROUP_BYTES: usize = 32 << 20;
+pub const ROW_GROUP_BYTES: usize = 32 << 20;
 
 fn utf8(name: &str, nullable: bool) -> Field {
     Field::new(name, DataType::Utf8, nullable)
