@@ -24,11 +24,14 @@ pub enum TagPosition {
 /// One class of the model: its position and, unless `Outside`, the quotex label.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
+    /// Where in an entity the class puts a word.
     pub position: TagPosition,
+    /// The quotex label ("PERSON"); empty for `Outside`.
     pub label: String,
 }
 
 impl Tag {
+    /// The `O` tag.
     pub fn outside() -> Self {
         Tag {
             position: TagPosition::Outside,

@@ -31,46 +31,110 @@ use crate::doc::{Document, Entity, EntitySource, Span};
 /// Why a model directory cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum BertError {
+    /// The path is not a directory.
     #[error("{}: no such model directory", .0.display())]
     NotADirectory(PathBuf),
+    /// A file the directory must hold is absent.
     #[error("{}: missing {what}", dir.display())]
-    MissingFile { dir: PathBuf, what: &'static str },
+    MissingFile {
+        /// The model directory.
+        dir: PathBuf,
+        /// The file (or the alternatives) missing.
+        what: &'static str,
+    },
+    /// A file cannot be read (or, for `tiny`, written).
     #[error("{}: cannot read: {source}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// The cause.
         source: std::io::Error,
     },
+    /// `config.json` is not a valid configuration.
     #[error("{}: invalid config: {reason}", path.display())]
-    Config { path: PathBuf, reason: String },
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The checkpoint is not a BERT model.
     #[error("{}: model_type {found:?} is not supported (a BERT token classifier is: \"bert\")", path.display())]
-    UnsupportedModel { path: PathBuf, found: String },
+    UnsupportedModel {
+        /// The configuration file.
+        path: PathBuf,
+        /// Its `model_type`.
+        found: String,
+    },
+    /// `id2label` is missing or malformed.
     #[error("{}: bad label map: {reason}", path.display())]
-    LabelMap { path: PathBuf, reason: String },
+    LabelMap {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong with the map.
+        reason: String,
+    },
+    /// The tokenizer file cannot be loaded.
     #[error("{}: cannot load the tokenizer: {reason}", path.display())]
-    Tokenizer { path: PathBuf, reason: String },
+    Tokenizer {
+        /// The tokenizer file.
+        path: PathBuf,
+        /// The tokenizer library's message.
+        reason: String,
+    },
+    /// The vocabulary lacks a special token BERT needs.
     #[error("{}: the tokenizer has no {token} token", path.display())]
-    MissingToken { path: PathBuf, token: &'static str },
+    MissingToken {
+        /// The tokenizer file.
+        path: PathBuf,
+        /// The token ("[CLS]", "[SEP]", "[PAD]").
+        token: &'static str,
+    },
+    /// The tokenizer's vocabulary is larger than the model's embedding table.
     #[error("{}: the tokenizer has {tokenizer} entries but the model's vocabulary only {model}", path.display())]
     VocabMismatch {
+        /// The tokenizer file.
         path: PathBuf,
+        /// The tokenizer's vocabulary size.
         tokenizer: usize,
+        /// The model's `vocab_size`.
         model: i64,
     },
+    /// The weights file cannot be read (or, for `tiny`, written).
     #[error("{}: cannot read the weights: {reason}", path.display())]
-    Weights { path: PathBuf, reason: String },
+    Weights {
+        /// The weights file.
+        path: PathBuf,
+        /// The cause.
+        reason: String,
+    },
+    /// A tensor the model needs is not in the weights.
     #[error("{}: weight {name} is missing", path.display())]
-    MissingWeight { path: PathBuf, name: String },
+    MissingWeight {
+        /// The weights file.
+        path: PathBuf,
+        /// The tensor's name.
+        name: String,
+    },
+    /// A tensor's shape disagrees with `config.json`.
     #[error("{}: weight {name} has shape {found:?} but config.json implies {expected:?}", path.display())]
     ShapeMismatch {
+        /// The weights file.
         path: PathBuf,
+        /// The tensor's name.
         name: String,
+        /// The shape the configuration implies.
         expected: Vec<i64>,
+        /// The shape in the file.
         found: Vec<i64>,
     },
+    /// libtorch could not build the model.
     #[error("cannot build the model: {0}")]
     Build(String),
+    /// The tokenizer failed on a text.
     #[error("tokenization failed: {0}")]
     Tokenize(String),
+    /// A forward pass failed.
     #[error("inference failed: {0}")]
     Inference(String),
 }
@@ -382,6 +446,7 @@ impl BertNer {
         self
     }
 
+    /// The window length in use (tokens, `[CLS]` and `[SEP]` included).
     pub fn max_length(&self) -> usize {
         self.max_length
     }
@@ -616,6 +681,7 @@ impl EntityRecognizer for BertNer {
 
 /// The BERT model layer under the gazetteer, rule and consistency layers.
 pub struct BertLayered {
+    /// The model layer.
     pub bert: Arc<BertNer>,
     /// The other layers; their own `model` is not used.
     pub layers: LayeredNer,

@@ -25,6 +25,7 @@ pub const LABELS: [&str; 9] = [
 const SPECIAL: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 const SEED: i64 = 20_241_124;
 
+/// The shape of the model to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelSize {
     /// 2 layers, hidden 128, 24 positions; hand-set weights with a known output.
