@@ -68,7 +68,7 @@ impl Kinds {
 
 /// One speaker of one article.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ArticleSpeaker {
+pub(crate) struct ArticleSpeaker {
     /// `ids::normalize` of the name.
     key: String,
     names: Vec<Counted>,
