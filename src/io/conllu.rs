@@ -2,7 +2,10 @@
 //! (<https://universaldependencies.org/format.html>), the format UD tools read.
 //!
 //! One block per sentence of the document (`Document::sentences`, the sentences of every
-//! other output), preceded by `# newdoc id` for the article's first block. The parse is
+//! other output), preceded by `# newdoc id = ID` for the article's first block; its
+//! `# sent_id` is `ID-N`, N the sentence's index (0-based, the `sentence_index` of the
+//! other outputs), with `/` in ID written `_` (UD reserves it for zones); whitespace and
+//! control characters in ID are written `_` on both lines. The parse is
 //! spaCy's, over spaCy's tokens, so a block needs three adjustments, all linear in the
 //! article's size:
 //!
@@ -53,6 +56,8 @@ pub fn write_document(doc: &Document, out: &mut Vec<u8>) {
         is_space: &is_space,
     };
     let doc_id = sanitize(&doc.id);
+    // UD reserves `/` in sent_id for zones (udapi reads `a/b` as sentence a, zone b).
+    let sent_prefix = doc_id.replace('/', "_");
     let mut newdoc = true;
     let mut begin = 0;
     while begin < tokens.len() {
@@ -65,7 +70,7 @@ pub fn write_document(doc: &Document, out: &mut Vec<u8>) {
                 let _ = writeln!(out, "# newdoc id = {doc_id}");
                 newdoc = false;
             }
-            ctx.write_block(&doc_id, index, begin..end, out);
+            ctx.write_block(&sent_prefix, index, begin..end, out);
         }
         begin = end;
     }
@@ -326,12 +331,156 @@ fn write_misc(out: &mut Vec<u8>, space: &str, spacy_head: Option<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::{Article, Span, Token, TokenSyntax};
+
+    /// A document built by hand: `(start, end, head, dep, sent_start)` per token.
+    fn doc(
+        text: &str,
+        sentences: &[(usize, usize)],
+        arcs: &[(usize, usize, usize, &str, bool)],
+    ) -> Document {
+        let mut doc = Document::new(Article {
+            id: "a b/c".into(),
+            title: None,
+            text: text.into(),
+        });
+        doc.sentences = sentences.iter().map(|&(s, e)| Span::new(s, e)).collect();
+        for &(start, end, head, dep, sent_start) in arcs {
+            doc.tokens.push(Token {
+                start,
+                end,
+                norm: None,
+                space_after: text[end..].starts_with(' '),
+            });
+            doc.syntax.push(TokenSyntax {
+                tag: "X".into(),
+                pos: None,
+                morph: String::new(),
+                lemma: text[start..end].to_lowercase(),
+                dep: dep.into(),
+                head,
+                sent_start,
+            });
+        }
+        doc
+    }
+
+    fn conllu(doc: &Document) -> String {
+        let mut out = Vec::new();
+        write_document(doc, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The (FORM, HEAD, DEPREL, MISC) columns of the token lines.
+    fn columns(out: &str) -> Vec<(String, String, String, String)> {
+        out.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let c: Vec<&str> = l.split('\t').collect();
+                assert_eq!(c.len(), 10, "{l}");
+                (c[1].into(), c[6].into(), c[7].into(), c[9].into())
+            })
+            .collect()
+    }
+
+    fn row(form: &str, head: &str, dep: &str, misc: &str) -> (String, String, String, String) {
+        (form.into(), head.into(), dep.into(), misc.into())
+    }
+
+    #[test]
+    fn whitespace_tokens_go_and_their_dependents_take_their_head() {
+        //         0123456789012345678
+        let text = "Ann  ran. Bob sat.";
+        let d = doc(
+            text,
+            &[(0, 9), (10, 18)],
+            &[
+                (0, 3, 1, "nsubj", true), // head: the whitespace token
+                (4, 5, 2, "dep", false),  // the extra space
+                (5, 8, 2, "ROOT", false),
+                (8, 9, 2, "punct", false),
+                (10, 13, 2, "nsubj", true), // head in the sentence before
+                (14, 17, 5, "ROOT", false),
+                (17, 18, 5, "punct", false),
+            ],
+        );
+        let out = conllu(&d);
+        assert!(
+            out.starts_with("# newdoc id = a_b/c\n# sent_id = a_b_c-0\n# text = Ann ran.\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("# sent_id = a_b_c-1\n# text = Bob sat.\n"),
+            "{out}"
+        );
+        assert_eq!(
+            columns(&out),
+            vec![
+                row("Ann", "2", "nsubj", "SpacesAfter=\\s\\s|SpacyHead=1"),
+                row("ran", "0", "root", "SpaceAfter=No"),
+                row(".", "2", "punct", "_"),
+                row("Bob", "2", "nsubj", "SpacyHead=2"),
+                row("sat", "0", "root", "SpaceAfter=No"),
+                row(".", "2", "punct", "SpaceAfter=No"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sentence_the_parser_split_keeps_one_root() {
+        //         0123456789012345
+        let text = "Big news Ann ran";
+        let d = doc(
+            text,
+            &[(0, 16)],
+            &[
+                (0, 3, 1, "amod", true),
+                (4, 8, 1, "ROOT", false),
+                (9, 12, 3, "nsubj", true), // a second parser sentence, the longer one
+                (13, 16, 3, "ROOT", false),
+            ],
+        );
+        // Both pieces have two tokens: the first root wins the tie.
+        assert_eq!(
+            columns(&conllu(&d)),
+            vec![
+                row("Big", "2", "amod", "_"),
+                row("news", "0", "root", "_"),
+                row("Ann", "4", "nsubj", "_"),
+                row("ran", "2", "dep", "SpaceAfter=No|SpacyHead=3"),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_syntax_only_the_forms() {
+        let mut d = doc(
+            "Hi there.",
+            &[(0, 9)],
+            &[
+                (0, 2, 0, "ROOT", true),
+                (3, 8, 0, "x", false),
+                (8, 9, 0, "x", false),
+            ],
+        );
+        d.syntax.clear();
+        let out = conllu(&d);
+        assert!(
+            out.contains(
+                "1\tHi\t_\t_\t_\t_\t_\t_\t_\t_\n2\tthere\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No\n"
+            ),
+            "{out}"
+        );
+        // A document of whitespace only writes nothing.
+        let blank = doc("  \n", &[], &[(0, 3, 0, "ROOT", true)]);
+        assert_eq!(conllu(&blank), "");
+    }
 
     #[test]
     fn ids_stay_one_word_on_one_line() {
         assert_eq!(sanitize("a b\nc\td"), "a_b_c_d");
         assert_eq!(sanitize(""), "_");
-        assert_eq!(sanitize("dump.jsonl:3"), "dump.jsonl:3");
+        assert_eq!(sanitize("dir/dump.jsonl:3"), "dir/dump.jsonl:3");
     }
 
     #[test]
