@@ -177,7 +177,7 @@ pub struct ExtractArgs {
 
     /// Continue a killed run: keep the complete records already in --output (and
     /// --errors), check that they match the first input records, and append the rest.
-    /// Needs --output and files as input; not with --format json.
+    /// Needs --output and files as input; not with --format json or conllu.
     #[arg(long, requires = "output")]
     pub resume: bool,
 
