@@ -330,3 +330,210 @@ impl<'a> ArticleRecord<'a> {
             })
     }
 }
+
+/// A token in the output record (`--tokens`): spaCy's token with its tag, POS, lemma and
+/// dependency arc. Without the syntax layer (`--no-syntax`) only `start` and `end` are
+/// written. Whitespace tokens (spaCy's tokens for extra spaces and line breaks) are kept:
+/// they are part of spaCy's token list and `head` indexes that list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TokenOut<'a> {
+    /// First offset of the token.
+    pub start: usize,
+    /// Offset just past the token.
+    pub end: usize,
+    /// Penn Treebank tag (spaCy's `tag_`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<&'a str>,
+    /// Universal POS (spaCy's `pos_`); `null` where spaCy leaves it empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pos: Option<Option<&'static str>>,
+    /// The lemma.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lemma: Option<&'a str>,
+    /// Dependency label (spaCy's `dep_`, `ROOT` for a sentence root).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dep: Option<&'a str>,
+    /// Index of the head in the article's token list; a root points to itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<usize>,
+}
+
+/// Converts sorted byte offsets of one text to the output unit in one pass: token
+/// offsets only grow, so each conversion counts the chars since the previous one.
+struct MonotoneOffsets<'t> {
+    bytes: &'t [u8],
+    identity: bool,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> MonotoneOffsets<'t> {
+    fn new(text: &'t str, unit: OffsetUnit) -> Self {
+        MonotoneOffsets {
+            bytes: text.as_bytes(),
+            identity: unit == OffsetUnit::Bytes || text.is_ascii(),
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The offset of `byte` in the output unit; `byte` should not be below the previous
+    /// one (a smaller one is counted from the start again, still correct).
+    fn convert(&mut self, byte: usize) -> usize {
+        if self.identity {
+            return byte;
+        }
+        let byte = byte.min(self.bytes.len());
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        // A code point starts at every byte that is not a UTF-8 continuation byte.
+        self.chars += self.bytes[self.byte..byte]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+/// Token offsets of `doc` in `unit`, in token order.
+fn token_offsets(doc: &Document, unit: OffsetUnit) -> Vec<(usize, usize)> {
+    let mut conv = MonotoneOffsets::new(&doc.text, unit);
+    doc.tokens
+        .iter()
+        .map(|t| {
+            let start = conv.convert(t.start);
+            (start, conv.convert(t.end))
+        })
+        .collect()
+}
+
+/// The tokens of `doc` for the output record, offsets in `unit`.
+pub fn tokens_out(doc: &Document, unit: OffsetUnit) -> Vec<TokenOut<'_>> {
+    let syntax = (doc.syntax.len() == doc.tokens.len()).then_some(&doc.syntax);
+    token_offsets(doc, unit)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (start, end))| {
+            let s = syntax.and_then(|s| s.get(i));
+            TokenOut {
+                start,
+                end,
+                tag: s.map(|s| s.tag.as_str()),
+                pos: s.map(|s| s.pos.map(|p| p.as_str())),
+                lemma: s.map(|s| s.lemma.as_str()),
+                dep: s.map(|s| s.dep.as_str()),
+                head: s.map(|s| s.head),
+            }
+        })
+        .collect()
+}
+
+/// The index of the sentence each token belongs to, as the parser sees it: the last
+/// sentence starting at or before the token's start (whitespace between two sentences
+/// goes with the one before); `None` before the first sentence. One pass over both lists.
+pub fn token_sentences(doc: &Document) -> Vec<Option<usize>> {
+    let mut next = 0;
+    doc.tokens
+        .iter()
+        .map(|t| {
+            while next < doc.sentences.len() && doc.sentences[next].start <= t.start {
+                next += 1;
+            }
+            next.checked_sub(1)
+        })
+        .collect()
+}
+
+/// One article's record with its tokens (`--tokens`): the record of
+/// [`ArticleRecord::from_document`] and a `tokens` array after it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ArticleWithTokens<'a> {
+    /// The record.
+    #[serde(flatten)]
+    pub record: ArticleRecord<'a>,
+    /// Every token of the article, in text order.
+    pub tokens: Vec<TokenOut<'a>>,
+}
+
+impl<'a> ArticleWithTokens<'a> {
+    /// The record of a document with its tokens, offsets in `unit`.
+    pub fn from_document(doc: &'a Document, unit: OffsetUnit) -> Self {
+        ArticleWithTokens {
+            record: ArticleRecord::from_document(doc, unit),
+            tokens: tokens_out(doc, unit),
+        }
+    }
+}
+
+/// `--table tokens`: one row per token. Syntax columns are empty (`null`) without the
+/// syntax layer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TokenRow<'a> {
+    /// The article's id.
+    pub article_id: Cow<'a, str>,
+    /// Position of the token in the article's token list.
+    pub token_index: usize,
+    /// First offset of the token.
+    pub start: usize,
+    /// Offset just past the token.
+    pub end: usize,
+    /// The token's text.
+    pub text: Cow<'a, str>,
+    /// `TokenOut::tag`.
+    pub tag: Option<Cow<'a, str>>,
+    /// `TokenOut::pos`.
+    pub pos: Option<&'static str>,
+    /// `TokenOut::lemma`.
+    pub lemma: Option<Cow<'a, str>>,
+    /// `TokenOut::dep`.
+    pub dep: Option<Cow<'a, str>>,
+    /// `TokenOut::head`.
+    pub head: Option<usize>,
+    /// The sentence the token belongs to (see [`token_sentences`]).
+    pub sentence_index: Option<usize>,
+}
+
+impl TokenRow<'_> {
+    /// The row with its own copies of the strings.
+    pub fn into_owned(self) -> TokenRow<'static> {
+        TokenRow {
+            article_id: owned(self.article_id),
+            text: owned(self.text),
+            tag: self.tag.map(owned),
+            lemma: self.lemma.map(owned),
+            dep: self.dep.map(owned),
+            ..self
+        }
+    }
+}
+
+/// The `--table tokens` rows of a document, offsets in `unit`.
+pub fn token_rows(doc: &Document, unit: OffsetUnit) -> impl Iterator<Item = TokenRow<'_>> {
+    let sentences = token_sentences(doc);
+    let syntax = (doc.syntax.len() == doc.tokens.len()).then_some(&doc.syntax);
+    token_offsets(doc, unit)
+        .into_iter()
+        .zip(sentences)
+        .zip(&doc.tokens)
+        .enumerate()
+        .map(move |(i, (((start, end), sentence_index), token))| {
+            let s = syntax.and_then(|s| s.get(i));
+            let span = token.start..token.end;
+            TokenRow {
+                article_id: Cow::Borrowed(&doc.id),
+                token_index: i,
+                start,
+                end,
+                text: Cow::Borrowed(doc.text.get(span).unwrap_or("")),
+                tag: s.map(|s| Cow::Borrowed(s.tag.as_str())),
+                pos: s.and_then(|s| s.pos.map(|p| p.as_str())),
+                lemma: s.map(|s| Cow::Borrowed(s.lemma.as_str())),
+                dep: s.map(|s| Cow::Borrowed(s.dep.as_str())),
+                head: s.map(|s| s.head),
+                sentence_index,
+            }
+        })
+}

@@ -79,7 +79,7 @@ fn same_cell(a: &str, b: &str) -> bool {
 fn parquet_tables_read_back_equal_to_the_csv_tables() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = [fixture(), harbor()];
-    for table in ["quotes", "entities", "sentences", "speakers"] {
+    for table in ["quotes", "entities", "sentences", "speakers", "tokens"] {
         let path = dir.path().join(format!("{table}.parquet"));
         let path_str = path.display().to_string();
         let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
@@ -119,6 +119,12 @@ fn parquet_tables_read_back_equal_to_the_csv_tables() {
                     matches!(field("roles").data_type(), DataType::List(f) if f.data_type() == &DataType::Utf8)
                 );
                 assert_eq!(field("quotes").data_type(), &DataType::Int64);
+            }
+            "tokens" => {
+                assert_eq!(field("head").data_type(), &DataType::Int64);
+                assert!(field("head").is_nullable(), "null without syntax");
+                assert!(!field("token_index").is_nullable());
+                assert!(field("pos").is_nullable());
             }
             _ => assert_eq!(field("end").data_type(), &DataType::Int64),
         }

@@ -102,8 +102,38 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
+/// Flag combinations of the output that mean nothing, refused before any file is created.
+fn check_outputs(args: &ExtractArgs) -> Result<()> {
+    use crate::io::{CsvTable, OutputFormat};
+    if args.format == OutputFormat::Conllu {
+        if let Some(table) = args.table {
+            anyhow::bail!(
+                "--format conllu writes sentences of tokens, not a table: drop --table {} \
+                 (or use --format csv/parquet --table tokens)",
+                clap::ValueEnum::to_possible_value(&table)
+                    .map_or_else(String::new, |v| v.get_name().to_string())
+            );
+        }
+        if args.tokens {
+            anyhow::bail!("--tokens adds tokens to jsonl/json records; --format conllu already writes every token");
+        }
+    }
+    if args.tokens {
+        if matches!(args.format, OutputFormat::Csv | OutputFormat::Parquet) {
+            anyhow::bail!(
+                "--tokens adds tokens to jsonl/json records; for a table use --table tokens"
+            );
+        }
+        if args.table == Some(CsvTable::Speakers) {
+            anyhow::bail!("--tokens cannot go with --table speakers (it has no article records)");
+        }
+    }
+    Ok(())
+}
+
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     // Bad gazetteers and flag combinations fail before any output file is created.
+    check_outputs(&args)?;
     let entities = entity_layers(&args)?;
     let mut builder = Pipeline::builder()
         .entities(entities)
@@ -125,8 +155,9 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     }
     let renderer = Renderer {
         format: args.format,
-        table: args.table,
+        table: args.table.unwrap_or_default(),
         offsets: args.offsets,
+        tokens: args.tokens,
     };
     let fields = FieldNames {
         id: args.id_field,

@@ -31,6 +31,8 @@ Examples:
   quotex extract article.txt
   quotex extract dump.jsonl.gz -o out.jsonl --errors errors.jsonl
   quotex extract dir/ --format csv --table entities -o entities.csv
+  quotex extract dump.jsonl --tokens -o out.jsonl        records with tokens, tags and parse
+  quotex extract dump.jsonl --format conllu -o out.conllu   sentences as CoNLL-U
   quotex extract dump.jsonl -o out.jsonl --resume        continue after a crash or kill
   quotex extract dump.jsonl --shard 2/8 -o part2.jsonl   records 2, 10, 18, ... (0-based)
 
@@ -92,10 +94,17 @@ pub(crate) struct ExtractArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     pub format: OutputFormat,
 
-    /// Which table --format csv or parquet writes; `speakers` (one row per speaker across
-    /// the run, written at the end) also replaces the records of jsonl and json.
-    #[arg(long, value_enum, default_value_t = CsvTable::Quotes)]
-    pub table: CsvTable,
+    /// Which table --format csv or parquet writes (default: quotes); `speakers` (one row per
+    /// speaker across the run, written at the end) also replaces the records of jsonl and
+    /// json. Not with --format conllu.
+    #[arg(long, value_enum, value_name = "TABLE")]
+    pub table: Option<CsvTable>,
+
+    /// Add each article's tokens to the jsonl/json records: `"tokens":[{"start","end",
+    /// "tag","pos","lemma","dep","head"}]`, `head` indexing the article's token list (a root
+    /// points to itself); whitespace tokens included. With --no-syntax, start and end only.
+    #[arg(long)]
+    pub tokens: bool,
 
     /// Worker threads (0 = one per core).
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -168,7 +177,7 @@ pub(crate) struct ExtractArgs {
 
     /// Continue a killed run: keep the complete records already in --output (and
     /// --errors), check that they match the first input records, and append the rest.
-    /// Needs --output and files as input; not with --format json.
+    /// Needs --output and files as input; not with --format json or conllu.
     #[arg(long, requires = "output")]
     pub resume: bool,
 

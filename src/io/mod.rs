@@ -1,5 +1,6 @@
 //! Reading article dumps and writing annotated records.
 
+pub mod conllu;
 pub mod input;
 #[cfg(feature = "parquet")]
 pub mod parquet;

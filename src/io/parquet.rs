@@ -19,7 +19,7 @@ use parquet::file::properties::WriterProperties;
 
 use super::writers::CsvTable;
 use crate::ids::StableId;
-use crate::output::{EntityRow, QuoteRow, SentenceRow};
+use crate::output::{EntityRow, QuoteRow, SentenceRow, TokenRow};
 use crate::speaker_table::SpeakerRow;
 
 /// Rows collected before they are encoded.
@@ -79,6 +79,19 @@ pub fn schema(table: CsvTable) -> Schema {
             int("start", false),
             int("end", false),
             utf8("text", false),
+        ],
+        CsvTable::Tokens => vec![
+            utf8("article_id", false),
+            int("token_index", false),
+            int("start", false),
+            int("end", false),
+            utf8("text", false),
+            utf8("tag", true),
+            utf8("pos", true),
+            utf8("lemma", true),
+            utf8("dep", true),
+            int("head", true),
+            int("sentence_index", true),
         ],
         CsvTable::Speakers => vec![
             utf8("speaker_id", false),
@@ -140,6 +153,21 @@ struct SentenceColumns {
 }
 
 #[derive(Default)]
+struct TokenColumns {
+    article_id: StringBuilder,
+    token_index: Int64Builder,
+    start: Int64Builder,
+    end: Int64Builder,
+    text: StringBuilder,
+    tag: StringBuilder,
+    pos: StringBuilder,
+    lemma: StringBuilder,
+    dep: StringBuilder,
+    head: Int64Builder,
+    sentence_index: Int64Builder,
+}
+
+#[derive(Default)]
 struct SpeakerColumns {
     speaker_id: StringBuilder,
     speaker: StringBuilder,
@@ -160,6 +188,7 @@ enum Columns {
     Entities(Box<EntityColumns>),
     Sentences(Box<SentenceColumns>),
     Speakers(Box<SpeakerColumns>),
+    Tokens(Box<TokenColumns>),
 }
 
 fn id_str(id: StableId) -> String {
@@ -177,6 +206,7 @@ impl Columns {
             CsvTable::Entities => Columns::Entities(Box::default()),
             CsvTable::Sentences => Columns::Sentences(Box::default()),
             CsvTable::Speakers => Columns::Speakers(Box::default()),
+            CsvTable::Tokens => Columns::Tokens(Box::default()),
         }
     }
 
@@ -213,6 +243,19 @@ impl Columns {
                 &mut c.start,
                 &mut c.end,
                 &mut c.text,
+            ]),
+            Columns::Tokens(c) => finish_all(vec![
+                &mut c.article_id,
+                &mut c.token_index,
+                &mut c.start,
+                &mut c.end,
+                &mut c.text,
+                &mut c.tag,
+                &mut c.pos,
+                &mut c.lemma,
+                &mut c.dep,
+                &mut c.head,
+                &mut c.sentence_index,
             ]),
             Columns::Speakers(c) => finish_all(vec![
                 &mut c.speaker_id,
@@ -338,6 +381,25 @@ impl ParquetTable {
         c.start.append_value(i64_of(r.start));
         c.end.append_value(i64_of(r.end));
         c.text.append_value(&r.text);
+        self.row_added()
+    }
+
+    /// Appends a row of the tokens table.
+    pub fn push_token(&mut self, r: &TokenRow<'_>) -> io::Result<()> {
+        let Columns::Tokens(c) = &mut self.columns else {
+            return Err(wrong_table("token"));
+        };
+        c.article_id.append_value(&r.article_id);
+        c.token_index.append_value(i64_of(r.token_index));
+        c.start.append_value(i64_of(r.start));
+        c.end.append_value(i64_of(r.end));
+        c.text.append_value(&r.text);
+        c.tag.append_option(r.tag.as_deref());
+        c.pos.append_option(r.pos);
+        c.lemma.append_option(r.lemma.as_deref());
+        c.dep.append_option(r.dep.as_deref());
+        c.head.append_option(r.head.map(i64_of));
+        c.sentence_index.append_option(r.sentence_index.map(i64_of));
         self.row_added()
     }
 

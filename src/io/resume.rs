@@ -529,6 +529,13 @@ pub fn scan(
         OutputFormat::Jsonl => Output::Jsonl(JsonlItems::open(output)?),
         OutputFormat::Csv => Output::Csv(CsvItems::open(output, renderer.csv_header())?),
         // Parquet is refused above.
+        OutputFormat::Conllu => {
+            return Err(ResumeError::Unsupported(
+                "--format conllu cannot be resumed (rerun it, or resume a jsonl run with \
+                 --tokens and convert)"
+                    .into(),
+            ))
+        }
         OutputFormat::Json | OutputFormat::Parquet => {
             return Err(ResumeError::Unsupported(
                 "--format json writes one array, which a killed run leaves unclosed: it \
@@ -653,6 +660,7 @@ mod tests {
                 format,
                 table: CsvTable::Quotes,
                 offsets: OffsetUnit::Chars,
+                tokens: false,
             };
             scan(
                 &self.sources,
@@ -817,6 +825,7 @@ mod tests {
             format: OutputFormat::Jsonl,
             table: CsvTable::Quotes,
             offsets: OffsetUnit::Chars,
+            tokens: false,
         };
         let err = scan(
             &[InputSource::Stdin],

@@ -451,6 +451,7 @@ mod tests {
             format: OutputFormat::Jsonl,
             table: CsvTable::Quotes,
             offsets: OffsetUnit::Chars,
+            tokens: false,
         }
     }
 

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use super::parquet::ParquetTable;
 use super::writers::{CsvTable, OutputFormat, Renderer};
 use crate::doc::Document;
-use crate::output::{ArticleRecord, EntityRow, QuoteRow, SentenceRow};
+use crate::output::{self, ArticleRecord, EntityRow, QuoteRow, SentenceRow, TokenRow};
 use crate::speaker_table::{ArticleSpeakers, SpeakerTable, SPEAKER_COLUMNS};
 
 /// One article's rows of the chosen table, detached from the document.
@@ -22,6 +22,8 @@ pub enum TableRows {
     Entities(Vec<EntityRow<'static>>),
     /// `--table sentences`.
     Sentences(Vec<SentenceRow<'static>>),
+    /// `--table tokens`.
+    Tokens(Vec<TokenRow<'static>>),
     /// `--table speakers`: the article's speakers, merged into the run's table later.
     Speakers {
         /// The article's id.
@@ -40,6 +42,13 @@ impl TableRows {
                 speakers: ArticleSpeakers::from_document(doc),
             };
         }
+        if renderer.table == CsvTable::Tokens {
+            return TableRows::Tokens(
+                output::token_rows(doc, renderer.offsets)
+                    .map(TokenRow::into_owned)
+                    .collect(),
+            );
+        }
         let record = ArticleRecord::from_document(doc, renderer.offsets);
         match renderer.table {
             CsvTable::Entities => {
@@ -51,7 +60,7 @@ impl TableRows {
                     .map(SentenceRow::into_owned)
                     .collect(),
             ),
-            CsvTable::Quotes | CsvTable::Speakers => {
+            CsvTable::Quotes | CsvTable::Speakers | CsvTable::Tokens => {
                 TableRows::Quotes(record.quote_rows().map(QuoteRow::into_owned).collect())
             }
         }
@@ -124,6 +133,10 @@ impl TableSink {
             #[cfg(feature = "parquet")]
             (TableRows::Sentences(rows), Target::Parquet(p), None) => {
                 rows.iter().try_for_each(|r| p.push_sentence(r))
+            }
+            #[cfg(feature = "parquet")]
+            (TableRows::Tokens(rows), Target::Parquet(p), None) => {
+                rows.iter().try_for_each(|r| p.push_token(r))
             }
             _ => Err(io::Error::other(
                 "internal error: rows of another table than the one being written",

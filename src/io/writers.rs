@@ -4,10 +4,11 @@
 use std::io::{self, Write};
 
 use crate::doc::Document;
+use crate::io::conllu;
 use crate::io::records::RecordError;
 use crate::io::tables::{self, TableRows, TableSink};
 use crate::offsets::OffsetUnit;
-use crate::output::ArticleRecord;
+use crate::output::{self, ArticleRecord, ArticleWithTokens};
 
 /// How records are written (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,6 +23,8 @@ pub enum OutputFormat {
     Csv,
     /// A Parquet file of the table chosen by --table (needs -o FILE).
     Parquet,
+    /// CoNLL-U: one block per sentence with the tokens and their dependency parse.
+    Conllu,
 }
 
 /// Which table CSV and Parquet output hold (`--table`); `Speakers` applies to every format.
@@ -37,6 +40,8 @@ pub enum CsvTable {
     Sentences,
     /// One row per speaker across the run, written at the end (any format).
     Speakers,
+    /// One row per token, with its tag, POS, lemma and dependency arc.
+    Tokens,
 }
 
 const QUOTE_HEADER: &[&str] = &[
@@ -65,6 +70,19 @@ const ENTITY_HEADER: &[&str] = &[
     "source",
 ];
 const SENTENCE_HEADER: &[&str] = &["article_id", "sentence_index", "start", "end", "text"];
+const TOKEN_HEADER: &[&str] = &[
+    "article_id",
+    "token_index",
+    "start",
+    "end",
+    "text",
+    "tag",
+    "pos",
+    "lemma",
+    "dep",
+    "head",
+    "sentence_index",
+];
 
 /// Renders records to bytes; shared by the worker threads.
 #[derive(Debug, Clone, Copy)]
@@ -75,6 +93,8 @@ pub struct Renderer {
     pub table: CsvTable,
     /// The unit of the offsets written: code points by default, or bytes.
     pub offsets: OffsetUnit,
+    /// `--tokens`: JSONL and JSON records carry a `tokens` array.
+    pub tokens: bool,
 }
 
 /// A rendered record, ready to be written in order.
@@ -100,9 +120,18 @@ impl Renderer {
     /// The record (JSON) or CSV rows of a document, as bytes; Parquet and the speakers table
     /// take typed rows ([`Renderer::render`]) instead.
     pub fn render_document(&self, doc: &Document) -> io::Result<Vec<u8>> {
+        if self.format == OutputFormat::Conllu {
+            let mut buf = Vec::with_capacity(64 * doc.tokens.len());
+            conllu::write_document(doc, &mut buf);
+            return Ok(buf);
+        }
         let record = ArticleRecord::from_document(doc, self.offsets);
         let mut buf = Vec::with_capacity(256 + 64 * doc.sentences.len());
         match self.format {
+            OutputFormat::Jsonl | OutputFormat::Json if self.tokens => {
+                let tokens = output::tokens_out(doc, self.offsets);
+                serde_json::to_writer(&mut buf, &ArticleWithTokens { record, tokens })?;
+            }
             OutputFormat::Jsonl | OutputFormat::Json => {
                 serde_json::to_writer(&mut buf, &record)?;
             }
@@ -116,12 +145,16 @@ impl Renderer {
                     CsvTable::Sentences => {
                         record.sentence_rows(doc).try_for_each(|r| csv.serialize(r))
                     }
+                    CsvTable::Tokens => {
+                        output::token_rows(doc, self.offsets).try_for_each(|r| csv.serialize(r))
+                    }
                     CsvTable::Speakers => return Err(rows_only()),
                 }
                 .map_err(io::Error::other)?;
                 csv.flush()?;
             }
             OutputFormat::Parquet => return Err(rows_only()),
+            OutputFormat::Conllu => {}
         }
         Ok(buf)
     }
@@ -137,6 +170,7 @@ impl Renderer {
             CsvTable::Quotes => QUOTE_HEADER,
             CsvTable::Entities => ENTITY_HEADER,
             CsvTable::Sentences => SENTENCE_HEADER,
+            CsvTable::Tokens => TOKEN_HEADER,
             // Written by the TableSink.
             CsvTable::Speakers => &[],
         }
@@ -148,8 +182,8 @@ fn rows_only() -> io::Error {
 }
 
 /// Writes rendered records in order. Error records go to the errors stream when one is
-/// given; otherwise into the output (JSONL, JSON) or to stderr (CSV, whose rows cannot
-/// hold them).
+/// given; otherwise into the output (JSONL, JSON) or to stderr (CSV and CoNLL-U, which
+/// cannot hold them).
 pub struct Sink {
     format: OutputFormat,
     out: Box<dyn Write + Send>,
@@ -182,7 +216,7 @@ impl Sink {
                     .map_err(io::Error::other)?;
                 csv.flush()?;
             }
-            OutputFormat::Jsonl | OutputFormat::Parquet => {}
+            OutputFormat::Jsonl | OutputFormat::Parquet | OutputFormat::Conllu => {}
         }
         let mut sink = Sink::appending(renderer, out, errors);
         sink.tables = tables;
@@ -230,7 +264,8 @@ impl Sink {
                 self.items_in_array += 1;
                 self.out.write_all(bytes)
             }
-            OutputFormat::Csv => self.out.write_all(bytes),
+            // A CoNLL-U article is its blocks, each ending with a blank line.
+            OutputFormat::Csv | OutputFormat::Conllu => self.out.write_all(bytes),
             OutputFormat::Parquet => Err(rows_only()),
         }
     }
@@ -252,7 +287,10 @@ impl Sink {
                     errors.flush()
                 }
                 // Tables cannot hold error records.
-                (None, format) if format == OutputFormat::Csv || self.tables.is_some() => {
+                (None, format)
+                    if matches!(format, OutputFormat::Csv | OutputFormat::Conllu)
+                        || self.tables.is_some() =>
+                {
                     let mut stderr = io::stderr().lock();
                     stderr.write_all(bytes)?;
                     stderr.write_all(b"\n")
