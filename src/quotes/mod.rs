@@ -11,6 +11,7 @@
 //! compatible person.
 
 pub mod attribution;
+pub mod clause;
 pub mod dialogue;
 pub mod direct;
 pub mod lexicon;
