@@ -8,8 +8,47 @@ use crate::syntax::{Pos, TokenSyntax};
 
 use super::lexicon::entities_overlapping;
 
+/// The arguments attribution asks a verb for; each token's first child in each role is
+/// stored when the tree is built, so asking is O(1) however many children a token has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `nsubj`, `csubj` or `expl`.
+    Subject,
+    /// `nsubjpass`, `csubjpass`.
+    PassiveSubject,
+    /// `agent` ("by X" of a passive).
+    Agent,
+    /// `ccomp`.
+    Complement,
+    /// `dobj`.
+    Object,
+    /// `xcomp`.
+    Infinitive,
+    /// `pobj`.
+    PrepObject,
+}
+
+const ROLES: usize = 7;
+
+impl Role {
+    fn of(dep: &str) -> Option<Role> {
+        Some(match dep {
+            "nsubj" | "csubj" | "expl" => Role::Subject,
+            "nsubjpass" | "csubjpass" => Role::PassiveSubject,
+            "agent" => Role::Agent,
+            "ccomp" => Role::Complement,
+            "dobj" => Role::Object,
+            "xcomp" => Role::Infinitive,
+            "pobj" => Role::PrepObject,
+            _ => return None,
+        })
+    }
+}
+
 /// Children and subtree edges of every token of `doc.syntax`.
 pub struct Tree<'d> {
+    /// Each token's first child in each [`Role`] (`u32::MAX`: none).
+    roles: Vec<[u32; ROLES]>,
     syntax: &'d [TokenSyntax],
     /// `children[child_start[i]..child_start[i + 1]]` are token `i`'s children, in order.
     child_start: Vec<usize>,
@@ -42,6 +81,18 @@ impl<'d> Tree<'d> {
         for i in 0..n {
             child_start[i + 1] += child_start[i];
         }
+        let mut roles = vec![[u32::MAX; ROLES]; n];
+        // Tokens in increasing order: the first child in a role is the leftmost.
+        for i in 0..n {
+            if let (Some(h), Some(role), Ok(child)) =
+                (head(i), Role::of(&syntax[i].dep), u32::try_from(i))
+            {
+                let slot = &mut roles[h][role as usize];
+                if *slot == u32::MAX {
+                    *slot = child;
+                }
+            }
+        }
         let mut fill = child_start.clone();
         let mut children = vec![0usize; child_start[n]];
         // Tokens in increasing order, so each child list comes out sorted.
@@ -70,6 +121,7 @@ impl<'d> Tree<'d> {
             }
         }
         Some(Tree {
+            roles,
             syntax,
             child_start,
             children,
@@ -112,6 +164,12 @@ impl<'d> Tree<'d> {
             .find(|&c| deps.contains(&self.dep(c)))
     }
 
+    /// The first child of `i` in `role`, in O(1).
+    pub fn role(&self, i: usize, role: Role) -> Option<usize> {
+        let c = self.roles[i][role as usize];
+        (c != u32::MAX).then_some(c as usize)
+    }
+
     /// First and last token of `i`'s subtree (inclusive).
     pub fn edges(&self, i: usize) -> (usize, usize) {
         (self.left[i], self.right[i])
@@ -124,13 +182,13 @@ impl<'d> Tree<'d> {
     pub fn subject(&self, v: usize) -> Option<usize> {
         let mut v = v;
         for _ in 0..4 {
-            if let Some(s) = self.child(v, &["nsubj", "csubj", "expl"]) {
+            if let Some(s) = self.role(v, Role::Subject) {
                 return (self.dep(s) != "expl").then_some(s);
             }
-            if let Some(agent) = self.child(v, &["agent"]) {
-                return self.child(agent, &["pobj"]);
+            if let Some(agent) = self.role(v, Role::Agent) {
+                return self.role(agent, Role::PrepObject);
             }
-            if self.child(v, &["nsubjpass", "csubjpass"]).is_some() {
+            if self.role(v, Role::PassiveSubject).is_some() {
                 return None;
             }
             match self.dep(v) {
@@ -244,6 +302,8 @@ mod tests {
         assert_eq!(t.edges(3), (2, 3));
         assert_eq!(t.subject(1), Some(0));
         assert_eq!(t.child(1, &["ccomp"]), Some(3));
+        assert_eq!(t.role(1, Role::Complement), Some(3));
+        assert_eq!(t.role(1, Role::Object), None);
         // A cycle (never produced by the parser) leaves its tokens as their own subtrees.
         let d = doc_with(&[1, 0, 2], &["dep", "dep", "ROOT"]);
         let t = Tree::new(&d).expect("tree");

@@ -9,7 +9,7 @@ use super::lexicon::{cue_lexicon, is_capitalised, is_punct, is_reporting_lemma, 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use super::clause::Tree;
+use super::clause::{Role, Tree};
 use super::lexicon::word_list;
 use crate::doc::{AttributionMethod, Document, EntityLabel, QuoteKind, Span};
 use crate::syntax::Pos;
@@ -433,7 +433,7 @@ fn parsed_content(
     let clip = |l: usize, r: usize| token_content(doc, l.max(first), r.min(last));
     let tok = |i: usize| &doc.text[doc.tokens[i].start..doc.tokens[i].end];
     let syn = tree.syntax(v);
-    if let Some(c) = tree.child(v, &["ccomp"]) {
+    if let Some(c) = tree.role(v, Role::Complement) {
         let (l, r) = tree.edges(c);
         let content = clip(l, r)?;
         let method = if c < v {
@@ -451,7 +451,9 @@ fn parsed_content(
     }
     let (vl, vr) = tree.edges(v);
     if let Some(h) = tree.head(v) {
-        let inserted = vl > first && matches!(tok(vl - 1), "," | "—" | "–" | "--");
+        // Set off by a comma or dash, which the parser often gives to the verb itself.
+        let is_break = |i: usize| matches!(tok(i), "," | "—" | "–" | "--");
+        let inserted = vl > first && (is_break(vl) || is_break(vl - 1));
         if inserted && strong && matches!(tree.dep(v), "parataxis" | "ccomp") {
             let (hl, hr) = tree.edges(h);
             let mut parts = Vec::new();
@@ -464,8 +466,8 @@ fn parsed_content(
             return (!parts.is_empty()).then_some((parts, AttributionMethod::ReportedAfter));
         }
     }
-    let object = tree.child(v, &["dobj"]).filter(|&d| d > v);
-    let infinitive = tree.child(v, &["xcomp"]).filter(|&x| x > v);
+    let object = tree.role(v, Role::Object).filter(|&d| d > v);
+    let infinitive = tree.role(v, Role::Infinitive).filter(|&x| x > v);
     let content = match (object, infinitive) {
         (Some(d), Some(x)) => clip(tree.edges(d).0, tree.edges(x).1),
         (None, Some(x)) => {
@@ -532,7 +534,7 @@ fn in_sentence_parsed(
             }
             // "The video shows that …": only with a clause after the verb.
             None if is_complement_cue(&syn.lemma) => tree
-                .child(v, &["ccomp"])
+                .role(v, Role::Complement)
                 .filter(|&c| c > v)
                 .and_then(|c| {
                     let (l, r) = tree.edges(c);
