@@ -250,3 +250,63 @@ fn polnear_dev_meets_the_targets() {
     assert!(report.all.cov30.f1 >= 60.0);
     assert!(report.all.end_to_end.f1 >= 50.0);
 }
+
+/// Reported speech on the dependency parse (the default) and by the word-window rules
+/// (`--no-syntax`): both paths attribute `X says …`; the parse also reads the subject's
+/// head ("A spokeswoman for …"), an inserted "X said" and a clause after "shows".
+#[test]
+fn reported_speech_on_the_parse_and_without_it() {
+    let plain = Pipeline::builder().syntax(false).build();
+    for d in [
+        doc("Ann Lee said the bridge would open in May."),
+        plain.process_text("Ann Lee said the bridge would open in May."),
+    ] {
+        let q = quotes(&d);
+        assert!(
+            q.iter()
+                .any(|(t, k, s, _, m)| t == "the bridge would open in May"
+                    && *k == QuoteKind::Indirect
+                    && s.as_deref() == Some("Ann Lee")
+                    && *m == "reported-cue"),
+            "{q:?}"
+        );
+    }
+    let d = doc("A spokeswoman for the council says that neither the mayor nor her staff approved the plan.");
+    let q = &d.quotes[0];
+    assert_eq!(
+        d.span_text(q.span),
+        "that neither the mayor nor her staff approved the plan"
+    );
+    let speaker = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(d.span_text(speaker.mention), "A spokeswoman");
+    assert_eq!(q.method.as_str(), "reported-cue");
+
+    let d = doc("The new bridge, the mayor said on Monday, would open in May.");
+    let q = &d.quotes[0];
+    let parts: Vec<&str> = q.parts.iter().map(|p| d.span_text(*p)).collect();
+    assert_eq!(
+        parts,
+        vec!["The new bridge", "would open in May"],
+        "{:?}",
+        quotes(&d)
+    );
+    assert_eq!(q.method.as_str(), "reported-after");
+    assert_eq!(
+        q.speaker.as_ref().map(|s| d.span_text(s.mention)),
+        Some("the mayor")
+    );
+
+    let d = doc("The council's survey shows that most residents want a second bridge.");
+    let q = quotes(&d);
+    assert!(
+        q.iter().any(
+            |(t, _, _, _, m)| t == "that most residents want a second bridge"
+                && *m == "reported-cue"
+        ),
+        "{q:?}"
+    );
+    // Without the parse, "shows" is no cue.
+    let d =
+        plain.process_text("The council's survey shows that most residents want a second bridge.");
+    assert!(d.quotes.is_empty(), "{:?}", quotes(&d));
+}

@@ -31,6 +31,9 @@ pub struct CueVerb {
 /// Verb forms that report speech or thought ("said", "tells", "argued", "thinks").
 pub struct CueLexicon {
     forms: HashMap<String, CueVerb>,
+    /// Lemma → the verb entry of its forms (a lemma is `dialogue_only` when every form is),
+    /// for tokens whose lemma the tagger gives.
+    lemmas: HashMap<String, CueVerb>,
 }
 
 impl CueLexicon {
@@ -58,12 +61,27 @@ impl CueLexicon {
                     },
                 ))
             })
-            .collect();
-        CueLexicon { forms }
+            .collect::<HashMap<String, CueVerb>>();
+        let mut lemmas: HashMap<String, CueVerb> = HashMap::new();
+        for cue in forms.values() {
+            lemmas
+                .entry(cue.lemma.clone())
+                .and_modify(|c| c.dialogue_only &= cue.dialogue_only)
+                .or_insert_with(|| CueVerb {
+                    tense: Tense::Unknown,
+                    ..cue.clone()
+                });
+        }
+        CueLexicon { forms, lemmas }
     }
 
     pub fn get(&self, word: &str) -> Option<&CueVerb> {
         self.forms.get(&word.to_lowercase())
+    }
+
+    /// The entry for a lemma ("say" for says, said, saying).
+    pub fn lemma(&self, lemma: &str) -> Option<&CueVerb> {
+        self.lemmas.get(lemma)
     }
 }
 
@@ -223,6 +241,9 @@ mod tests {
             Some("continue")
         );
         assert!(lex.get("table").is_none());
+        assert_eq!(lex.lemma("tell").map(|c| c.lemma.as_str()), Some("tell"));
+        assert!(lex.lemma("murmur").is_some_and(|c| c.dialogue_only));
+        assert!(lex.lemma("say").is_some_and(|c| !c.dialogue_only));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! compatible person.
 
 pub(crate) mod attribution;
+pub(crate) mod clause;
 pub(crate) mod dialogue;
 pub(crate) mod direct;
 pub(crate) mod lexicon;

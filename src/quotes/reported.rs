@@ -9,8 +9,10 @@ use super::lexicon::{cue_lexicon, is_capitalised, is_punct, is_reporting_lemma, 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use super::clause::{Role, Tree};
 use super::lexicon::word_list;
 use crate::doc::{AttributionMethod, Document, EntityLabel, QuoteKind, Span};
+use crate::syntax::Pos;
 
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -383,14 +385,210 @@ fn headline_colon(doc: &Document, ws: &[Word]) -> Option<Reported> {
     })
 }
 
-/// Reported speech in every sentence that no direct quote or attribution already covers.
+/// The content between tokens `l` and `r` (inclusive) without the punctuation at its
+/// edges (a closing quote mark or parenthesis stays); `None` under three tokens.
+fn token_content(doc: &Document, l: usize, r: usize) -> Option<Span> {
+    let text = &doc.text;
+    let tok = |i: usize| &text[doc.tokens[i].start..doc.tokens[i].end];
+    let (mut l, mut r) = (l, r + 1);
+    while l < r && matches!(tok(l), "," | ";" | ":" | "—" | "–" | "-" | "--") {
+        l += 1;
+    }
+    while r > l && is_punct(tok(r - 1)) && !is_quote_mark(tok(r - 1)) && tok(r - 1) != ")" {
+        r -= 1;
+    }
+    (r >= l + 3).then(|| Span::new(doc.tokens[l].start, doc.tokens[r - 1].end))
+}
+
+/// Verbs outside the cue lexicon that attribute a clause after them on the parse ("the
+/// poll shows that …", "investigators found that …"; `data/complement_cues.txt`).
+fn is_complement_cue(lemma: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/complement_cues.txt")));
+    SET.contains(lemma)
+}
+
+/// Verbs whose object is the hearer, not what was said ("told reporters", "asked him").
+fn is_hearer_lemma(lemma: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/hearer_verbs.txt")));
+    SET.contains(lemma)
+}
+
+/// What cue verb `v` reports, on the parse, within the sentence's tokens `within`:
+/// - its clausal complement (`ccomp`, with "that"): `X said (that) …`, `…, X said.`;
+/// - the clause it is inserted in (`parataxis` or `ccomp` after a comma): `A, X said, B.`
+///   gives A and B, the verb's own words left out;
+/// - else its object and the infinitive after it (`cited the remarks`, `urged voters to
+///   …`, `vowed to …`); a hearer alone ("told reporters") is not content.
+fn parsed_content(
+    doc: &Document,
+    tree: &Tree,
+    v: usize,
+    lemma: &str,
+    strong: bool,
+    within: std::ops::Range<usize>,
+) -> Option<(Vec<Span>, AttributionMethod)> {
+    let (first, last) = (within.start, within.end - 1);
+    let clip = |l: usize, r: usize| token_content(doc, l.max(first), r.min(last));
+    let tok = |i: usize| &doc.text[doc.tokens[i].start..doc.tokens[i].end];
+    let syn = tree.syntax(v);
+    if let Some(c) = tree.role(v, Role::Complement) {
+        let (l, r) = tree.edges(c);
+        let content = clip(l, r)?;
+        let method = if c < v {
+            // A thought verb after its clause ("…, I think.") is no report.
+            if !strong {
+                return None;
+            }
+            AttributionMethod::ReportedAfter
+        } else if syn.tag == "VBG" && tree.dep(v) == "advcl" {
+            AttributionMethod::ReportedParticiple
+        } else {
+            AttributionMethod::ReportedCue
+        };
+        return Some((vec![content], method));
+    }
+    let (vl, vr) = tree.edges(v);
+    if let Some(h) = tree.head(v) {
+        // Set off by a comma or dash, which the parser often gives to the verb itself.
+        let is_break = |i: usize| matches!(tok(i), "," | "—" | "–" | "--");
+        let inserted = vl > first && (is_break(vl) || is_break(vl - 1));
+        if inserted && strong && matches!(tree.dep(v), "parataxis" | "ccomp") {
+            let (hl, hr) = tree.edges(h);
+            let mut parts = Vec::new();
+            if hl.max(first) < vl {
+                parts.extend(clip(hl, vl - 1));
+            }
+            if vr < hr.min(last) {
+                parts.extend(clip(vr + 1, hr));
+            }
+            return (!parts.is_empty()).then_some((parts, AttributionMethod::ReportedAfter));
+        }
+    }
+    let object = tree.role(v, Role::Object).filter(|&d| d > v);
+    let infinitive = tree.role(v, Role::Infinitive).filter(|&x| x > v);
+    let content = match (object, infinitive) {
+        (Some(d), Some(x)) => clip(tree.edges(d).0, tree.edges(x).1),
+        (None, Some(x)) => {
+            let (l, r) = tree.edges(x);
+            clip(l, r)
+        }
+        (Some(d), None) if !is_hearer_lemma(lemma) => {
+            let (l, r) = tree.edges(d);
+            clip(l, r)
+        }
+        _ => None,
+    }?;
+    let method = if syn.tag == "VBG" && tree.dep(v) == "advcl" {
+        AttributionMethod::ReportedParticiple
+    } else {
+        AttributionMethod::ReportedCue
+    };
+    Some((vec![content], method))
+}
+
+/// Reported speech in one sentence, on the dependency parse: a verb of the cue lexicon
+/// (by its lemma) with a clausal complement (`ccomp`) reports that clause, said by its
+/// subject (`X says (that) …`, `X told Y …`, `…, saying …`; `…, X said.` when the
+/// complement comes first); a speech verb inserted in a clause (`A, X said, B.`: the verb
+/// hangs off the clause as `parataxis` or `ccomp`) reports the clause around it.
+fn in_sentence_parsed(
+    doc: &Document,
+    tree: &Tree,
+    sentence: Span,
+    marks: &QuoteMarkIndex,
+) -> Vec<Reported> {
+    let text = &doc.text;
+    let ws = words(text, sentence);
+    let mut out: Vec<Reported> = Vec::new();
+    if ws.len() < 5 {
+        return out;
+    }
+    if let Some(r) = according_to(doc, &ws) {
+        out.push(r);
+        return out;
+    }
+    if let Some(r) = headline_colon(doc, &ws) {
+        out.push(r);
+        return out;
+    }
+    let lexicon = cue_lexicon();
+    let range = doc.tokens_in(sentence);
+    let (first, last) = (range.start, range.end);
+    let tok = |i: usize| &text[doc.tokens[i].start..doc.tokens[i].end];
+    for v in range {
+        let syn = tree.syntax(v);
+        if syn.pos != Some(Pos::Verb) {
+            continue;
+        }
+        let cue = lexicon.lemma(&syn.lemma).or_else(|| lexicon.get(tok(v)));
+        // Literary verbs ("returned", "cried") report speech only next to quote marks.
+        if cue.is_some_and(|c| c.dialogue_only) {
+            continue;
+        }
+        let found = match cue {
+            Some(cue) => {
+                let strong = is_reporting_lemma(&cue.lemma);
+                parsed_content(doc, tree, v, &cue.lemma, strong, first..last)
+            }
+            // "The video shows that …": only with a clause after the verb.
+            None if is_complement_cue(&syn.lemma) => tree
+                .role(v, Role::Complement)
+                .filter(|&c| c > v)
+                .and_then(|c| {
+                    let (l, r) = tree.edges(c);
+                    token_content(doc, l.max(first), r.min(last - 1))
+                })
+                .map(|c| (vec![c], AttributionMethod::ReportedCue)),
+            None => None,
+        };
+        let Some((parts, method)) = found else {
+            continue;
+        };
+        let lemma = cue.map_or(syn.lemma.as_str(), |c| c.lemma.as_str());
+        let Some(s) = tree.subject(v) else {
+            continue;
+        };
+        let quoted = parts.iter().any(|p| marks.any_in(*p));
+        // "called the show “…”": naming verbs report only quoted words.
+        if is_naming_lemma(lemma) && !quoted {
+            continue;
+        }
+        out.push(Reported {
+            parts,
+            attribution: Attribution {
+                mention: tree.mention(doc, s),
+                cue: Span::new(doc.tokens[v].start, doc.tokens[v].end),
+                method,
+            },
+        });
+    }
+    out
+}
+
+/// Reported speech in every sentence that no direct quote or attribution already covers:
+/// on the dependency parse when the document has one, else by the word-window rules.
 pub fn find(doc: &Document, covered: &[Span]) -> Vec<(Reported, QuoteKind)> {
     let covered = CoveredIndex::new(covered);
     let marks = QuoteMarkIndex::new(&doc.text);
+    let tree = Tree::new(doc);
     doc.sentences
         .iter()
         .filter(|s| !covered.any(**s, |c| is_direct_heavy(**s, c)))
-        .flat_map(|s| in_sentence(doc, *s, &marks))
+        .flat_map(|s| match &tree {
+            Some(tree) => {
+                let found = in_sentence_parsed(doc, tree, *s, &marks);
+                // A sentence the parse finds no report in still gets the word-window
+                // rules (a verb the tagger missed, a clause the parser attached elsewhere).
+                if found.is_empty() {
+                    in_sentence(doc, *s, &marks)
+                } else {
+                    found
+                }
+            }
+            None => in_sentence(doc, *s, &marks),
+        })
         .filter(|r| !covered.any(r.hull(), |c| is_direct_heavy(r.hull(), c)))
         .map(|r| {
             let quoted = r.parts.iter().any(|p| marks.any_in(*p));
