@@ -17,6 +17,7 @@ pub mod lexicon;
 pub mod marks;
 pub mod reported;
 pub mod speakers;
+pub mod syntax_view;
 pub mod transcript;
 
 use attribution::Attribution;
@@ -226,8 +227,10 @@ impl QuoteExtractor for RuleQuotes {
                     .confidence(),
             });
         }
+        dialogue::action_beats(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::narration_subjects(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
+        dialogue::name_the_narrator(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);
             quotes.push(Quote {

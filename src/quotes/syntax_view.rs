@@ -1,0 +1,122 @@
+//! Small read-only views of the dependency parse for the speaker steps: the subject of a
+//! verb and whether a word is a clause's subject. Every helper answers `None` when the
+//! document has no parse (`--no-syntax`), so callers fall back to the word rules.
+//! Each call reads a bounded window of tokens around its word, so a pass that calls them a
+//! bounded number of times per quote stays linear in the article.
+
+use crate::doc::{Document, Span};
+use crate::syntax::Pos;
+
+/// How many tokens either side of a verb its subject may lie (a sentence's reach).
+const WINDOW: usize = 60;
+
+fn has_parse(doc: &Document) -> bool {
+    !doc.syntax.is_empty() && doc.syntax.len() == doc.tokens.len()
+}
+
+/// The token that starts at or contains byte `pos`.
+fn token_at(doc: &Document, pos: usize) -> Option<usize> {
+    let i = doc.token_index_at(pos);
+    (i < doc.tokens.len() && doc.tokens[i].start <= pos).then_some(i)
+}
+
+fn is_subject_dep(dep: &str) -> bool {
+    matches!(dep, "nsubj" | "nsubjpass")
+}
+
+/// Whether `token` lies in the subtree of `root` (following heads, bounded).
+fn descends_from(doc: &Document, mut token: usize, root: usize) -> bool {
+    for _ in 0..32 {
+        if token == root {
+            return true;
+        }
+        let head = doc.syntax[token].head;
+        if head == token {
+            return false;
+        }
+        token = head;
+    }
+    false
+}
+
+/// The subject of the verb whose token holds byte `verb_pos`: the span of its `nsubj`
+/// child's subtree ("the old man" of `“…,” said the old man`; "he" of `he cried`), without
+/// a trailing comma or appositive. `None` without a parse or when the verb has no subject.
+pub fn subject_of_verb(doc: &Document, verb_pos: usize) -> Option<Span> {
+    if !has_parse(doc) {
+        return None;
+    }
+    let v = token_at(doc, verb_pos)?;
+    let from = v.saturating_sub(WINDOW);
+    let to = (v + WINDOW).min(doc.tokens.len());
+    let subject = (from..to)
+        .find(|&t| t != v && doc.syntax[t].head == v && is_subject_dep(&doc.syntax[t].dep))?;
+    // The subtree's contiguous run around the subject head: stop at punctuation (an
+    // appositive's comma) and at the verb.
+    let inside = |t: usize| {
+        t != v
+            && descends_from(doc, t, subject)
+            && doc.syntax[t].pos != Some(Pos::Punct)
+            && !matches!(doc.syntax[t].dep.as_str(), "appos" | "relcl" | "acl")
+    };
+    let mut first = subject;
+    while first > from && inside(first - 1) {
+        first -= 1;
+    }
+    let mut last = subject;
+    while last + 1 < to && inside(last + 1) {
+        last += 1;
+    }
+    Some(Span::new(doc.tokens[first].start, doc.tokens[last].end))
+}
+
+/// Whether the word at byte `pos` is the subject of a verb, per the parse; `None` without
+/// a parse.
+pub fn is_subject_at(doc: &Document, pos: usize) -> Option<bool> {
+    if !has_parse(doc) {
+        return None;
+    }
+    let t = token_at(doc, pos)?;
+    // A name of several tokens: its last token carries the arc ("Mr. Pett" -> Pett).
+    let s = &doc.syntax[t];
+    if is_subject_dep(&s.dep) {
+        return Some(true);
+    }
+    let head = s.head;
+    Some(
+        head != t
+            && head < doc.syntax.len()
+            && matches!(s.dep.as_str(), "compound" | "amod" | "det")
+            && is_subject_dep(&doc.syntax[head].dep),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Pipeline;
+
+    #[test]
+    fn the_subject_of_an_inverted_cue_is_its_nsubj() {
+        let d = Pipeline::default().process_text("“Go home,” said the old man quietly.");
+        let said = d.text.find("said").expect("said");
+        let s = subject_of_verb(&d, said).expect("subject");
+        assert_eq!(d.span_text(s), "the old man");
+        let d = Pipeline::default().process_text("“Go home,” she cried.");
+        let cried = d.text.find("cried").expect("cried");
+        assert_eq!(
+            d.span_text(subject_of_verb(&d, cried).expect("subject")),
+            "she"
+        );
+        let she = d.text.find("she").expect("she");
+        assert_eq!(is_subject_at(&d, she), Some(true));
+    }
+
+    #[test]
+    fn without_a_parse_there_is_no_answer() {
+        let mut d = Pipeline::default().process_text("“Go home,” she cried.");
+        d.syntax.clear();
+        assert_eq!(subject_of_verb(&d, 12), None);
+        assert_eq!(is_subject_at(&d, 12), None);
+    }
+}
