@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::direct::{Lines, RawQuote};
-use super::lexicon::word_list;
+use super::lexicon::{is_pronoun, word_list};
 use super::speakers::{pronoun_gender, Gender, People, Person, PronounResolver};
 use super::syntax_view::is_subject_at;
 use crate::doc::{AttributionMethod, Document, Quote, Span, Speaker};
@@ -268,8 +268,9 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
             if here.saturating_sub(end(&raw[j])) > EXCHANGE_REACH {
                 break;
             }
+            // Anyone but an unresolved he/she/they: a name, a description, "I".
             let named = quotes[j].speaker.as_ref().filter(|s| {
-                s.name != last.name && (s.name == "I" || people.by_name(&s.name).is_some())
+                s.name != last.name && (s.name == "I" || !is_pronoun(&s.name))
             });
             if let Some(s) = named {
                 other = Some(s.clone());
