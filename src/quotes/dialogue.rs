@@ -269,9 +269,10 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
                 break;
             }
             // Anyone but an unresolved he/she/they: a name, a description, "I".
-            let named = quotes[j].speaker.as_ref().filter(|s| {
-                s.name != last.name && (s.name == "I" || !is_pronoun(&s.name))
-            });
+            let named = quotes[j]
+                .speaker
+                .as_ref()
+                .filter(|s| s.name != last.name && (s.name == "I" || !is_pronoun(&s.name)));
             if let Some(s) = named {
                 other = Some(s.clone());
                 break;
