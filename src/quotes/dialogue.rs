@@ -344,6 +344,40 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
         q.method = AttributionMethod::DialogueTurn;
         q.confidence = AttributionMethod::DialogueTurn.confidence();
     }
+    // Backwards: a run of uncued quote paragraphs anchored by a later attribution
+    // ("“Amory.”⏎⏎“Oh, yes.”⏎⏎“Take a hot bath,” said his mother."): each unattributed
+    // turn is the other side of the turn after it, the person that turn addresses or the
+    // one who speaks the turn after that.
+    for i in (0..raw.len().min(quotes.len()).saturating_sub(1)).rev() {
+        let turn = |a: usize, b: usize| {
+            opens_paragraph(text, start(&raw[b]))
+                && next_paragraph(text, end(&raw[a]), start(&raw[b]))
+        };
+        if quotes[i].method != AttributionMethod::None || !turn(i, i + 1) {
+            continue;
+        }
+        let Some(next) = quotes[i + 1].speaker.clone() else {
+            continue;
+        };
+        if is_pronoun(&next.name) && next.name != "I" {
+            continue;
+        }
+        let addressed = addressee(doc, people, &raw[i + 1].parts)
+            .filter(|p| p.name != next.name)
+            .map(|p| speaker_of(p, next.mention));
+        let after = (i + 2 < raw.len().min(quotes.len()) && turn(i + 1, i + 2))
+            .then(|| quotes[i + 2].speaker.clone())
+            .flatten()
+            .filter(|s| s.name != next.name && (s.name == "I" || !is_pronoun(&s.name)));
+        let Some(speaker) = addressed.or(after) else {
+            continue;
+        };
+        let q = &mut quotes[i];
+        q.speaker = Some(speaker);
+        q.cue = None;
+        q.method = AttributionMethod::DialogueTurn;
+        q.confidence = AttributionMethod::DialogueTurn.confidence();
+    }
 }
 
 /// A first-person narrator named by the text: the name other speakers address in the
