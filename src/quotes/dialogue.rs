@@ -57,6 +57,18 @@ fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&
                 || before.ends_with(['“', '"', '‘', '\''])
                 || before.is_empty();
             let closes = after.starts_with([',', '.', '!', '?', ';', '—']);
+            // ", Maintz, and Koln" is a list, not someone addressed.
+            let listed = after.starts_with(',')
+                && after[1..]
+                    .trim_start()
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| {
+                        matches!(w, "and" | "or" | "nor") || w.starts_with(char::is_uppercase)
+                    });
+            if listed {
+                continue;
+            }
             let alone = before.is_empty() || before.ends_with(['“', '"', '‘', '\'']);
             let only_name = alone && after.trim_end_matches(['”', '"', '’', '\'']).len() <= 1;
             if only_name || set_off && closes && (before.ends_with(',') || after.starts_with(',')) {

@@ -185,7 +185,9 @@ impl QuoteExtractor for RuleQuotes {
             let span = hull(&q.parts);
             covered.push(span);
             covered.extend(q.clauses.iter().copied());
-            let attribution = q.attribution.or_else(|| {
+            // The parse, when there is one, vets the cue and narrows the mention.
+            let own = q.attribution.and_then(|a| syntax_view::checked(doc, a));
+            let attribution = own.or_else(|| {
                 // A floating quote right after an attributed one (same or next paragraph).
                 let follows = previous.filter(|(_, prev_line)| q.first_line <= prev_line + 2);
                 // Someone introduced as speaking after the previous quote is the nearer

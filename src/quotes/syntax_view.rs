@@ -4,7 +4,8 @@
 //! Each call reads a bounded window of tokens around its word, so a pass that calls them a
 //! bounded number of times per quote stays linear in the article.
 
-use crate::doc::{Document, Span};
+use super::attribution::Attribution;
+use crate::doc::{AttributionMethod, Document, Span};
 use crate::syntax::Pos;
 
 /// How many tokens either side of a verb its subject may lie (a sentence's reach).
@@ -91,6 +92,31 @@ pub fn is_subject_at(doc: &Document, pos: usize) -> Option<bool> {
     )
 }
 
+/// An attribution checked against the parse: a cue the parser tags as a noun or an
+/// adjective ("some former remark", "the tone of hope") is no cue, and the mention narrows
+/// to the cue verb's subject when that lies inside it ("said my aunt piously" -> "my
+/// aunt"). Without a parse the attribution is kept as the word rules found it.
+pub fn checked(doc: &Document, a: Attribution) -> Option<Attribution> {
+    if !has_parse(doc)
+        || !matches!(
+            a.method,
+            AttributionMethod::CueAfter | AttributionMethod::CueBefore | AttributionMethod::Split
+        )
+    {
+        return Some(a);
+    }
+    let Some(cue) = token_at(doc, a.cue.start) else {
+        return Some(a);
+    };
+    if matches!(doc.syntax[cue].pos, Some(Pos::Noun) | Some(Pos::Adj)) {
+        return None;
+    }
+    let mention = subject_of_verb(doc, a.cue.start)
+        .filter(|s| a.mention.contains(*s) && *s != a.mention)
+        .unwrap_or(a.mention);
+    Some(Attribution { mention, ..a })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +136,14 @@ mod tests {
         );
         let she = d.text.find("she").expect("she");
         assert_eq!(is_subject_at(&d, she), Some(true));
+    }
+
+    #[test]
+    fn a_checked_mention_narrows_to_the_subject() {
+        let d = Pipeline::default().process_text("“Eat your soup,” said my aunt piously.");
+        let q = d.quotes.first().expect("a quote");
+        let s = q.speaker.as_ref().expect("a speaker");
+        assert_eq!(d.span_text(s.mention), "my aunt");
     }
 
     #[test]
