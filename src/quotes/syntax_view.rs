@@ -5,6 +5,7 @@
 //! bounded number of times per quote stays linear in the article.
 
 use super::attribution::Attribution;
+use super::lexicon::{cue_lexicon, is_reporting_lemma};
 use crate::doc::{AttributionMethod, Document, Span};
 use crate::syntax::Pos;
 
@@ -19,6 +20,10 @@ fn has_parse(doc: &Document) -> bool {
 fn token_at(doc: &Document, pos: usize) -> Option<usize> {
     let i = doc.token_index_at(pos);
     (i < doc.tokens.len() && doc.tokens[i].start <= pos).then_some(i)
+}
+
+fn text_of(doc: &Document, span: Span) -> Option<&str> {
+    doc.text.get(span.start..span.end)
 }
 
 fn is_subject_dep(dep: &str) -> bool {
@@ -97,10 +102,12 @@ pub fn is_subject_at(doc: &Document, pos: usize) -> Option<bool> {
 /// to the cue verb's subject when that lies inside it ("said my aunt piously" -> "my
 /// aunt"). Without a parse the attribution is kept as the word rules found it.
 pub fn checked(doc: &Document, a: Attribution) -> Option<Attribution> {
+    // Only the clause after a quote or inside it: the clause before ("X said:") keeps the
+    // word rules, which news tuned.
     if !has_parse(doc)
         || !matches!(
             a.method,
-            AttributionMethod::CueAfter | AttributionMethod::CueBefore | AttributionMethod::Split
+            AttributionMethod::CueAfter | AttributionMethod::Split
         )
     {
         return Some(a);
@@ -108,7 +115,19 @@ pub fn checked(doc: &Document, a: Attribution) -> Option<Attribution> {
     let Some(cue) = token_at(doc, a.cue.start) else {
         return Some(a);
     };
-    if matches!(doc.syntax[cue].pos, Some(Pos::Noun) | Some(Pos::Adj)) {
+    // A noun by its tag and by its place: an object, or with its own determiner or
+    // modifier (a lone mis-tagged "says" stays a cue).
+    let tagged_noun = matches!(doc.syntax[cue].pos, Some(Pos::Noun) | Some(Pos::Adj));
+    let noun_place = matches!(doc.syntax[cue].dep.as_str(), "pobj" | "dobj" | "attr")
+        || (cue.saturating_sub(4)..cue).any(|t| {
+            doc.syntax[t].head == cue
+                && matches!(doc.syntax[t].dep.as_str(), "det" | "amod" | "poss")
+        });
+    // The news reporting verbs ("says", "tweeted") stay cues whatever the tag.
+    let reporting = text_of(doc, a.cue)
+        .and_then(|w| cue_lexicon().get(w))
+        .is_some_and(|c| is_reporting_lemma(&c.lemma));
+    if tagged_noun && noun_place && !reporting {
         return None;
     }
     let mention = subject_of_verb(doc, a.cue.start)
