@@ -306,11 +306,20 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
                 .is_some_and(|c| CONTINUATION_CUES.contains(c.to_lowercase().as_str()));
             let resolved_to_last =
                 current.name == last.name || people.by_name(&current.name).is_none();
-            let Some(o) = other.as_ref() else { continue };
-            if continues || !resolved_to_last || speaker_gender(people, o) != Some(wanted) {
+            let mention = current.mention;
+            if continues {
+                // "he added" goes on with the previous turn, as corrected here.
+                if speaker_gender(people, &last) == Some(wanted) {
+                    if let Some(p) = people.by_name(&last.name) {
+                        quotes[i].speaker = Some(speaker_of(p, mention));
+                    }
+                }
                 continue;
             }
-            let mention = current.mention;
+            let Some(o) = other.as_ref() else { continue };
+            if !resolved_to_last || speaker_gender(people, o) != Some(wanted) {
+                continue;
+            }
             if let Some(p) = people.by_name(&o.name) {
                 quotes[i].speaker = Some(speaker_of(p, mention));
             }
