@@ -218,3 +218,81 @@ fn a_quote_after_a_narration_paragraph_is_its_subject_speaking() {
         (Some("Daniel Ortega".into()), "paragraph-speaker")
     );
 }
+
+/// The same text through a pipeline without the parse (`--no-syntax`).
+fn doc_without_syntax(text: &str) -> Document {
+    Pipeline::builder().syntax(false).build().process_text(text)
+}
+
+#[test]
+fn an_action_beat_in_the_quote_paragraph_names_the_speaker() {
+    let text = "\"You took the last boat,\" said Helen Parker.\n\n\"Very well.\" Daniel Ortega poured the tea and sat down.";
+    for d in [doc(text), doc_without_syntax(text)] {
+        assert_eq!(
+            speaker_of(&d, "Very well"),
+            (Some("Daniel Ortega".into()), "paragraph-speaker")
+        );
+    }
+}
+
+#[test]
+fn a_pronoun_at_a_dialogue_turn_is_the_other_side_when_both_agree() {
+    // Two men in an exchange: "he said" in the turn after Mr. Reyes's quote is the other
+    // man, and "he added" continues that man's turn.
+    let text = "Mr. Tom Reyes met Mr. Daniel Ortega at the pier.\n\n\"The boats are late,\" said Daniel Ortega.\n\n\"Not like this,\" said Tom Reyes.\n\n\"They always are,\" he said.\n\n\"The tide is wrong,\" he added.";
+    let d = doc(text);
+    assert_eq!(
+        speaker_of(&d, "always are").0.as_deref(),
+        Some("Daniel Ortega")
+    );
+    assert_eq!(
+        speaker_of(&d, "tide is wrong").0.as_deref(),
+        Some("Daniel Ortega")
+    );
+}
+
+#[test]
+fn an_uncued_run_is_anchored_by_a_later_attribution() {
+    let text = "The gate was shut.\n\n\"Soon.\"\n\n\"Not soon enough,\" said Helen Parker.\n\n\"Fine,\" said Daniel Ortega.";
+    for d in [doc(text), doc_without_syntax(text)] {
+        assert_eq!(
+            speaker_of(&d, "Soon."),
+            (Some("Daniel Ortega".into()), "dialogue-turn")
+        );
+    }
+}
+
+#[test]
+fn a_narrator_addressed_by_name_takes_that_name() {
+    let text = "Helen Parker was waiting at the table.\n\n\"You are late again, Daniel,\" said Helen Parker.\n\n\"The ferry broke down,\" I said.\n\n\"That is what you told me last week, Daniel,\" she said.\n\n\"It broke down last week too,\" I replied.";
+    let d = doc(text);
+    assert_eq!(speaker_of(&d, "ferry broke").0.as_deref(), Some("Daniel"));
+    assert_eq!(speaker_of(&d, "last week too").0.as_deref(), Some("Daniel"));
+    // Named once only, or never: "I" stays "I" (see the narrator test above).
+    let d =
+        doc("\"You are late, Daniel,\" said Helen Parker.\n\n\"The ferry broke down,\" I said.");
+    assert_eq!(speaker_of(&d, "ferry broke").0.as_deref(), Some("I"));
+}
+
+#[test]
+fn a_surname_with_an_honorific_joins_only_a_namesake_of_its_gender() {
+    // "Jock" is no listed first name: the pronouns after "Jock Ford" make him a man.
+    let text = "Jock Ford put on his coat. He was late again.\n\n\"Sit down,\" said Mrs. Ford.";
+    let d = doc(text);
+    assert_ne!(speaker_of(&d, "Sit down").0.as_deref(), Some("Jock Ford"));
+}
+
+#[test]
+fn the_parse_narrows_an_inverted_mention_and_the_rules_work_without_it() {
+    let text = "\"Eat your soup,\" said the old man quietly.";
+    let d = doc(text);
+    let q = d.quotes.first().expect("a quote");
+    let s = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(d.span_text(s.mention), "the old man");
+    let d = doc_without_syntax(text);
+    assert!(d.syntax.is_empty());
+    assert_eq!(
+        d.quotes.first().map(|q| q.method.as_str()),
+        Some("cue-after")
+    );
+}

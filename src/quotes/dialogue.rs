@@ -2,9 +2,23 @@
 //! the two people of the exchange (A, B, A, B …), anchored by the last two attributed
 //! quotes (method `dialogue-turn`).
 
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
 use super::direct::{Lines, RawQuote};
-use super::speakers::{People, Person};
+use super::lexicon::{is_pronoun, word_list};
+use super::speakers::{pronoun_gender, Gender, People, Person, PronounResolver};
+use super::syntax_view::is_subject_at;
 use crate::doc::{AttributionMethod, Document, Quote, Span, Speaker};
+
+/// Cue words that continue the previous speaker's turn ("he added", "she went on").
+static CONTINUATION_CUES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../../data/continuation_cues.txt")));
+
+/// How far back (bytes) the other side of an exchange may have spoken.
+const EXCHANGE_REACH: usize = 4000;
+/// How far back (bytes) a person mentioned in the narration is still present.
+const PRESENCE_REACH: usize = 1500;
 
 /// Whether the quote starting at `to` opens the paragraph right after the one the quote
 /// ending at `from` is in: the rest of that paragraph, one paragraph break (a newline and
@@ -43,6 +57,14 @@ fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&
                 || before.ends_with(['“', '"', '‘', '\''])
                 || before.is_empty();
             let closes = after.starts_with([',', '.', '!', '?', ';', '—']);
+            // ", Maintz, and Koln" is a list, not someone addressed.
+            let listed = after.starts_with(',')
+                && after[1..].split_whitespace().next().is_some_and(|w| {
+                    matches!(w, "and" | "or" | "nor") || w.starts_with(char::is_uppercase)
+                });
+            if listed {
+                continue;
+            }
             let alone = before.is_empty() || before.ends_with(['“', '"', '‘', '\'']);
             let only_name = alone && after.trim_end_matches(['”', '"', '’', '\'']).len() <= 1;
             if only_name || set_off && closes && (before.ends_with(',') || after.starts_with(',')) {
@@ -99,51 +121,238 @@ pub fn narration_subjects(doc: &Document, people: &People, raw: &[RawQuote], quo
     }
 }
 
-/// Gives a floating quote paragraph (no cue of its own) that follows a quote paragraph the
-/// speaker of the other side of the exchange: the person the previous quote addresses by
-/// name, else the last different speaker of the run of quote paragraphs (A, B, A, B …).
+fn speaker_of(p: &Person, mention: Span) -> Speaker {
+    Speaker {
+        name: p.name.clone(),
+        role: p.role.clone(),
+        mention,
+    }
+}
+
+/// Whether a quote is attributed by its own clauses (not by a fallback).
+fn is_explicit(method: AttributionMethod) -> bool {
+    !matches!(
+        method,
+        AttributionMethod::None
+            | AttributionMethod::PreviousQuote
+            | AttributionMethod::DialogueTurn
+            | AttributionMethod::ParagraphSpeaker
+    )
+}
+
+fn is_floating(method: AttributionMethod) -> bool {
+    matches!(
+        method,
+        AttributionMethod::None | AttributionMethod::PreviousQuote
+    )
+}
+
+/// The gender of a speaker: their person's, "I" has none that a he/she could take.
+fn speaker_gender(people: &People, s: &Speaker) -> Option<Gender> {
+    people.by_name(&s.name).and_then(|p| p.gender)
+}
+
+/// The person a subject word at `pos` names: a person mention starting there (not a
+/// possessive), or he/she resolved by agreement. The parse, when there is one, must make
+/// it the subject of its clause.
+fn subject_person<'p>(
+    doc: &Document,
+    people: &'p People,
+    resolver: &PronounResolver,
+    pos: usize,
+    end: usize,
+) -> Option<(Span, &'p Person)> {
+    let text = &doc.text;
+    if is_subject_at(doc, pos) == Some(false) {
+        return None;
+    }
+    if let Some((m, p)) = people.mentions_in(Span::new(pos, end)).next() {
+        let possessive = text[m.end..].starts_with(['\'', '’']);
+        return (m.start == pos && !possessive).then_some((m, p));
+    }
+    let word_end = text[pos..end]
+        .find(|c: char| !c.is_alphabetic())
+        .map_or(end, |i| pos + i);
+    let word = &text[pos..word_end];
+    if !matches!(word, "He" | "She" | "he" | "she") {
+        return None;
+    }
+    resolver
+        .resolve(people, word, pos)
+        .map(|p| (Span::new(pos, word_end), p))
+}
+
+/// Action beats: a floating quote paragraph whose own narration names who acts
+/// (`“Very well.” Tuppence helped herself.` / `Ann smiled. “Fine.”`): the subject of the
+/// narration sentence right after the quote on its line, else of the one right before it
+/// (method `paragraph-speaker`).
+pub fn action_beats(
+    doc: &Document,
+    people: &People,
+    resolver: &PronounResolver,
+    raw: &[RawQuote],
+    quotes: &mut [Quote],
+) {
+    let text = &doc.text;
+    let lines = Lines::new(text);
+    for i in 0..raw.len().min(quotes.len()) {
+        if !is_floating(quotes[i].method) {
+            continue;
+        }
+        let (Some(first), Some(last)) = (raw[i].parts.first(), raw[i].parts.last()) else {
+            continue;
+        };
+        let (line_start, _) = lines.bounds(first.start);
+        let (_, line_end) = lines.bounds(last.end.saturating_sub(1).max(first.start));
+        let next_start = raw
+            .get(i + 1)
+            .and_then(|q| q.parts.first())
+            .map_or(text.len(), |p| p.start);
+        let previous_end = i
+            .checked_sub(1)
+            .and_then(|j| raw[j].parts.last())
+            .map_or(0, |p| p.end);
+        // After: the narration that follows the quote on its line.
+        let after_end = line_end.min(next_start);
+        let after = text[last.end..after_end]
+            .find(|c: char| !c.is_whitespace())
+            .map(|k| last.end + k);
+        let found = after.and_then(|pos| subject_person(doc, people, resolver, pos, after_end));
+        // Before: the sentence before the quote on its line, when no quote is in between.
+        let found = found.or_else(|| {
+            let before_end = text[..first.start].trim_end().len();
+            if before_end <= line_start.max(previous_end) {
+                return None;
+            }
+            let si = doc.sentence_index_at(before_end - 1)?;
+            let s = doc.sentences[si].start.max(line_start);
+            if s < previous_end {
+                return None;
+            }
+            let pos = text[s..before_end]
+                .find(|c: char| !c.is_whitespace())
+                .map(|k| s + k)?;
+            subject_person(doc, people, resolver, pos, before_end)
+        });
+        if let Some((m, p)) = found {
+            let q = &mut quotes[i];
+            q.speaker = Some(speaker_of(p, m));
+            q.cue = None;
+            q.method = AttributionMethod::ParagraphSpeaker;
+            q.confidence = AttributionMethod::ParagraphSpeaker.confidence();
+        }
+    }
+}
+
+/// Dialogue turns. A quote paragraph right after another quote paragraph is the other
+/// side of the exchange speaking: for a floating quote, the person the previous quote
+/// addresses by name, else the other speaker of the exchange (the last one different from
+/// the previous quote's, within reach), else, after a question, the person last present in
+/// the narration; for a quote whose cue has a he/she subject (“…,” he said), the other
+/// speaker when their gender agrees and the cue does not continue a turn ("he added").
 /// `quotes[i]` is the quote of `raw[i]`; assigned turns anchor the next ones.
 pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
     let text = &doc.text;
     let start = |q: &RawQuote| q.parts.first().map_or(0, |p| p.start);
     let end = |q: &RawQuote| q.parts.last().map_or(0, |p| p.end);
+    let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
+    let in_quote = |m: Span| {
+        let k = quoted.partition_point(|q| q.start <= m.start);
+        k > 0 && quoted[k - 1].contains(m)
+    };
     for i in 1..raw.len().min(quotes.len()) {
-        let floating = matches!(
-            quotes[i].method,
-            AttributionMethod::PreviousQuote | AttributionMethod::None
-        );
-        if !floating
-            || !opens_paragraph(text, start(&raw[i]))
-            || !next_paragraph(text, end(&raw[i - 1]), start(&raw[i]))
-        {
+        let here = start(&raw[i]);
+        if !opens_paragraph(text, here) || !next_paragraph(text, end(&raw[i - 1]), here) {
             continue;
         }
         let Some(last) = quotes[i - 1].speaker.clone() else {
             continue;
         };
-        let addressed = addressee(doc, people, &raw[i - 1].parts)
-            .filter(|p| p.name != last.name)
-            .map(|p| Speaker {
-                name: p.name.clone(),
-                role: p.role.clone(),
-                mention: p
-                    .mentions
-                    .iter()
-                    .find(|m| raw[i - 1].parts.iter().any(|q| q.contains(**m)))
-                    .copied()
-                    .unwrap_or(last.mention),
-            });
-        // The last different speaker in the run of consecutive quote paragraphs.
-        let mut other = None;
+        // The other side: the last speaker before, within reach, who is not `last`.
+        let mut other: Option<Speaker> = None;
         let mut j = i - 1;
-        while j > 0 && i - j <= 12 && next_paragraph(text, end(&raw[j - 1]), start(&raw[j])) {
+        while j > 0 && i - j <= 12 {
             j -= 1;
-            if let Some(s) = quotes[j].speaker.as_ref().filter(|s| s.name != last.name) {
+            if here.saturating_sub(end(&raw[j])) > EXCHANGE_REACH {
+                break;
+            }
+            // Anyone but an unresolved he/she/they: a name, a description, "I".
+            let named = quotes[j]
+                .speaker
+                .as_ref()
+                .filter(|s| s.name != last.name && (s.name == "I" || !is_pronoun(&s.name)));
+            if let Some(s) = named {
                 other = Some(s.clone());
                 break;
             }
         }
-        let Some(speaker) = addressed.or(other) else {
+        let method = quotes[i].method;
+        if is_explicit(method) {
+            // “…,” he said: the other side when the pronoun agrees with them.
+            let Some(current) = quotes[i].speaker.as_ref() else {
+                continue;
+            };
+            let pronoun = text.get(current.mention.start..current.mention.end);
+            let Some(wanted) = pronoun.and_then(pronoun_gender) else {
+                continue;
+            };
+            let continues = quotes[i]
+                .cue
+                .and_then(|c| text.get(c.start..c.end))
+                .is_some_and(|c| CONTINUATION_CUES.contains(c.to_lowercase().as_str()));
+            let resolved_to_last =
+                current.name == last.name || people.by_name(&current.name).is_none();
+            let mention = current.mention;
+            if continues {
+                // "he added" goes on with the previous turn, as corrected here.
+                if speaker_gender(people, &last) == Some(wanted) {
+                    if let Some(p) = people.by_name(&last.name) {
+                        quotes[i].speaker = Some(speaker_of(p, mention));
+                    }
+                }
+                continue;
+            }
+            let Some(o) = other.as_ref() else { continue };
+            if !resolved_to_last || speaker_gender(people, o) != Some(wanted) {
+                continue;
+            }
+            if let Some(p) = people.by_name(&o.name) {
+                quotes[i].speaker = Some(speaker_of(p, mention));
+            }
+            continue;
+        }
+        if !is_floating(method) {
+            continue;
+        }
+        let addressed = addressee(doc, people, &raw[i - 1].parts)
+            .filter(|p| p.name != last.name)
+            .map(|p| {
+                let m = p
+                    .mentions
+                    .iter()
+                    .find(|m| raw[i - 1].parts.iter().any(|q| q.contains(**m)))
+                    .copied()
+                    .unwrap_or(last.mention);
+                speaker_of(p, m)
+            });
+        // After a question, someone present in the narration answers.
+        let asked = text[..end(&raw[i - 1])]
+            .trim_end_matches(['”', '"', '’', '\'', '»', ' '])
+            .ends_with('?');
+        let present = || {
+            let from = here.saturating_sub(PRESENCE_REACH);
+            let mut found = None;
+            for (m, p) in people.mentions_in(Span::new(from, here)) {
+                if p.name != last.name && !in_quote(m) {
+                    found = Some(speaker_of(p, m));
+                }
+            }
+            found
+        };
+        let Some(speaker) = addressed
+            .or(other)
+            .or_else(|| if asked { present() } else { None })
+        else {
             continue;
         };
         let q = &mut quotes[i];
@@ -151,5 +360,79 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
         q.cue = None;
         q.method = AttributionMethod::DialogueTurn;
         q.confidence = AttributionMethod::DialogueTurn.confidence();
+    }
+    // Backwards: a run of uncued quote paragraphs anchored by a later attribution
+    // ("“Amory.”⏎⏎“Oh, yes.”⏎⏎“Take a hot bath,” said his mother."): each unattributed
+    // turn is the other side of the turn after it, the person that turn addresses or the
+    // one who speaks the turn after that.
+    for i in (0..raw.len().min(quotes.len()).saturating_sub(1)).rev() {
+        let turn = |a: usize, b: usize| {
+            opens_paragraph(text, start(&raw[b]))
+                && next_paragraph(text, end(&raw[a]), start(&raw[b]))
+        };
+        if quotes[i].method != AttributionMethod::None || !turn(i, i + 1) {
+            continue;
+        }
+        let Some(next) = quotes[i + 1].speaker.clone() else {
+            continue;
+        };
+        if is_pronoun(&next.name) && next.name != "I" {
+            continue;
+        }
+        let addressed = addressee(doc, people, &raw[i + 1].parts)
+            .filter(|p| p.name != next.name)
+            .map(|p| speaker_of(p, next.mention));
+        let after = (i + 2 < raw.len().min(quotes.len()) && turn(i + 1, i + 2))
+            .then(|| quotes[i + 2].speaker.clone())
+            .flatten()
+            .filter(|s| s.name != next.name && (s.name == "I" || !is_pronoun(&s.name)));
+        let Some(speaker) = addressed.or(after) else {
+            continue;
+        };
+        let q = &mut quotes[i];
+        q.speaker = Some(speaker);
+        q.cue = None;
+        q.method = AttributionMethod::DialogueTurn;
+        q.confidence = AttributionMethod::DialogueTurn.confidence();
+    }
+}
+
+/// A first-person narrator named by the text: the name other speakers address in the
+/// quotes right before or after the narrator's own ("“…, Watson?”" answered by "I said").
+/// With one such name (at least twice, and more than any other), every speaker "I" takes
+/// it; otherwise "I" stays "I".
+pub fn name_the_narrator(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+    let n = raw.len().min(quotes.len());
+    let is_i = |q: &Quote| q.speaker.as_ref().is_some_and(|s| s.name == "I");
+    let mut votes: HashMap<&str, usize> = HashMap::new();
+    for i in 0..n {
+        if is_i(&quotes[i]) || quotes[i].speaker.is_none() {
+            continue;
+        }
+        let near_i = (i > 0 && is_i(&quotes[i - 1])) || (i + 1 < n && is_i(&quotes[i + 1]));
+        if !near_i {
+            continue;
+        }
+        if let Some(p) = addressee(doc, people, &raw[i].parts) {
+            *votes.entry(p.name.as_str()).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(&str, usize)> = votes.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let Some(&(name, count)) = ranked.first() else {
+        return;
+    };
+    let runner_up = ranked.get(1).map_or(0, |r| r.1);
+    if count < 2 || count <= runner_up {
+        return;
+    }
+    let Some(person) = people.by_name(name) else {
+        return;
+    };
+    for q in quotes.iter_mut().take(n) {
+        if let Some(s) = q.speaker.as_mut().filter(|s| s.name == "I") {
+            s.name = person.name.clone();
+            s.role = person.role.clone();
+        }
     }
 }

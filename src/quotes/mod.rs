@@ -18,6 +18,7 @@ pub(crate) mod lexicon;
 pub(crate) mod marks;
 pub(crate) mod reported;
 pub(crate) mod speakers;
+pub(crate) mod syntax_view;
 pub(crate) mod transcript;
 
 use attribution::Attribution;
@@ -186,7 +187,9 @@ impl QuoteExtractor for RuleQuotes {
             let span = hull(&q.parts);
             covered.push(span);
             covered.extend(q.clauses.iter().copied());
-            let attribution = q.attribution.or_else(|| {
+            // The parse, when there is one, vets the cue and narrows the mention.
+            let own = q.attribution.and_then(|a| syntax_view::checked(doc, a));
+            let attribution = own.or_else(|| {
                 // A floating quote right after an attributed one (same or next paragraph).
                 let follows = previous.filter(|(_, prev_line)| q.first_line <= prev_line + 2);
                 // Someone introduced as speaking after the previous quote is the nearer
@@ -228,8 +231,10 @@ impl QuoteExtractor for RuleQuotes {
                     .confidence(),
             });
         }
+        dialogue::action_beats(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::narration_subjects(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
+        dialogue::name_the_narrator(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);
             quotes.push(Quote {

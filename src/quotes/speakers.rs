@@ -58,7 +58,8 @@ pub struct People {
     /// Every mention with its person, sorted (mentions do not overlap).
     mentions: Vec<(Span, usize)>,
     by_name: HashMap<String, usize>,
-    by_surname: HashMap<String, usize>,
+    /// Persons by surname, in order of appearance.
+    by_surname: HashMap<String, Vec<usize>>,
     /// Persons by each lower-case word of their role ("actress" -> the actress).
     by_role_word: HashMap<String, Vec<usize>>,
 }
@@ -209,6 +210,14 @@ impl People {
                 by_first_name.entry(first.to_string()).or_default().push(i);
             }
         }
+        // A first gender for the full names, from their own mentions (honorifics, the
+        // pronouns after them, the first name), so a surname with an honorific does not
+        // join a namesake of the other gender ("Mrs. Ford" is not "Jock Ford").
+        let no_counts = HashMap::new();
+        let first_gender: Vec<Option<Gender>> = persons
+            .iter()
+            .map(|p| gender_of(doc, p, &no_counts))
+            .collect();
         for span in short.into_iter().chain(headline) {
             let name = &text[span.start..span.end];
             let surname = surname_of(name);
@@ -227,7 +236,8 @@ impl People {
                         .mentions
                         .first()
                         .and_then(|m| honorific_gender(text, *m))
-                        .or_else(|| first_name_gender(&p.name));
+                        .or_else(|| first_name_gender(&p.name))
+                        .or_else(|| first_gender.get(i).copied().flatten());
                     own.is_none_or(|g| g == wanted)
                 });
             }
@@ -294,10 +304,10 @@ impl People {
             .collect();
         mentions.sort();
         let mut by_name = HashMap::new();
-        let mut by_surname = HashMap::new();
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in persons.iter().enumerate() {
             by_name.entry(p.name.clone()).or_insert(i);
-            by_surname.entry(surname_of(&p.name)).or_insert(i);
+            by_surname.entry(surname_of(&p.name)).or_default().push(i);
         }
         let mut by_role_word: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in persons.iter().enumerate() {
@@ -331,7 +341,10 @@ impl People {
 
     /// The first person whose surname (last word of the name) is `word`.
     pub fn by_surname(&self, word: &str) -> Option<&Person> {
-        self.by_surname.get(word).map(|&i| &self.persons[i])
+        self.by_surname
+            .get(word)
+            .and_then(|l| l.first())
+            .map(|&i| &self.persons[i])
     }
 
     /// The person with this canonical name.
@@ -351,14 +364,25 @@ impl People {
             .find(|(m, _)| m.overlaps(mention))
             .map(|&(_, p)| &self.persons[p])
             .or_else(|| {
-                let mut ws = text
-                    .get(mention.start..mention.end)
-                    .unwrap_or("")
+                let words = text.get(mention.start..mention.end).unwrap_or("");
+                // "Mr Woodhouse" is not "Emma Woodhouse": an honorific's gender must agree.
+                let wanted = words
+                    .split_whitespace()
+                    .find_map(|w| GENDER_WORDS.honorifics.get(w).copied().flatten());
+                let agrees = |i: &usize| {
+                    let p = &self.persons[*i];
+                    let own = p.gender.or_else(|| first_name_gender(&p.name));
+                    wanted.is_none() || own.is_none() || own == wanted
+                };
+                let mut ws = words
                     .split(|c: char| !c.is_alphanumeric() && c != '-')
                     .filter(|w| is_capitalised(w));
                 // The first person (in order of appearance) whose surname is a word here.
                 ws.try_fold(None::<usize>, |best, w| {
-                    let found = self.by_surname.get(w).copied();
+                    let found = self
+                        .by_surname
+                        .get(w)
+                        .and_then(|l| l.iter().copied().find(agrees));
                     Some(match (best, found) {
                         (Some(b), Some(f)) => Some(b.min(f)),
                         (b, f) => b.or(f),
@@ -430,6 +454,11 @@ pub struct PronounResolver {
 }
 
 impl PronounResolver {
+    /// The person `pronoun` (he/she) at byte `pos` refers to, if any.
+    pub fn resolve<'p>(&self, people: &'p People, pronoun: &str, pos: usize) -> Option<&'p Person> {
+        self.resolve_at(people, pronoun, pos).map(|(_, p)| p)
+    }
+
     /// The person `pronoun` at byte `pos` resolves to, with the end of the mention it rests on.
     pub fn resolve_at<'p>(
         &self,
