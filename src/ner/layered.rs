@@ -272,6 +272,44 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     out
 }
 
+/// The other items of a list that holds a title found by a cue or a list ("films such as
+/// A, B and C"), typed like it. In a list of two, the model's names and places stand
+/// ("Ray and Jamie Foxx"); in a longer one its people, numbers and dates do ("search
+/// terms included X, Y, a DJ's name and Z").
+fn list_titles(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for c in typed.iter().filter(|c| {
+        c.label.is_title() && matches!(c.evidence, Evidence::Context | Evidence::Gazetteer)
+    }) {
+        for (span, items) in titles::list_siblings(&doc.text, c.span) {
+            let blocked = model.iter().any(|m| {
+                m.span.overlaps(span)
+                    && if items == 2 {
+                        blocks_open_title(&m.label)
+                    } else {
+                        m.label == EntityLabel::Person
+                            || NOT_A_TITLE.contains(&m.label)
+                                && !matches!(
+                                    m.label,
+                                    EntityLabel::Gpe | EntityLabel::Fac | EntityLabel::Loc
+                                )
+                    }
+            }) || typed
+                .iter()
+                .any(|t| t.span.overlaps(span) && !t.label.is_title());
+            if !blocked {
+                out.push(Candidate {
+                    span,
+                    label: c.label.clone(),
+                    evidence: Evidence::Consistency,
+                    open_kind: true,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// One-word person names in an article about a show that behave like its characters:
 /// mentioned at least twice, never with a first name, and sharing a sentence with a
 /// character typed by context ("Kilgrave had a big effect on Jessica").
@@ -736,6 +774,12 @@ impl LayeredNer {
                                 Strength::Weak => !blocked_by(&|l| NOT_A_TITLE.contains(l)),
                                 Strength::Title => !blocked_by(&blocks_open_title),
                                 Strength::Weakest => !blocked_by(&|_| true),
+                                Strength::Kind => !blocked_by(&|l| {
+                                    NOT_A_TITLE.contains(l) && *l != EntityLabel::Fac
+                                }),
+                                Strength::Named => !blocked_by(&|l| {
+                                    NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
+                                }),
                             }
                     })
                     .map(|m| Candidate {
@@ -745,6 +789,8 @@ impl LayeredNer {
                         open_kind: m.open_kind,
                     }),
             );
+            let siblings = list_titles(doc, &typed, &model);
+            typed.extend(siblings);
             let propagated = propagate(doc, &typed, &model);
             typed.extend(propagated);
         }
