@@ -789,6 +789,19 @@ impl LayeredNer {
                         open_kind: m.open_kind,
                     }),
             );
+            // A listed title found again by a cue that leaves the kind open keeps the
+            // list's kind ("EastEnders actress X" stays SHOW).
+            let listed: HashMap<Span, EntityLabel> = typed
+                .iter()
+                .filter(|c| c.evidence == Evidence::Gazetteer && c.label.is_title())
+                .map(|c| (c.span, c.label.clone()))
+                .collect();
+            for c in typed.iter_mut().filter(|c| c.open_kind) {
+                if let Some(label) = listed.get(&c.span) {
+                    c.label = label.clone();
+                    c.open_kind = false;
+                }
+            }
             let siblings = list_titles(doc, &typed, &model);
             typed.extend(siblings);
             let propagated = propagate(doc, &typed, &model);

@@ -337,9 +337,9 @@ fn clean_title(text: &str, start: usize, end: usize) -> Option<Span> {
     if let Some(mark @ ('!' | '?')) = after.next() {
         let rest: String = after.take(3).collect();
         let next = rest.trim_start().chars().next();
-        if rest.starts_with(' ')
-            && next.is_some_and(|c| c.is_lowercase() || matches!(c, ',' | '-' | '–' | '('))
-        {
+        let runs_on = rest.starts_with(' ')
+            && next.is_some_and(|c| c.is_lowercase() || matches!(c, ',' | '-' | '–' | '('));
+        if runs_on || rest.starts_with([',', ')', ';']) {
             end += mark.len_utf8();
         }
     }
@@ -485,7 +485,16 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
                     if let Some(p) =
                         clean_title(text, span.end + part.start(), span.end + part.end())
                     {
-                        span = Span::new(span.start, p.end);
+                        // Two names, not one title: "Ray and Mike Leigh's drama", "Meet
+                        // The Fockers and Shall We Dance". One title joins a short part.
+                        let words = |s: Span| text[s.start..s.end].split_whitespace().count();
+                        let after = &text[p.end..];
+                        let possessive = after.starts_with(['\'', '’'])
+                            || after.starts_with(" 's")
+                            || after.starts_with(" ’s");
+                        if !possessive && (words(span) == 1 || words(p) == 1) {
+                            span = Span::new(span.start, p.end);
+                        }
                     }
                 }
             }
@@ -623,10 +632,22 @@ pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
             break;
         }
     }
-    // The list: commas, then one "and"/"or" before its last item.
+    // The list: commas, then one "and"/"or" before its last item. A last item that runs
+    // on into another "and X" leaves the split unclear ("Sex and the City and Will and
+    // Grace").
     let Some(and_at) = items.iter().position(|(_, and)| *and) else {
         return Vec::new();
     };
+    if let Some((last, _)) = items.get(and_at + 1) {
+        let runs_on = LINK
+            .captures(&text[last.end..])
+            .filter(|l| l.name("and").is_some() || l.name("and2").is_some())
+            .and_then(|l| l.get(0))
+            .is_some_and(|g| TITLE_AT.is_match(&text[last.end + g.end()..]));
+        if runs_on {
+            return Vec::new();
+        }
+    }
     let items = &items[..=and_at + 1];
     if !items.iter().any(|(s, _)| *s == span) {
         return Vec::new();
