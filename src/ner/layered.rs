@@ -498,6 +498,11 @@ fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
         }
         entry.3.insert(doc.sentence_index_at(c.span.start));
     }
+    // The whole article's film and show words settle a title its own sentences leave
+    // open ("drama X" in a box-office report), by a clear margin only.
+    let (doc_film, doc_show) = per_sentence
+        .iter()
+        .fold((0u32, 0u32), |a, v| (a.0 + v.0, a.1 + v.1));
     let mut decided: HashMap<&str, Option<EntityLabel>> = HashMap::new();
     for (form, (film, show, work, sentences)) in &by_form {
         let (mut f, mut s) = (*film, *show);
@@ -512,6 +517,10 @@ fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
         } else if f > s {
             Some(EntityLabel::Film)
         } else if s > f {
+            Some(EntityLabel::Show)
+        } else if *work == 0 && doc_film >= 2 * doc_show + 2 {
+            Some(EntityLabel::Film)
+        } else if *work == 0 && doc_show >= 2 * doc_film + 2 {
             Some(EntityLabel::Show)
         } else {
             None
@@ -556,6 +565,18 @@ fn character_titles(doc: &Document, typed: &[Candidate]) -> Vec<Candidate> {
         if FRANCHISE.contains(next_word.as_str()) {
             out.push(Candidate {
                 span: c.span,
+                label: EntityLabel::Work,
+                evidence: Evidence::Franchise,
+                open_kind: true,
+            });
+        } else if let Some(digits) = text[c.span.end..]
+            .strip_prefix(' ')
+            .map(|r| r.chars().take_while(char::is_ascii_digit).count())
+            .filter(|n| (1..=2).contains(n))
+        {
+            // A sequel: "Spider-Man 2" is a title, not the character and a number.
+            out.push(Candidate {
+                span: Span::new(c.span.start, c.span.end + 1 + digits),
                 label: EntityLabel::Work,
                 evidence: Evidence::Franchise,
                 open_kind: true,
