@@ -276,11 +276,17 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
 /// A, B and C"), typed like it. In a list of two, the model's names and places stand
 /// ("Ray and Jamie Foxx"); in a longer one its people, numbers and dates do ("search
 /// terms included X, Y, a DJ's name and Z").
-fn list_titles(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Candidate> {
+fn list_titles(
+    doc: &Document,
+    typed: &[Candidate],
+    model: &[Candidate],
+    from: &[Evidence],
+) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for c in typed.iter().filter(|c| {
-        c.label.is_title() && matches!(c.evidence, Evidence::Context | Evidence::Gazetteer)
-    }) {
+    for c in typed
+        .iter()
+        .filter(|c| c.label.is_title() && from.contains(&c.evidence))
+    {
         for (span, items) in titles::list_siblings(&doc.text, c.span) {
             let blocked = model.iter().any(|m| {
                 m.span.overlaps(span)
@@ -823,10 +829,19 @@ impl LayeredNer {
                     c.open_kind = false;
                 }
             }
-            let siblings = list_titles(doc, &typed, &model);
+            let siblings = list_titles(
+                doc,
+                &typed,
+                &model,
+                &[Evidence::Context, Evidence::Gazetteer],
+            );
             typed.extend(siblings);
             let propagated = propagate(doc, &typed, &model);
             typed.extend(propagated);
+            // A list holding another mention of a found title ("Other films included X, Y
+            // and Z" after "the film X").
+            let siblings = list_titles(doc, &typed, &model, &[Evidence::Consistency]);
+            typed.extend(siblings);
         }
         if self.rules {
             let extra = character_titles(doc, &typed);

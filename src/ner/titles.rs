@@ -732,6 +732,61 @@ mod tests {
     }
 
     #[test]
+    fn genre_nouns_and_whole_titles() {
+        assert_eq!(
+            titles("It beat the thriller Hide and Wander at the box office."),
+            vec![("Hide and Wander".into(), EntityLabel::Work, true)]
+        );
+        // A plural kind noun names two titles; a long part and a possessive are two names.
+        assert_eq!(
+            titles("the comedy Meet The Owls and Shall We Sing? won")[0].0,
+            "Meet The Owls"
+        );
+        assert_eq!(
+            titles("the biopic Ray and Ann Lee's drama Stone")[0].0,
+            "Ray"
+        );
+        assert_eq!(
+            titles("The road-trip comedy Are We Nearly Home? and others")[0].0,
+            "Are We Nearly Home?"
+        );
+        assert_eq!(titles("the single Hey Ho! It took off")[0].0, "Hey Ho");
+    }
+
+    #[test]
+    fn cues_that_are_not_titles() {
+        // A relative clause, a determiner before the subject, a verb "play", a possessive
+        // maker, a modifier before a kind noun.
+        assert!(titles("Like every track Ann Lee has released, it sold.").is_empty());
+        assert!(titles("I think this Christmas is the first song to do it.").is_empty());
+        assert!(titles("Lee was the first choice to play the lead.").is_empty());
+        assert!(titles("Band Nine's remake of the song was a hit.").is_empty());
+        assert_eq!(
+            titles("She appeared in BBC mini-series The Salt Roads."),
+            vec![("The Salt Roads".into(), EntityLabel::Show, false)]
+        );
+    }
+
+    #[test]
+    fn list_siblings_of_a_title() {
+        let text = "Films such as Quiet Harbour, Tin Can and Paper Moon were sold.";
+        let at = text.find("Tin Can").unwrap();
+        let span = Span::new(at, at + "Tin Can".len());
+        let got: Vec<(&str, usize)> = list_siblings(text, span)
+            .into_iter()
+            .map(|(s, n)| (&text[s.start..s.end], n))
+            .collect();
+        assert_eq!(got, vec![("Quiet Harbour", 3), ("Paper Moon", 3)]);
+        // No "and": not a list. An item running on into another "and": unclear.
+        let text = "It beat Quiet Harbour, Tin Can, and more.";
+        let at = text.find("Quiet").unwrap();
+        assert!(list_siblings(text, Span::new(at, at + 13)).is_empty());
+        let text = "It beat Quiet Harbour and Will and Grace.";
+        let at = text.find("Quiet").unwrap();
+        assert!(list_siblings(text, Span::new(at, at + 13)).is_empty());
+    }
+
+    #[test]
     fn quoted_titles() {
         assert_eq!(
             titles("Tonight we show \" Salt And Stone \" on the roof."),
