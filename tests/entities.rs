@@ -248,3 +248,42 @@ fn titles_films_shows_and_characters_from_shape_and_context() {
         assert!(ents.iter().all(|(t, _, _)| t.trim() == t), "{ents:?}");
     }
 }
+
+const BOX_OFFICE: &str = "The low-budget thriller Hide and Wander topped the box office this \
+     weekend, ahead of the road-trip comedy Are We Nearly Home? and the animated film Copper \
+     Owls.\n\nOther films doing well at cinemas included Copper Owls, Marsh Lantern and Paper \
+     Harbour. Critics loved the period drama Ivy Lantern, which opens in Leeds next week. \
+     Every track Dana Pell has released went gold, and this Christmas is the first song \
+     she wrote alone.\n\n";
+
+#[test]
+fn genre_nouns_lists_and_whole_titles_in_a_box_office_report() {
+    let text = format!("{}\n", serde_json::json!({"id": "b1", "text": BOX_OFFICE}));
+    for args in [
+        &["extract", "-q"][..],
+        &["extract", "-q", "--no-bundled-gazetteers"][..],
+    ] {
+        let out = run(args, text.as_bytes());
+        assert_success(&out);
+        let ents = entities(&out.stdout);
+        // A genre noun before a title ("thriller X"); "A and B" after a singular kind noun
+        // is one title; a closing "?" the sentence runs on after belongs to the title.
+        assert_all(&ents, "Hide and Wander", "FILM");
+        assert_all(&ents, "Are We Nearly Home?", "FILM");
+        assert_all(&ents, "Copper Owls", "FILM");
+        // The other items of a list holding a title (the model's people stand in a
+        // list, so only the item it does not call a person is checked).
+        assert_all(&ents, "Marsh Lantern", "FILM");
+        assert_all(&ents, "Ivy Lantern", "FILM");
+        // "every track X has released", "this Christmas is the first song": no titles.
+        for name in ["Dana Pell", "Christmas"] {
+            assert!(
+                !labels_of(&ents, name)
+                    .iter()
+                    .any(|l| ["WORK", "FILM", "SHOW"].contains(l)),
+                "{name}: {ents:?}"
+            );
+        }
+        assert!(ents.iter().all(|(t, _, _)| t.trim() == t), "{ents:?}");
+    }
+}

@@ -275,6 +275,50 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     out
 }
 
+/// The other items of a list that holds a title found by a cue or a list ("films such as
+/// A, B and C"), typed like it. In a list of two, the model's names and places stand
+/// ("Ray and Jamie Foxx"); in a longer one its people, numbers and dates do ("search
+/// terms included X, Y, a DJ's name and Z").
+fn list_titles(
+    doc: &Document,
+    typed: &[Candidate],
+    model: &[Candidate],
+    from: &[Evidence],
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for c in typed
+        .iter()
+        .filter(|c| c.label.is_title() && from.contains(&c.evidence))
+    {
+        for (span, items) in titles::list_siblings(&doc.text, c.span) {
+            let blocked = model.iter().any(|m| {
+                m.span.overlaps(span)
+                    && if items == 2 {
+                        blocks_open_title(&m.label)
+                    } else {
+                        m.label == EntityLabel::Person
+                            || NOT_A_TITLE.contains(&m.label)
+                                && !matches!(
+                                    m.label,
+                                    EntityLabel::Gpe | EntityLabel::Fac | EntityLabel::Loc
+                                )
+                    }
+            }) || typed
+                .iter()
+                .any(|t| t.span.overlaps(span) && !t.label.is_title());
+            if !blocked {
+                out.push(Candidate {
+                    span,
+                    label: c.label.clone(),
+                    evidence: Evidence::Consistency,
+                    open_kind: true,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// One-word person names in an article about a show that behave like its characters:
 /// mentioned at least twice, never with a first name, and sharing a sentence with a
 /// character typed by context ("Kilgrave had a big effect on Jessica").
@@ -463,6 +507,11 @@ fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
         }
         entry.3.insert(doc.sentence_index_at(c.span.start));
     }
+    // The whole article's film and show words settle a title its own sentences leave
+    // open ("drama X" in a box-office report), by a clear margin only.
+    let (doc_film, doc_show) = per_sentence
+        .iter()
+        .fold((0u32, 0u32), |a, v| (a.0 + v.0, a.1 + v.1));
     let mut decided: HashMap<&str, Option<EntityLabel>> = HashMap::new();
     for (form, (film, show, work, sentences)) in &by_form {
         let (mut f, mut s) = (*film, *show);
@@ -477,6 +526,10 @@ fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
         } else if f > s {
             Some(EntityLabel::Film)
         } else if s > f {
+            Some(EntityLabel::Show)
+        } else if *work == 0 && doc_film >= 2 * doc_show + 2 {
+            Some(EntityLabel::Film)
+        } else if *work == 0 && doc_show >= 2 * doc_film + 2 {
             Some(EntityLabel::Show)
         } else {
             None
@@ -521,6 +574,18 @@ fn character_titles(doc: &Document, typed: &[Candidate]) -> Vec<Candidate> {
         if FRANCHISE.contains(next_word.as_str()) {
             out.push(Candidate {
                 span: c.span,
+                label: EntityLabel::Work,
+                evidence: Evidence::Franchise,
+                open_kind: true,
+            });
+        } else if let Some(digits) = text[c.span.end..]
+            .strip_prefix(' ')
+            .map(|r| r.chars().take_while(char::is_ascii_digit).count())
+            .filter(|n| (1..=2).contains(n))
+        {
+            // A sequel: "Spider-Man 2" is a title, not the character and a number.
+            out.push(Candidate {
+                span: Span::new(c.span.start, c.span.end + 1 + digits),
                 label: EntityLabel::Work,
                 evidence: Evidence::Franchise,
                 open_kind: true,
@@ -739,6 +804,12 @@ impl LayeredNer {
                                 Strength::Weak => !blocked_by(&|l| NOT_A_TITLE.contains(l)),
                                 Strength::Title => !blocked_by(&blocks_open_title),
                                 Strength::Weakest => !blocked_by(&|_| true),
+                                Strength::Kind => !blocked_by(&|l| {
+                                    NOT_A_TITLE.contains(l) && *l != EntityLabel::Fac
+                                }),
+                                Strength::Named => !blocked_by(&|l| {
+                                    NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
+                                }),
                             }
                     })
                     .map(|m| Candidate {
@@ -748,8 +819,32 @@ impl LayeredNer {
                         open_kind: m.open_kind,
                     }),
             );
+            // A listed title found again by a cue that leaves the kind open keeps the
+            // list's kind ("EastEnders actress X" stays SHOW).
+            let listed: HashMap<Span, EntityLabel> = typed
+                .iter()
+                .filter(|c| c.evidence == Evidence::Gazetteer && c.label.is_title())
+                .map(|c| (c.span, c.label.clone()))
+                .collect();
+            for c in typed.iter_mut().filter(|c| c.open_kind) {
+                if let Some(label) = listed.get(&c.span) {
+                    c.label = label.clone();
+                    c.open_kind = false;
+                }
+            }
+            let siblings = list_titles(
+                doc,
+                &typed,
+                &model,
+                &[Evidence::Context, Evidence::Gazetteer],
+            );
+            typed.extend(siblings);
             let propagated = propagate(doc, &typed, &model);
             typed.extend(propagated);
+            // A list holding another mention of a found title ("Other films included X, Y
+            // and Z" after "the film X").
+            let siblings = list_titles(doc, &typed, &model, &[Evidence::Consistency]);
+            typed.extend(siblings);
         }
         if self.rules {
             let extra = character_titles(doc, &typed);

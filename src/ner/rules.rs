@@ -67,6 +67,13 @@ pub enum Strength {
     Weak,
     /// Overrides the model ("series Jessica Jones").
     Strong,
+    /// A title right after a noun naming its kind ("the film X", "comedy X"): overrides the
+    /// model's names, organisations and buildings (it reads many titles as them), not its
+    /// places ("play Ireland"), dates and numbers.
+    Kind,
+    /// A title before a role noun and a name ("X star Y"): yields to the model's people and
+    /// places ("Hollywood star Y"), not to its organisations ("Friends actress Y").
+    Named,
 }
 
 fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {

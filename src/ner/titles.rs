@@ -19,6 +19,7 @@ use crate::doc::{EntityLabel, Span};
 const KIND_NOUNS: &str = include_str!("../../data/entities/kind_nouns.txt");
 const SMALL_WORDS: &str = include_str!("../../data/entities/title_small_words.txt");
 const WATCH_VERBS: &str = include_str!("../../data/entities/watch_verbs.txt");
+const GENRE_NOUNS: &str = include_str!("../../data/entities/genre_nouns.txt");
 pub(crate) const FILM_CUES: &str = include_str!("../../data/entities/film_cues.txt");
 pub(crate) const SHOW_CUES: &str = include_str!("../../data/entities/show_cues.txt");
 
@@ -81,6 +82,14 @@ struct Cue {
     needs_screen: bool,
     /// Check the word before the `kind` group against `NOT_BEFORE_KIND`.
     check_kind_verb: bool,
+    /// The title comes first and is the subject of the cue ("X is a song"): it must not
+    /// follow a determiner ("this Christmas is the first song").
+    subject_first: bool,
+    /// A singular kind noun before the title: "A and B" after it is one title ("the
+    /// thriller Hide and Seek"), as a plural noun would name two.
+    joins_and: bool,
+    /// A possessive cue: "X's remake of Y" makes X the maker, not a title.
+    possessive: bool,
 }
 
 static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
@@ -99,9 +108,12 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             )),
             label: label.clone(),
             open_kind: false,
-            strength: Strength::Weak,
+            strength: Strength::Kind,
             needs_screen: false,
             check_kind_verb: true,
+            subject_first: false,
+            joins_and: true,
+            possessive: false,
         });
         // "X is my favourite film", "X was one of the best movies".
         cues.push(Cue {
@@ -112,7 +124,11 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             open_kind: false,
             strength: Strength::Weak,
             needs_screen: false,
-            check_kind_verb: false,
+            // "X was the first choice to play …": "play" is a verb there.
+            check_kind_verb: true,
+            subject_first: true,
+            joins_and: false,
+            possessive: false,
         });
         // "X, the 2004 film", "X, a new BBC series".
         cues.push(Cue {
@@ -124,8 +140,26 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             strength: Strength::Weak,
             needs_screen: false,
             check_kind_verb: false,
+            subject_first: false,
+            joins_and: false,
+            possessive: false,
         });
     }
+    // "comedy The Matador", "period drama X": a genre says creative work, not which kind.
+    let genres = alternation(list(GENRE_NOUNS));
+    cues.push(Cue {
+        re: compile(&format!(
+            r"(?i:\b(?P<kind>{genres}))[^\S\n]*:?[^\S\n]+(?:{OPEN_Q}[^\S\n]*)?(?P<title>{title})"
+        )),
+        label: EntityLabel::Work,
+        open_kind: true,
+        strength: Strength::Kind,
+        needs_screen: false,
+        check_kind_verb: true,
+        subject_first: false,
+        joins_and: true,
+        possessive: false,
+    });
     let watch = alternation(list(WATCH_VERBS));
     let film_or_show = alternation(list(FILM_CUES).chain(list(SHOW_CUES)));
     let open = |re: String, label: EntityLabel, needs_screen: bool| Cue {
@@ -135,6 +169,9 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         strength: Strength::Title,
         needs_screen,
         check_kind_verb: false,
+        subject_first: false,
+        joins_and: false,
+        possessive: false,
     };
     cues.extend([
         // "X (2004)".
@@ -174,22 +211,28 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             EntityLabel::Work,
             false,
         ),
-        // "X star Y".
-        open(
-            format!(
-                r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]+(?:star|stars|co-star|actor|actress|presenter|host|creator|writer)[^\S\n]+\p{{Lu}}"
-            ),
-            EntityLabel::Work,
-            true,
-        ),
+        // "X star Y", "X director Y".
+        Cue {
+            strength: Strength::Named,
+            ..open(
+                format!(
+                    r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]+(?:star|stars|co-star|actor|actress|presenter|host|creator|co-creator|writer|director|showrunner)[^\S\n]+\p{{Lu}}"
+                ),
+                EntityLabel::Work,
+                true,
+            )
+        },
         // "X's second season", "X's director".
-        open(
+        Cue {
+            possessive: true,
+            ..open(
             format!(
                 r"(?P<title>{title})['’]s[^\S\n]+(?i:(?:first|second|third|fourth|fifth|new|latest|final|last|next|upcoming|original)[^\S\n]+)?(?i:(?:{film_or_show}))\b"
-            ),
-            EntityLabel::Work,
-            false,
-        ),
+                ),
+                EntityLabel::Work,
+                false,
+            )
+        },
         // A quoted title of two or more words ("Easy A"), or of one word with a film,
         // show or work word in its sentence (checked in `find`).
         open(
@@ -199,6 +242,31 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         ),
     ]);
     cues
+});
+
+/// Determiners that make the capitalised word after them part of a noun phrase.
+static DETERMINERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| list(include_str!("../../data/entities/title_determiners.txt")).collect());
+
+/// A lower-case kind noun right after a title found by an open cue: the capitalised
+/// words were its modifier ("appeared in BBC mini-series X"), the title comes after.
+static KIND_NOUN_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    let nouns = alternation(
+        list(KIND_NOUNS)
+            .filter_map(|l| l.split_once('\t').map(|(_, n)| n))
+            .chain(list(GENRE_NOUNS)),
+    );
+    compile(&format!(r"^[^\S\n]+(?-i:{nouns})s?\b"))
+});
+
+/// A second title-shaped part joined by "and" ("Hide| and Seek", "Will| and Grace",
+/// "An Officer| and a Gentleman"); not one that opens with a capitalised article, which
+/// reads as a second title ("X and The Aviator").
+static AND_PART: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"^[^\S\n]+and[^\S\n]+(?:(?:the|a|an)[^\S\n]+)?(?P<title>{})",
+        TITLE.as_str()
+    ))
 });
 
 const NOT_OPENERS: &str = include_str!("../../data/entities/title_openers_not.txt");
@@ -247,9 +315,34 @@ fn clean_title(text: &str, start: usize, end: usize) -> Option<Span> {
             break;
         }
     }
+    // "Hey Ya! It took …": a mark then a sentence opener ends the title at the mark.
+    if let Some(cut) = text[start..end]
+        .match_indices(['!', '?'])
+        .find_map(|(i, _)| {
+            let next = text[start + i + 1..end].trim_start();
+            let word = next.split_whitespace().next().unwrap_or("");
+            (next.len() < text[start + i + 1..end].len()
+                && NOT_TITLE_WORDS.contains(word.to_lowercase().as_str()))
+            .then_some(start + i + 1)
+        })
+    {
+        end = cut;
+    }
     let s = &text[start..end];
     let trimmed = s.trim_end_matches(['.', ':', ' ', '!', '?']);
     end = start + trimmed.len();
+    // A closing "!" or "?" the sentence runs on after is the title's own ("Are We There
+    // Yet? and …", "Mamma Mia! has joined", "Salaam Bombay! - nominated").
+    let mut after = text[end..].chars();
+    if let Some(mark @ ('!' | '?')) = after.next() {
+        let rest: String = after.take(3).collect();
+        let next = rest.trim_start().chars().next();
+        let runs_on = rest.starts_with(' ')
+            && next.is_some_and(|c| c.is_lowercase() || matches!(c, ',' | '-' | '–' | '('));
+        if runs_on || rest.starts_with([',', ')', ';']) {
+            end += mark.len_utf8();
+        }
+    }
     let title = &text[start..end];
     let has_letter = title.chars().any(char::is_alphabetic);
     // Capitals throughout a phrase are shouting, not a title ("WHEN HE SAY"); acronyms
@@ -370,6 +463,41 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
             let Some(mut span) = clean_title(text, t.start(), t.end()) else {
                 continue;
             };
+            let whole = caps.get(0).map_or(t.range(), |m| m.range());
+            if cue.subject_first && DETERMINERS.contains(word_before(text, span.start).as_str()) {
+                continue;
+            }
+            if cue.possessive && text[whole.end..].trim_start().starts_with("of ") {
+                continue;
+            }
+            if cue.strength == Strength::Title
+                && t.end() == whole.end
+                && KIND_NOUN_AFTER.is_match(&text[span.end..])
+            {
+                continue;
+            }
+            if cue.joins_and && span.end == t.end() {
+                if let Some(part) = AND_PART
+                    .captures(&text[span.end..])
+                    .and_then(|c| c.name("title"))
+                    .filter(|p| !p.as_str().starts_with(['T', 'A']) || !p.as_str().contains(' '))
+                {
+                    if let Some(p) =
+                        clean_title(text, span.end + part.start(), span.end + part.end())
+                    {
+                        // Two names, not one title: "Ray and Mike Leigh's drama", "Meet
+                        // The Fockers and Shall We Dance". One title joins a short part.
+                        let words = |s: Span| text[s.start..s.end].split_whitespace().count();
+                        let after = &text[p.end..];
+                        let possessive = after.starts_with(['\'', '’'])
+                            || after.starts_with(" 's")
+                            || after.starts_with(" ’s");
+                        if !possessive && (words(span) == 1 || words(p) == 1) {
+                            span = Span::new(span.start, p.end);
+                        }
+                    }
+                }
+            }
             // A cue after the title cannot tell a title from the capital of a sentence's
             // first word: that word must not be a common word of the text ("However, X
             // star Y"; "There is a film").
@@ -421,6 +549,120 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
         }
     }
     out
+}
+
+/// A title-shaped span at the start of the text.
+static TITLE_AT: LazyLock<Regex> = LazyLock::new(|| compile(&format!(r"^(?:{})", TITLE.as_str())));
+
+/// The link between two items of a list: ", ", " and ", ", and ", " or ", ", or ".
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"^(?:,[^\S\n]+(?P<and>(?:and|or)[^\S\n]+)?|[^\S\n]+(?P<and2>and|or)[^\S\n]+)")
+});
+
+/// The other titles of a list that holds the title at `span` ("films such as A, B and
+/// C"): a list is title-shaped items joined by commas and a last "and"/"or", and a list
+/// holding one title is a list of titles. `(span, items in the list)`. Items with an inner
+/// possessive ("Eastwood's Million Dollar Baby") are left out: a name and a title.
+pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
+    // Items before the title: title-shaped runs in the stretch of line before it.
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let mut from = span.start.saturating_sub(400).max(line_start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut found: Vec<Span> = Vec::new();
+    let mut pos = from;
+    while pos < span.start {
+        let at_word_start = !text[..pos]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        match TITLE_AT
+            .find(&text[pos..span.start])
+            .filter(|_| at_word_start)
+        {
+            Some(m) => {
+                found.push(Span::new(pos, pos + m.end()));
+                pos += m.end().max(1);
+            }
+            None => pos += text[pos..].chars().next().map_or(1, char::len_utf8),
+        }
+        while !text.is_char_boundary(pos) {
+            pos += 1;
+        }
+    }
+    // (item, linked to the next by and/or), walking back from the title while linked.
+    let link_to = |item: Span, next_start: usize| {
+        LINK.captures(&text[item.end..]).and_then(|l| {
+            let g = l.get(0)?;
+            (item.end + g.end() == next_start)
+                .then_some(l.name("and").is_some() || l.name("and2").is_some())
+        })
+    };
+    let mut items: Vec<(Span, bool)> = Vec::new();
+    let mut next_start = span.start;
+    for item in found.iter().rev() {
+        match link_to(*item, next_start) {
+            Some(is_and) => {
+                items.push((*item, is_and));
+                next_start = item.start;
+            }
+            None => break,
+        }
+    }
+    items.reverse();
+    items.push((span, false));
+    // Items after the title.
+    let mut end = span.end;
+    for _ in 0..12 {
+        let Some(l) = LINK.captures(&text[end..]) else {
+            break;
+        };
+        let next = end + l.get(0).map_or(0, |g| g.end());
+        let Some(m) = TITLE_AT.find(&text[next..]) else {
+            break;
+        };
+        let is_and = l.name("and").is_some() || l.name("and2").is_some();
+        if let Some(last) = items.last_mut() {
+            last.1 = is_and;
+        }
+        items.push((Span::new(next, next + m.end()), false));
+        end = next + m.end();
+        if is_and {
+            break;
+        }
+    }
+    // The list: commas, then one "and"/"or" before its last item. A last item that runs
+    // on into another "and X" leaves the split unclear ("Sex and the City and Will and
+    // Grace").
+    let Some(and_at) = items.iter().position(|(_, and)| *and) else {
+        return Vec::new();
+    };
+    if let Some((last, _)) = items.get(and_at + 1) {
+        let runs_on = LINK
+            .captures(&text[last.end..])
+            .filter(|l| l.name("and").is_some() || l.name("and2").is_some())
+            .and_then(|l| l.get(0))
+            .is_some_and(|g| TITLE_AT.is_match(&text[last.end + g.end()..]));
+        if runs_on {
+            return Vec::new();
+        }
+    }
+    let items = &items[..=and_at + 1];
+    if !items.iter().any(|(s, _)| *s == span) {
+        return Vec::new();
+    }
+    let n = items.len();
+    items
+        .iter()
+        .filter(|(s, _)| *s != span)
+        .filter_map(|(s, _)| clean_title(text, s.start, s.end))
+        .filter(|s| {
+            let t = &text[s.start..s.end];
+            !t.contains("'s ") && !t.contains("’s ") && t.split_whitespace().count() <= 8
+        })
+        .map(|s| (s, n))
+        .collect()
 }
 
 #[cfg(test)]
@@ -487,6 +729,61 @@ mod tests {
             titles("Quiet Hours's second season starts."),
             vec![("Quiet Hours".into(), EntityLabel::Work, true)]
         );
+    }
+
+    #[test]
+    fn genre_nouns_and_whole_titles() {
+        assert_eq!(
+            titles("It beat the thriller Hide and Wander at the box office."),
+            vec![("Hide and Wander".into(), EntityLabel::Work, true)]
+        );
+        // A plural kind noun names two titles; a long part and a possessive are two names.
+        assert_eq!(
+            titles("the comedy Meet The Owls and Shall We Sing? won")[0].0,
+            "Meet The Owls"
+        );
+        assert_eq!(
+            titles("the biopic Ray and Ann Lee's drama Stone")[0].0,
+            "Ray"
+        );
+        assert_eq!(
+            titles("The road-trip comedy Are We Nearly Home? and others")[0].0,
+            "Are We Nearly Home?"
+        );
+        assert_eq!(titles("the single Hey Ho! It took off")[0].0, "Hey Ho");
+    }
+
+    #[test]
+    fn cues_that_are_not_titles() {
+        // A relative clause, a determiner before the subject, a verb "play", a possessive
+        // maker, a modifier before a kind noun.
+        assert!(titles("Like every track Ann Lee has released, it sold.").is_empty());
+        assert!(titles("I think this Christmas is the first song to do it.").is_empty());
+        assert!(titles("Lee was the first choice to play the lead.").is_empty());
+        assert!(titles("Band Nine's remake of the song was a hit.").is_empty());
+        assert_eq!(
+            titles("She appeared in BBC mini-series The Salt Roads."),
+            vec![("The Salt Roads".into(), EntityLabel::Show, false)]
+        );
+    }
+
+    #[test]
+    fn list_siblings_of_a_title() {
+        let text = "Films such as Quiet Harbour, Tin Can and Paper Moon were sold.";
+        let at = text.find("Tin Can").unwrap();
+        let span = Span::new(at, at + "Tin Can".len());
+        let got: Vec<(&str, usize)> = list_siblings(text, span)
+            .into_iter()
+            .map(|(s, n)| (&text[s.start..s.end], n))
+            .collect();
+        assert_eq!(got, vec![("Quiet Harbour", 3), ("Paper Moon", 3)]);
+        // No "and": not a list. An item running on into another "and": unclear.
+        let text = "It beat Quiet Harbour, Tin Can, and more.";
+        let at = text.find("Quiet").unwrap();
+        assert!(list_siblings(text, Span::new(at, at + 13)).is_empty());
+        let text = "It beat Quiet Harbour and Will and Grace.";
+        let at = text.find("Quiet").unwrap();
+        assert!(list_siblings(text, Span::new(at, at + 13)).is_empty());
     }
 
     #[test]
