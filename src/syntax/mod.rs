@@ -6,7 +6,6 @@
 
 mod attribute_ruler;
 mod lemmatizer;
-mod nn;
 mod parser;
 mod tok2vec;
 
@@ -17,6 +16,7 @@ use safetensors::SafeTensors;
 
 use crate::ner::tokenizer::py_isspace;
 use crate::ner::{SpacySmModel, Token};
+use crate::nn::PackedMatrix;
 use attribute_ruler::{AttributeRuler, RulerToken};
 use lemmatizer::Lemmatizer;
 use parser::{Edges, ParserNet};
@@ -138,7 +138,7 @@ pub struct SyntaxModel {
     lexical: Arc<SpacySmModel>,
     tok2vec: Tok2Vec,
     tags: Vec<String>,
-    tagger_w: Vec<f32>,
+    tagger_w: PackedMatrix,
     tagger_b: Vec<f32>,
     parser: ParserNet,
     ruler: AttributeRuler,
@@ -149,7 +149,6 @@ pub struct SyntaxModel {
 struct Buffers {
     keys: Vec<[u64; N_COLUMNS]>,
     t2v: Tok2VecBuffers,
-    tokvecs: Vec<f32>,
     scores: Vec<f32>,
 }
 
@@ -194,11 +193,14 @@ impl SyntaxModel {
         let st =
             SafeTensors::deserialize(weights).map_err(|e| SyntaxError::Weights(e.to_string()))?;
         let n_tags = config.tags.len();
+        let tagger_w =
+            crate::nn::tensor(&st, "tagger.W", &[n_tags, WIDTH]).map_err(SyntaxError::Weights)?;
         Ok(SyntaxModel {
             lexical,
-            tok2vec: Tok2Vec::load(&st, &config.embeddings)?,
-            tagger_w: nn::tensor(&st, "tagger.W", &[n_tags, WIDTH])?,
-            tagger_b: nn::tensor(&st, "tagger.b", &[n_tags])?,
+            tok2vec: tok2vec::load(&st, &config.embeddings)?,
+            tagger_w: PackedMatrix::new(&tagger_w, n_tags, WIDTH),
+            tagger_b: crate::nn::tensor(&st, "tagger.b", &[n_tags])
+                .map_err(SyntaxError::Weights)?,
             tags: config.tags,
             parser: ParserNet::load(&st, &config.actions)?,
             ruler: AttributeRuler::from_json(&config.attribute_ruler)?,
@@ -265,21 +267,15 @@ impl SyntaxModel {
                 u64::from(is_space[t]),
             ]);
         }
-        self.tok2vec
-            .forward(&buf.keys, &mut buf.t2v, &mut buf.tokvecs);
+        self.tok2vec.forward(&buf.keys, &mut buf.t2v);
+        let tokvecs = buf.t2v.tokvecs();
 
         // Tagger: the argmax of a softmax layer is the argmax of its logits.
         let n_tags = self.tags.len();
         buf.scores.clear();
         buf.scores.resize(n * n_tags, 0.0);
-        nn::gemm_bt(
-            &buf.tokvecs,
-            &self.tagger_w,
-            n,
-            WIDTH,
-            n_tags,
-            &mut buf.scores,
-        );
+        self.tagger_w
+            .matmul(tokvecs, WIDTH, n, &mut buf.scores, n_tags);
         let tags: Vec<usize> = buf
             .scores
             .chunks_exact(n_tags)
@@ -294,7 +290,7 @@ impl SyntaxModel {
             })
             .collect();
 
-        let arcs = self.parser.parse(&buf.tokvecs, &is_space, preset);
+        let arcs = self.parser.parse(tokvecs, &is_space, preset);
         let heads: Vec<usize> = arcs.iter().map(|a| a.head).collect();
         let sent_starts = Edges::from_heads(&heads).sentence_starts(&heads);
 

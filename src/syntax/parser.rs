@@ -4,9 +4,9 @@
 
 use safetensors::SafeTensors;
 
-use super::nn::{gemm_bt, tensor};
 use super::tok2vec::WIDTH;
 use super::SyntaxError;
+use crate::nn::PackedMatrix;
 
 const HIDDEN: usize = 64;
 const PIECES: usize = 2;
@@ -24,10 +24,10 @@ pub(crate) enum Move {
 }
 
 pub(crate) struct ParserNet {
-    project_w: Vec<f32>,
+    project_w: PackedMatrix,
     project_b: Vec<f32>,
     /// (N_FEATS * SLOT) x HIDDEN: each feature slot's contribution to the hidden layer.
-    lower_w: Vec<f32>,
+    lower_w: PackedMatrix,
     lower_b: Vec<f32>,
     lower_pad: Vec<f32>,
     /// The output layer transposed (HIDDEN x n_actions), so each hidden unit adds its
@@ -77,6 +77,9 @@ impl ParserNet {
             parsed.push((mv, idx));
         }
         let n = parsed.len();
+        let tensor = |st: &SafeTensors, name: &str, shape: &[usize]| {
+            crate::nn::tensor(st, name, shape).map_err(SyntaxError::Weights)
+        };
         let upper_w = tensor(st, "parser.upper.W", &[n, HIDDEN])?;
         let mut upper_wt = vec![0.0f32; n * HIDDEN];
         for a in 0..n {
@@ -85,9 +88,17 @@ impl ParserNet {
             }
         }
         Ok(ParserNet {
-            project_w: tensor(st, "parser.project.W", &[HIDDEN, WIDTH])?,
+            project_w: PackedMatrix::new(
+                &tensor(st, "parser.project.W", &[HIDDEN, WIDTH])?,
+                HIDDEN,
+                WIDTH,
+            ),
             project_b: tensor(st, "parser.project.b", &[HIDDEN])?,
-            lower_w: tensor(st, "parser.lower.W", &[N_FEATS, HIDDEN, PIECES, HIDDEN])?,
+            lower_w: PackedMatrix::new(
+                &tensor(st, "parser.lower.W", &[N_FEATS, HIDDEN, PIECES, HIDDEN])?,
+                N_FEATS * SLOT,
+                HIDDEN,
+            ),
             lower_b: tensor(st, "parser.lower.b", &[HIDDEN, PIECES])?,
             lower_pad: tensor(st, "parser.lower.pad", &[1, N_FEATS, HIDDEN, PIECES])?,
             upper_wt,
@@ -114,21 +125,16 @@ impl ParserNet {
         // Project, then precompute every token's contribution to each feature slot, as
         // spaCy's precomputable affine does.
         let mut projected = vec![0.0f32; n * HIDDEN];
-        gemm_bt(tokvecs, &self.project_w, n, WIDTH, HIDDEN, &mut projected);
+        self.project_w
+            .matmul(tokvecs, WIDTH, n, &mut projected, HIDDEN);
         for row in projected.chunks_exact_mut(HIDDEN) {
             row.iter_mut()
                 .zip(&self.project_b)
                 .for_each(|(v, b)| *v += b);
         }
         let mut cached = vec![0.0f32; n * N_FEATS * SLOT];
-        gemm_bt(
-            &projected,
-            &self.lower_w,
-            n,
-            HIDDEN,
-            N_FEATS * SLOT,
-            &mut cached,
-        );
+        self.lower_w
+            .matmul(&projected, HIDDEN, n, &mut cached, N_FEATS * SLOT);
 
         let mut st = State::new(n);
         for (flag, &preset) in st.sent_start.iter_mut().zip(preset_starts) {
