@@ -35,8 +35,10 @@ pub(crate) fn tensor(st: &SafeTensors, name: &str, shape: &[usize]) -> Result<Ve
 const MR: usize = 6;
 /// Columns of the output per micro-tile (two 8-float vectors).
 const NR: usize = 16;
-/// Depth of one pass over A and B: a B panel (KC x NR floats, 16 KB) stays in L1.
-const KC: usize = 256;
+/// Largest depth of one pass over A and B: a B panel (KC x NR floats, 20 KB) and the A
+/// rows of a tile stay in L1. Deeper products are cut into equal slices (288 = one slice:
+/// the window encoders; 576 = two).
+const KC: usize = 320;
 /// Rows of A per block: the block (MC x KC floats) stays in L2 while every panel visits it.
 const MC: usize = 72;
 
@@ -87,8 +89,9 @@ impl PackedMatrix {
             return;
         }
         let fast = use_fma();
-        for k0 in (0..k).step_by(KC) {
-            let kc = KC.min(k - k0);
+        let slice = k.div_ceil(k.div_ceil(KC));
+        for k0 in (0..k).step_by(slice) {
+            let kc = slice.min(k - k0);
             let accumulate = k0 > 0;
             for m0 in (0..m).step_by(MC) {
                 let mc = MC.min(m - m0);
@@ -222,11 +225,32 @@ fn use_fma() -> bool {
     }
 }
 
+/// Rows of a Maxout layer computed at once: their pre-activations (64 x 288 floats, 72 KB)
+/// stay in L2 between the product and the maxout.
+const MAXOUT_ROWS: usize = 64;
+
+/// Sum of `v` in eight interleaved partial sums (vectorised), then combined pairwise.
+fn sum8(v: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let chunks = v.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, x) in acc.iter_mut().zip(c) {
+            *a += x;
+        }
+    }
+    for (a, x) in acc.iter_mut().zip(rest) {
+        *a += x;
+    }
+    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
+}
+
 /// thinc's `Maxout(nO, nI, nP) >> LayerNorm(nO)`.
 pub(crate) struct MaxoutNorm {
-    /// (n_out * pieces) x n_in, packed.
+    /// (pieces * n_out) x n_in, packed piece-major (thinc stores output-major): the maxout
+    /// then takes the elementwise max of `pieces` contiguous vectors.
     w: PackedMatrix,
-    /// n_out * pieces.
+    /// pieces * n_out, piece-major.
     b: Vec<f32>,
     gain: Vec<f32>,
     shift: Vec<f32>,
@@ -245,9 +269,20 @@ impl MaxoutNorm {
         n_in: usize,
     ) -> Result<Self, String> {
         let w = tensor(st, &format!("{name}.maxout.W"), &[n_out, pieces, n_in])?;
+        let b = tensor(st, &format!("{name}.maxout.b"), &[n_out, pieces])?;
+        let mut w_pm = vec![0.0f32; w.len()];
+        let mut b_pm = vec![0.0f32; b.len()];
+        for o in 0..n_out {
+            for p in 0..pieces {
+                let (from, to) = (o * pieces + p, p * n_out + o);
+                w_pm[to * n_in..(to + 1) * n_in]
+                    .copy_from_slice(&w[from * n_in..(from + 1) * n_in]);
+                b_pm[to] = b[from];
+            }
+        }
         Ok(MaxoutNorm {
-            w: PackedMatrix::new(&w, n_out * pieces, n_in),
-            b: tensor(st, &format!("{name}.maxout.b"), &[n_out, pieces])?,
+            w: PackedMatrix::new(&w_pm, n_out * pieces, n_in),
+            b: b_pm,
             gain: tensor(st, &format!("{name}.norm.G"), &[n_out])?,
             shift: tensor(st, &format!("{name}.norm.b"), &[n_out])?,
             n_out,
@@ -265,28 +300,42 @@ impl MaxoutNorm {
         scratch: &mut Vec<f32>,
         out: &mut [f32],
     ) {
-        let wide = self.n_out * self.pieces;
+        let (n_out, wide) = (self.n_out, self.n_out * self.pieces);
         scratch.clear();
-        scratch.resize(m * wide, 0.0);
-        self.w.matmul(x, ldx, m, scratch, wide);
-        let n = self.n_out as f32;
-        for (pre, y) in scratch
-            .chunks_exact(wide)
-            .zip(out.chunks_exact_mut(self.n_out))
-        {
-            for (o, v) in y.iter_mut().enumerate() {
-                let base = o * self.pieces;
-                let mut best = pre[base] + self.b[base];
-                for p in 1..self.pieces {
-                    best = best.max(pre[base + p] + self.b[base + p]);
+        scratch.resize(MAXOUT_ROWS.min(m) * wide, 0.0);
+        let n = n_out as f32;
+        for r0 in (0..m).step_by(MAXOUT_ROWS) {
+            let rows = MAXOUT_ROWS.min(m - r0);
+            self.w.matmul(&x[r0 * ldx..], ldx, rows, scratch, wide);
+            for (pre, y) in scratch
+                .chunks_exact(wide)
+                .zip(out[r0 * n_out..(r0 + rows) * n_out].chunks_exact_mut(n_out))
+            {
+                // max over pieces, in piece order, of pre-activation + bias.
+                for ((v, p), b) in y.iter_mut().zip(&pre[..n_out]).zip(&self.b[..n_out]) {
+                    *v = p + b;
                 }
-                *v = best;
-            }
-            let mean = y.iter().sum::<f32>() / n;
-            let var = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n + 1e-8;
-            let inv = 1.0 / var.sqrt();
-            for ((v, g), s) in y.iter_mut().zip(&self.gain).zip(&self.shift) {
-                *v = (*v - mean) * inv * g + s;
+                for piece in 1..self.pieces {
+                    let (p, b) = (
+                        &pre[piece * n_out..(piece + 1) * n_out],
+                        &self.b[piece * n_out..(piece + 1) * n_out],
+                    );
+                    for ((v, p), b) in y.iter_mut().zip(p).zip(b) {
+                        *v = v.max(p + b);
+                    }
+                }
+                let mean = sum8(y) / n;
+                let mut dev = [0.0f32; 8];
+                for c in y.chunks(8) {
+                    for (d, v) in dev.iter_mut().zip(c) {
+                        *d += (v - mean) * (v - mean);
+                    }
+                }
+                let var = sum8(&dev) / n + 1e-8;
+                let inv = 1.0 / var.sqrt();
+                for ((v, g), s) in y.iter_mut().zip(&self.gain).zip(&self.shift) {
+                    *v = (*v - mean) * inv * g + s;
+                }
             }
         }
     }
