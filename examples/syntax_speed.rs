@@ -1,20 +1,26 @@
-//! Single-thread speed of the syntax port on BBC articles:
-//! `cargo run --release --example syntax_speed -- ../shared/data/corpus/bbc.jsonl 400`
-//! Prints tokens per second for the tokenizer alone and for tok2vec+tagger+parser+ruler+lemmatizer.
+//! Speed of the networks on BBC articles:
+//! `cargo run --release --example syntax_speed -- ../shared/data/corpus/bbc.jsonl [LIMIT]`
+//! Prints, on one thread, tokens/s of the tokenizer, of the syntax (tok2vec + tagger + parser
+//! + attribute ruler + lemmatizer) and of the entity network on the same tokens; then words/s
+//! and tokens/s of all three per article (tokenize, NER, syntax) on 1 and 2 threads (rayon,
+//! one article per task). Words are whitespace-separated, as in `benches/throughput.sh`.
 
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args
         .next()
         .unwrap_or_else(|| "../shared/data/corpus/bbc.jsonl".into());
-    let limit: usize = args.next().map_or(Ok(400), |s| s.parse())?;
+    let limit: usize = args.next().map_or(Ok(usize::MAX), |s| s.parse())?;
     let mut texts = Vec::new();
     for line in std::fs::read_to_string(&path)?.lines().take(limit) {
         let v: serde_json::Value = serde_json::from_str(line)?;
         texts.push(v["text"].as_str().unwrap_or_default().to_string());
     }
+    let words: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
     let ner = quotex::ner::embedded_model();
     let syntax = quotex::syntax::embedded_syntax();
     let t0 = Instant::now();
@@ -31,7 +37,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .count();
     }
     let syn_secs = t1.elapsed().as_secs_f64();
-    // The NER model on the same tokens, for scale (it has its own tok2vec and decoder).
     let t2 = Instant::now();
     let mut entities = 0usize;
     for (text, tokens) in texts.iter().zip(&tokenized) {
@@ -39,13 +44,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let ner_secs = t2.elapsed().as_secs_f64();
     println!(
-        "{} texts, {n_tokens} tokens, {roots} sentences, {entities} entities; tokens/s: tokenizer {:.0}, syntax {:.0} ({:.3} s), ner {:.0} ({:.3} s)",
-        texts.len(),
+        "{} texts, {words} words, {n_tokens} tokens, {roots} sentences, {entities} entities",
+        texts.len()
+    );
+    println!(
+        "1 thread, tokens/s: tokenizer {:.0}, syntax {:.0} ({:.3} s), ner {:.0} ({:.3} s)",
         n_tokens as f64 / tok_secs,
         n_tokens as f64 / syn_secs,
         syn_secs,
         n_tokens as f64 / ner_secs,
         ner_secs
     );
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let t = Instant::now();
+        let found: usize = pool.install(|| {
+            texts
+                .par_iter()
+                .map(|text| {
+                    let tokens = ner.tokenizer.tokenize(text);
+                    let ents = ner.predict(text, &tokens, &[]).len();
+                    ents + syntax.analyze(text, &tokens).len()
+                })
+                .sum()
+        });
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "{threads} thread(s), tokenize + ner + syntax: {:.3} s, {:.0} words/s, {:.0} tokens/s (check {found})",
+            secs,
+            words as f64 / secs,
+            n_tokens as f64 / secs
+        );
+    }
     Ok(())
 }

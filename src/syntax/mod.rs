@@ -17,6 +17,7 @@ use safetensors::SafeTensors;
 use crate::ner::tokenizer::py_isspace;
 use crate::ner::{SpacySmModel, Token};
 use crate::nn::PackedMatrix;
+use crate::nn::CONTEXT;
 use attribute_ruler::{AttributeRuler, RulerToken};
 use lemmatizer::Lemmatizer;
 use parser::{Edges, ParserNet};
@@ -145,11 +146,19 @@ pub struct SyntaxModel {
     lemmatizer: Lemmatizer,
 }
 
+/// Tokens per network window: bounds the tok2vec buffers (about 3 KB per token).
+const WINDOW_TOKENS: usize = 2048;
+/// Buffers above this many floats are released after a document.
+const KEEP_FLOATS: usize = 4 << 20;
+
 #[derive(Default)]
 struct Buffers {
     keys: Vec<[u64; N_COLUMNS]>,
     t2v: Tok2VecBuffers,
     scores: Vec<f32>,
+    /// The parser's input projection of every token (n x 64).
+    projected: Vec<f32>,
+    parser: parser::ParserBuffers,
 }
 
 thread_local! {
@@ -227,7 +236,9 @@ impl SyntaxModel {
         if tokens.is_empty() {
             return Vec::new();
         }
-        BUFFERS.with_borrow_mut(|buf| self.analyze_with(text, tokens, sentence_starts, buf))
+        BUFFERS.with_borrow_mut(|buf| {
+            self.analyze_with(text, tokens, sentence_starts, WINDOW_TOKENS, buf)
+        })
     }
 
     fn analyze_with(
@@ -235,8 +246,10 @@ impl SyntaxModel {
         text: &str,
         tokens: &[Token],
         preset: &[bool],
+        window: usize,
         buf: &mut Buffers,
     ) -> Vec<TokenSyntax> {
+        let window = window.max(1);
         let n = tokens.len();
         // Tokens come from the tokenizer on this text; a span that is not (out of range or
         // off a char boundary) reads as empty instead of panicking.
@@ -267,19 +280,28 @@ impl SyntaxModel {
                 u64::from(is_space[t]),
             ]);
         }
-        self.tok2vec.forward(&buf.keys, &mut buf.t2v);
-        let tokvecs = buf.t2v.tokvecs();
-
-        // Tagger: the argmax of a softmax layer is the argmax of its logits.
+        // The networks run over windows of tokens so their buffers stay bounded whatever
+        // the document's length. Exact: a token's vector depends on the CONTEXT tokens on
+        // each side only, so each window is computed with that many real tokens around it
+        // (or spaCy's zero padding at the document's ends); the tagger and the parser's
+        // input projection are per token.
         let n_tags = self.tags.len();
-        buf.scores.clear();
-        buf.scores.resize(n * n_tags, 0.0);
-        self.tagger_w
-            .matmul(tokvecs, WIDTH, n, &mut buf.scores, n_tags);
-        let tags: Vec<usize> = buf
-            .scores
-            .chunks_exact(n_tags)
-            .map(|row| {
+        let mut tags: Vec<usize> = Vec::with_capacity(n);
+        buf.projected.clear();
+        buf.projected.resize(n * parser::HIDDEN, 0.0);
+        let mut a = 0;
+        while a < n {
+            let b = (a + window).min(n);
+            let lo = a.saturating_sub(CONTEXT);
+            let hi = (b + CONTEXT).min(n);
+            self.tok2vec.forward(&buf.keys[lo..hi], &mut buf.t2v);
+            let tokvecs = &buf.t2v.tokvecs()[(a - lo) * WIDTH..(b - lo) * WIDTH];
+            // Tagger: the argmax of a softmax layer is the argmax of its logits.
+            buf.scores.clear();
+            buf.scores.resize((b - a) * n_tags, 0.0);
+            self.tagger_w
+                .matmul(tokvecs, WIDTH, b - a, &mut buf.scores, n_tags);
+            tags.extend(buf.scores.chunks_exact(n_tags).map(|row| {
                 let mut best = 0;
                 for k in 1..n_tags {
                     if row[k] + self.tagger_b[k] > row[best] + self.tagger_b[best] {
@@ -287,10 +309,21 @@ impl SyntaxModel {
                     }
                 }
                 best
-            })
-            .collect();
+            }));
+            self.parser.project(
+                tokvecs,
+                &mut buf.projected[a * parser::HIDDEN..b * parser::HIDDEN],
+            );
+            a = b;
+        }
+        buf.t2v.release_if_large();
 
-        let arcs = self.parser.parse(tokvecs, &is_space, preset);
+        let arcs = self
+            .parser
+            .parse(&buf.projected, &is_space, preset, &mut buf.parser);
+        if buf.projected.capacity() > KEEP_FLOATS {
+            buf.projected = Vec::new();
+        }
         let heads: Vec<usize> = arcs.iter().map(|a| a.head).collect();
         let sent_starts = Edges::from_heads(&heads).sentence_starts(&heads);
 
@@ -328,5 +361,28 @@ impl SyntaxModel {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_and_a_small_parser_ring_give_the_same_analysis() {
+        let article = include_str!("../../examples/harbor-lights.txt");
+        // Long enough for several windows, ring wraps and rows of far stack tokens.
+        let text = format!("{article}\n\n{article} {}", article.replace('.', ","));
+        let syntax = embedded_syntax();
+        let tokens = syntax.lexical.tokenizer.tokenize(&text);
+        let mut reference = Buffers::default();
+        let whole = syntax.analyze_with(&text, &tokens, &[], tokens.len(), &mut reference);
+        assert!(whole.iter().filter(|t| t.sent_start).count() > 5);
+        for (window, ring) in [(1, 1), (7, 16), (300, 100), (2048, 2048)] {
+            let mut buf = Buffers::default();
+            buf.parser.limit = ring;
+            let got = syntax.analyze_with(&text, &tokens, &[], window, &mut buf);
+            assert!(got == whole, "window {window}, ring {ring}");
+        }
     }
 }
