@@ -4,10 +4,24 @@
 //! + attribute ruler + lemmatizer) and of the entity network on the same tokens; then words/s
 //! and tokens/s of all three per article (tokenize, NER, syntax) on 1 and 2 threads (rayon,
 //! one article per task). Words are whitespace-separated, as in `benches/throughput.sh`.
+//! `-- FILE LIMIT 1` runs the one-thread part only.
 
 use std::time::Instant;
 
 use rayon::prelude::*;
+
+/// CPU seconds this thread has used: on a shared machine the one-thread rates are also
+/// given per CPU second, which load disturbs much less than wall time.
+fn thread_cpu() -> f64 {
+    // SAFETY: rusage is plain integers (all-zero is valid) and getrusage only writes it.
+    let ru = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_THREAD, &mut ru);
+        ru
+    };
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    t(ru.ru_utime) + t(ru.ru_stime)
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -15,6 +29,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .unwrap_or_else(|| "../shared/data/corpus/bbc.jsonl".into());
     let limit: usize = args.next().map_or(Ok(usize::MAX), |s| s.parse())?;
+    // A third argument `1` skips the thread-pool runs (for A/B runs of the one-thread part).
+    let pools: &[usize] = if args.next().as_deref() == Some("1") {
+        &[]
+    } else {
+        &[1, 2]
+    };
     let mut texts = Vec::new();
     for line in std::fs::read_to_string(&path)?.lines().take(limit) {
         let v: serde_json::Value = serde_json::from_str(line)?;
@@ -23,11 +43,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let words: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
     let ner = quotex::ner::embedded_model();
     let syntax = quotex::syntax::embedded_syntax();
-    let t0 = Instant::now();
+    let (t0, c0) = (Instant::now(), thread_cpu());
     let tokenized: Vec<_> = texts.iter().map(|t| ner.tokenizer.tokenize(t)).collect();
     let tok_secs = t0.elapsed().as_secs_f64();
+    let tok_cpu = thread_cpu() - c0;
     let n_tokens: usize = tokenized.iter().map(Vec::len).sum();
-    let t1 = Instant::now();
+    let (t1, c1) = (Instant::now(), thread_cpu());
     let mut roots = 0usize;
     for (text, tokens) in texts.iter().zip(&tokenized) {
         roots += syntax
@@ -37,12 +58,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .count();
     }
     let syn_secs = t1.elapsed().as_secs_f64();
-    let t2 = Instant::now();
+    let syn_cpu = thread_cpu() - c1;
+    let (t2, c2) = (Instant::now(), thread_cpu());
     let mut entities = 0usize;
     for (text, tokens) in texts.iter().zip(&tokenized) {
         entities += ner.predict(text, tokens, &[]).len();
     }
     let ner_secs = t2.elapsed().as_secs_f64();
+    let ner_cpu = thread_cpu() - c2;
     println!(
         "{} texts, {words} words, {n_tokens} tokens, {roots} sentences, {entities} entities",
         texts.len()
@@ -55,7 +78,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         n_tokens as f64 / ner_secs,
         ner_secs
     );
-    for threads in [1, 2] {
+    println!(
+        "1 thread, tokens per CPU second: tokenizer {:.0}, syntax {:.0} ({:.3} s), ner {:.0} ({:.3} s); words per CPU second of all three {:.0}",
+        n_tokens as f64 / tok_cpu,
+        n_tokens as f64 / syn_cpu,
+        syn_cpu,
+        n_tokens as f64 / ner_cpu,
+        ner_cpu,
+        words as f64 / (tok_cpu + syn_cpu + ner_cpu)
+    );
+    for &threads in pools {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()?;
