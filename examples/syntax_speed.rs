@@ -1,7 +1,7 @@
 //! Speed of the networks on BBC articles:
 //! `cargo run --release --example syntax_speed -- ../shared/data/corpus/bbc.jsonl [LIMIT]`
-//! Prints, on one thread, tokens/s of the tokenizer, of the syntax (tok2vec + tagger + parser
-//! + attribute ruler + lemmatizer) and of the entity network on the same tokens; then words/s
+//! Prints, on one thread, tokens/s of the tokenizer, of the syntax (tok2vec, tagger, parser,
+//! attribute ruler, lemmatizer) and of the entity network on the same tokens; then words/s
 //! and tokens/s of all three per article (tokenize, NER, syntax) on 1 and 2 threads (rayon,
 //! one article per task). Words are whitespace-separated, as in `benches/throughput.sh`.
 //! `-- FILE LIMIT 1` runs the one-thread part only.
