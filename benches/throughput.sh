@@ -48,16 +48,25 @@ if [ -z "$spacy_python" ]; then
   spacy_python=target/bench-venv/bin/python
 fi
 model=../shared/models/en_core_web_sm-3.8.0
-for p in 1 2; do
-  /usr/bin/time -f "%e %M" -o /tmp/quotex-time "$spacy_python" benches/spacy_ner_speed.py "$model" "$corpus" "$p" > /tmp/spacy-speed.json
-  read -r wall kb < /tmp/quotex-time
-  python3 - "$p" "$kb" <<'PY'
+for pipe in ner full; do
+  for p in 1 2; do
+    /usr/bin/time -f "%e %M" -o /tmp/quotex-time "$spacy_python" benches/spacy_ner_speed.py "$model" "$corpus" "$p" "$pipe" > /tmp/spacy-speed.json
+    read -r wall kb < /tmp/quotex-time
+    python3 - "$p" "$kb" <<'PY'
 import json, sys
 r = json.load(open("/tmp/spacy-speed.json"))
-print(f"| spaCy {r['version']} en_core_web_sm (ner + its tok2vec), {sys.argv[1]} process(es) | {r['seconds']:.2f} | "
+what = "ner + its tok2vec" if r["pipeline"] == "ner" else "full pipeline: tok2vec, tagger, parser, attribute_ruler, lemmatizer, ner"
+print(f"| spaCy {r['version']} en_core_web_sm ({what}), {sys.argv[1]} process(es) | {r['seconds']:.2f} | "
       f"{r['articles'] / r['seconds']:.0f} | {r['words_per_s']} | {int(sys.argv[2]) / 1024:.1f} |")
 PY
+  done
 done
+
+# The networks alone (tokenizer, entity network, syntax), 1 and 2 threads.
+cargo build --release --quiet --example syntax_speed
+echo
+/usr/bin/time -f "syntax_speed: peak RSS %M KB (holds the whole corpus and its tokens)" target/release/examples/syntax_speed "$corpus"
+echo
 
 # Memory must not grow with the input: stream the corpus $repeat times through stdin
 # (never written to disk) and compare peak RSS with a single pass.

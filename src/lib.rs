@@ -47,6 +47,8 @@ pub mod eval;
 pub mod ids;
 pub mod io;
 pub mod ner;
+// Dense layers shared by the entity and syntax networks.
+pub(crate) mod nn;
 pub mod offsets;
 pub mod output;
 pub mod pipeline;

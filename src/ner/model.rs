@@ -5,21 +5,17 @@ use std::collections::HashMap;
 
 use safetensors::SafeTensors;
 
-use super::hash::{murmur3_128_u64, murmur64a};
+use super::hash::murmur64a;
 use super::tokenizer::{Token, Tokenizer, TokenizerRules};
+use crate::nn::{tensor, PackedMatrix, Tok2Vec, Tok2VecBuffers, CONTEXT, WIDTH};
 
-const WIDTH: usize = 96;
-const PIECES: usize = 3;
 const HIDDEN: usize = 64;
 const LOWER_PIECES: usize = 2;
 const N_FEATURES: usize = 3;
-/// thinc's `with_array(pad=4)`: zero rows on both sides of a document.
-const PAD: usize = 4;
-/// Tokens per network window (the buffers hold about 6.5 KB per token of a window).
+/// Tokens per network window (the buffers hold about 4 KB per token of a window).
 const WINDOW_TOKENS: usize = 2048;
-/// Tokens of context each side of a window: the receptive field of tok2vec, four window
-/// encoders that each see one token on each side.
-const CONTEXT: usize = 4;
+/// Attribute columns of the entity tok2vec: NORM, PREFIX, SUFFIX, SHAPE.
+const N_COLUMNS: usize = 4;
 /// Workspace buffers above this many floats are released after use, so one huge
 /// document does not pin its memory for the rest of the run.
 const KEEP_WORKSPACE_FLOATS: usize = 8 << 20;
@@ -28,39 +24,16 @@ const KEEP_WORKSPACE_FLOATS: usize = 8 << 20;
 /// document costs time and fragments the heap.
 #[derive(Default)]
 struct Workspace {
-    embedded: Vec<f32>,
-    x: Vec<f32>,
-    scratch: Vec<f32>,
-    window: Vec<f32>,
-    delta: Vec<f32>,
+    keys: Vec<[u64; N_COLUMNS]>,
+    t2v: Tok2VecBuffers<N_COLUMNS>,
     projected: Vec<f32>,
     cached: Vec<f32>,
-    /// Embedding + mix output of a token, keyed by its four feature hashes: the row
-    /// depends on nothing else, and news repeats its words, so most tokens skip the
-    /// embedding sums and the mix layer (about a fifth of the network's work).
-    mix_cache: HashMap<[u64; 4], Box<[f32]>>,
-    /// The model whose rows `mix_cache` holds.
-    mix_owner: usize,
-    /// Rows of this window's cache misses, then their mix outputs.
-    miss_rows: Vec<f32>,
 }
-
-/// Entries of the per-thread mix cache (about 0.45 KB each); cleared when full.
-const MIX_CACHE_LIMIT: usize = 20_000;
-
-static NEXT_MODEL_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
 
 impl Workspace {
     fn release_if_large(&mut self) {
-        for buf in [
-            &mut self.embedded,
-            &mut self.x,
-            &mut self.scratch,
-            &mut self.window,
-            &mut self.delta,
-            &mut self.projected,
-            &mut self.cached,
-        ] {
+        self.t2v.release_if_large();
+        for buf in [&mut self.projected, &mut self.cached] {
             if buf.capacity() > KEEP_WORKSPACE_FLOATS {
                 *buf = Vec::new();
             }
@@ -105,128 +78,36 @@ enum Move {
     Out,
 }
 
-struct Maxout {
-    /// (n_out * PIECES, n_in), row-major.
-    w: Vec<f32>,
-    b: Vec<f32>,
-    n_in: usize,
-    gain: Vec<f32>,
-    bias: Vec<f32>,
-}
-
-struct Embedding {
-    table: Vec<f32>,
-    rows: usize,
-    seed: u32,
+/// One output of the decoder: a move and its label (an index into `labels`; `None` for O).
+#[derive(Debug, Clone, Copy)]
+struct Action {
+    mv: Move,
+    label: Option<usize>,
 }
 
 /// The loaded model; immutable and shared by all threads.
 pub struct SpacySmModel {
-    /// Identifies this model's rows in the per-thread mix cache.
-    id: usize,
     /// The model's tokenizer: [`Tokenizer::tokenize`] gives spaCy's tokens (byte offsets).
     pub tokenizer: Tokenizer,
     lexeme_norm: HashMap<u64, String>,
     /// spaCy's built-in NORM exceptions, consulted after `lexeme_norm`.
     base_norms: HashMap<String, String>,
     symbols: HashMap<String, u64>,
-    embeddings: Vec<Embedding>,
-    mix: Maxout,
-    encoders: Vec<Maxout>,
-    project_w: Vec<f32>,
+    tok2vec: Tok2Vec<N_COLUMNS>,
+    project_w: PackedMatrix,
     project_b: Vec<f32>,
-    lower_w: Vec<f32>,
+    /// Each feature slot's contribution to the hidden layer: (N_FEATURES * HIDDEN *
+    /// LOWER_PIECES) x HIDDEN.
+    lower_w: PackedMatrix,
     lower_b: Vec<f32>,
     lower_pad: Vec<f32>,
-    upper_w: Vec<f32>,
+    /// The output layer transposed (HIDDEN x n_actions), so each hidden unit adds its
+    /// column to all scores at once (vectorised); every score still sums its terms in
+    /// unit order, as the row-wise dot product did.
+    upper_wt: Vec<f32>,
     upper_b: Vec<f32>,
-    actions: Vec<(Move, String)>,
+    actions: Vec<Action>,
     labels: Vec<String>,
-}
-
-fn tensor(st: &SafeTensors, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
-    let view = st
-        .tensor(name)
-        .map_err(|e| format!("weights: {name}: {e}"))?;
-    if view.shape() != shape {
-        return Err(format!(
-            "weights: {name} has shape {:?}, expected {shape:?}",
-            view.shape()
-        ));
-    }
-    if view.dtype() != safetensors::Dtype::F32 {
-        return Err(format!("weights: {name} is not float32"));
-    }
-    Ok(view
-        .data()
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
-}
-
-fn maxout(st: &SafeTensors, name: &str, n_in: usize) -> Result<Maxout, String> {
-    Ok(Maxout {
-        w: tensor(st, &format!("{name}.maxout.W"), &[WIDTH, PIECES, n_in])?,
-        b: tensor(st, &format!("{name}.maxout.b"), &[WIDTH, PIECES])?,
-        n_in,
-        gain: tensor(st, &format!("{name}.norm.G"), &[WIDTH])?,
-        bias: tensor(st, &format!("{name}.norm.b"), &[WIDTH])?,
-    })
-}
-
-/// C (m x n) = A (m x k, row-major) · Wᵀ where W is (n x k) row-major; C is overwritten.
-fn matmul_wt(a: &[f32], w: &[f32], m: usize, k: usize, n: usize, c: &mut [f32]) {
-    debug_assert_eq!(a.len(), m * k);
-    debug_assert_eq!(w.len(), n * k);
-    debug_assert_eq!(c.len(), m * n);
-    if m == 0 {
-        return;
-    }
-    // SAFETY: the slices hold exactly m*k, n*k and m*n elements (asserted above) and the
-    // strides describe those row-major layouts.
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            k as isize,
-            1,
-            w.as_ptr(),
-            1,
-            k as isize,
-            0.0,
-            c.as_mut_ptr(),
-            n as isize,
-            1,
-        );
-    }
-}
-
-impl Maxout {
-    /// Maxout then LayerNorm over rows of `x` (m x n_in) into `out` (m x WIDTH).
-    fn forward(&self, x: &[f32], m: usize, scratch: &mut Vec<f32>, out: &mut [f32]) {
-        scratch.resize(m * WIDTH * PIECES, 0.0);
-        matmul_wt(x, &self.w, m, self.n_in, WIDTH * PIECES, scratch);
-        for r in 0..m {
-            let row = &scratch[r * WIDTH * PIECES..(r + 1) * WIDTH * PIECES];
-            let y = &mut out[r * WIDTH..(r + 1) * WIDTH];
-            for o in 0..WIDTH {
-                let mut best = f32::NEG_INFINITY;
-                for p in 0..PIECES {
-                    best = best.max(row[o * PIECES + p] + self.b[o * PIECES + p]);
-                }
-                y[o] = best;
-            }
-            let mean = y.iter().sum::<f32>() / WIDTH as f32;
-            let var = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / WIDTH as f32 + 1e-8;
-            let inv = 1.0 / var.sqrt();
-            for ((v, g), b) in y.iter_mut().zip(&self.gain).zip(&self.bias) {
-                *v = (*v - mean) * inv * g + b;
-            }
-        }
-    }
 }
 
 /// spaCy's `Token.shape_`.
@@ -278,22 +159,17 @@ impl SpacySmModel {
         let config: ModelConfig =
             serde_json::from_slice(config).map_err(|e| format!("model.json: {e}"))?;
         let st = SafeTensors::deserialize(weights).map_err(|e| format!("weights: {e}"))?;
-        let mut embeddings = Vec::new();
+        let weight = |e: String| format!("weights: {e}");
         for (i, e) in config.embeddings.iter().enumerate() {
             if e.column != i {
                 return Err("model.json: embeddings must be in column order".into());
             }
-            embeddings.push(Embedding {
-                table: tensor(&st, &format!("embed.{i}"), &[e.rows, WIDTH])?,
-                rows: e.rows,
-                seed: e.seed,
-            });
         }
-        let encoders = (0..4)
-            .map(|k| maxout(&st, &format!("encode.{k}"), 3 * WIDTH))
-            .collect::<Result<Vec<_>, _>>()?;
+        let columns: Vec<(u32, usize)> =
+            config.embeddings.iter().map(|e| (e.seed, e.rows)).collect();
+        let tok2vec = Tok2Vec::load(&st, "", &columns).map_err(weight)?;
         let mut actions = Vec::new();
-        let mut labels = Vec::new();
+        let mut labels: Vec<String> = Vec::new();
         for (m, label) in config.actions {
             let mv = match m.as_str() {
                 "B" => Move::Begin,
@@ -303,10 +179,18 @@ impl SpacySmModel {
                 "O" => Move::Out,
                 other => return Err(format!("model.json: unknown move {other:?}")),
             };
-            if !label.is_empty() && !labels.contains(&label) {
-                labels.push(label.clone());
-            }
-            actions.push((mv, label));
+            let label = if label.is_empty() {
+                None
+            } else {
+                Some(match labels.iter().position(|l| *l == label) {
+                    Some(i) => i,
+                    None => {
+                        labels.push(label);
+                        labels.len() - 1
+                    }
+                })
+            };
+            actions.push(Action { mv, label });
         }
         let n_actions = actions.len();
         let lexeme_norm = config
@@ -318,25 +202,40 @@ impl SpacySmModel {
                     .map_err(|e| format!("model.json: norm key: {e}"))
             })
             .collect::<Result<_, _>>()?;
+        let project_w = tensor(&st, "project.W", &[HIDDEN, WIDTH]).map_err(weight)?;
+        let lower_w =
+            tensor(&st, "lower.W", &[N_FEATURES, HIDDEN, LOWER_PIECES, HIDDEN]).map_err(weight)?;
+        let upper_w = tensor(&st, "upper.W", &[n_actions, HIDDEN]).map_err(weight)?;
+        let mut upper_wt = vec![0.0f32; n_actions * HIDDEN];
+        for a in 0..n_actions {
+            for j in 0..HIDDEN {
+                upper_wt[j * n_actions + a] = upper_w[a * HIDDEN + j];
+            }
+        }
         Ok(SpacySmModel {
-            id: NEXT_MODEL_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             tokenizer: Tokenizer::new(config.tokenizer)?,
             lexeme_norm,
             base_norms: config.base_norms,
             symbols: config.symbols,
-            mix: maxout(&st, "mix", embeddings.len() * WIDTH)?,
-            embeddings,
-            encoders,
-            project_w: tensor(&st, "project.W", &[HIDDEN, WIDTH])?,
-            project_b: tensor(&st, "project.b", &[HIDDEN])?,
-            lower_w: tensor(&st, "lower.W", &[N_FEATURES, HIDDEN, LOWER_PIECES, HIDDEN])?,
-            lower_b: tensor(&st, "lower.b", &[HIDDEN, LOWER_PIECES])?,
-            lower_pad: tensor(&st, "lower.pad", &[1, N_FEATURES, HIDDEN, LOWER_PIECES])?,
-            upper_w: tensor(&st, "upper.W", &[n_actions, HIDDEN])?,
-            upper_b: tensor(&st, "upper.b", &[n_actions])?,
+            tok2vec,
+            project_w: PackedMatrix::new(&project_w, HIDDEN, WIDTH),
+            project_b: tensor(&st, "project.b", &[HIDDEN]).map_err(weight)?,
+            lower_w: PackedMatrix::new(&lower_w, N_FEATURES * HIDDEN * LOWER_PIECES, HIDDEN),
+            lower_b: tensor(&st, "lower.b", &[HIDDEN, LOWER_PIECES]).map_err(weight)?,
+            lower_pad: tensor(&st, "lower.pad", &[1, N_FEATURES, HIDDEN, LOWER_PIECES])
+                .map_err(weight)?,
+            upper_wt,
+            upper_b: tensor(&st, "upper.b", &[n_actions]).map_err(weight)?,
             actions,
             labels,
         })
+    }
+
+    /// The label of action `a` ("" for O).
+    fn label_of(&self, a: usize) -> &str {
+        self.actions[a]
+            .label
+            .map_or("", |l| self.labels[l].as_str())
     }
 
     /// The entity labels the model predicts.
@@ -381,75 +280,12 @@ impl SpacySmModel {
         ]
     }
 
-    /// tok2vec into `ws.x` (PAD zero rows, then one WIDTH-wide row per token, then PAD).
+    /// tok2vec of `tokens` into `ws.t2v` (read with `ws.t2v.tokvecs()`).
     fn tok2vec(&self, text: &str, tokens: &[Token], ws: &mut Workspace) {
-        let n = tokens.len();
-        let n_embed = self.embeddings.len();
-        let rows = n + 2 * PAD;
-        zeroed(&mut ws.x, rows * WIDTH);
-        if ws.mix_owner != self.id || ws.mix_cache.len() >= MIX_CACHE_LIMIT {
-            ws.mix_cache.clear();
-            ws.mix_owner = self.id;
-        }
-        // Rows from the cache; the misses (each distinct key once) go through the layer.
-        let mut misses: Vec<[u64; 4]> = Vec::new();
-        let mut pending: Vec<(usize, usize)> = Vec::new(); // (token, index in misses)
-        let mut miss_index: HashMap<[u64; 4], usize> = HashMap::new();
-        for (t, token) in tokens.iter().enumerate() {
-            let keys = self.features(text, token);
-            match ws.mix_cache.get(&keys) {
-                Some(row) => ws.x[(PAD + t) * WIDTH..(PAD + t + 1) * WIDTH].copy_from_slice(row),
-                None => {
-                    let next = misses.len();
-                    let i = *miss_index.entry(keys).or_insert(next);
-                    if i == next {
-                        misses.push(keys);
-                    }
-                    pending.push((t, i));
-                }
-            }
-        }
-        let m = misses.len();
-        let embedded = zeroed(&mut ws.embedded, m * n_embed * WIDTH);
-        for (t, keys) in misses.iter().enumerate() {
-            for (c, e) in self.embeddings.iter().enumerate() {
-                let out = &mut embedded[(t * n_embed + c) * WIDTH..(t * n_embed + c + 1) * WIDTH];
-                for h in murmur3_128_u64(keys[c], e.seed) {
-                    let row = (h as usize) % e.rows;
-                    let src = &e.table[row * WIDTH..(row + 1) * WIDTH];
-                    out.iter_mut().zip(src).for_each(|(o, s)| *o += s);
-                }
-            }
-        }
-        let mixed = zeroed(&mut ws.miss_rows, m * WIDTH);
-        self.mix.forward(&ws.embedded, m, &mut ws.scratch, mixed);
-        for (t, i) in pending {
-            ws.x[(PAD + t) * WIDTH..(PAD + t + 1) * WIDTH]
-                .copy_from_slice(&ws.miss_rows[i * WIDTH..(i + 1) * WIDTH]);
-        }
-        for (i, keys) in misses.into_iter().enumerate() {
-            if ws.mix_cache.len() < MIX_CACHE_LIMIT {
-                ws.mix_cache
-                    .insert(keys, ws.miss_rows[i * WIDTH..(i + 1) * WIDTH].into());
-            }
-        }
-        zeroed(&mut ws.delta, rows * WIDTH);
-        for enc in &self.encoders {
-            // [previous, current, next], zero beyond the ends.
-            let window = zeroed(&mut ws.window, rows * 3 * WIDTH);
-            for r in 0..rows {
-                let dst = &mut window[r * 3 * WIDTH..(r + 1) * 3 * WIDTH];
-                if r > 0 {
-                    dst[..WIDTH].copy_from_slice(&ws.x[(r - 1) * WIDTH..r * WIDTH]);
-                }
-                dst[WIDTH..2 * WIDTH].copy_from_slice(&ws.x[r * WIDTH..(r + 1) * WIDTH]);
-                if r + 1 < rows {
-                    dst[2 * WIDTH..].copy_from_slice(&ws.x[(r + 1) * WIDTH..(r + 2) * WIDTH]);
-                }
-            }
-            enc.forward(&ws.window, rows, &mut ws.scratch, &mut ws.delta);
-            ws.x.iter_mut().zip(&ws.delta).for_each(|(a, d)| *a += d);
-        }
+        ws.keys.clear();
+        ws.keys
+            .extend(tokens.iter().map(|token| self.features(text, token)));
+        self.tok2vec.forward(&ws.keys, &mut ws.t2v);
     }
 
     /// Runs the NER over `tokens`; `sentence_start[i]` marks tokens that begin a sentence
@@ -502,9 +338,9 @@ impl SpacySmModel {
             let hi = (b + CONTEXT).min(n);
             self.tok2vec(text, &tokens[lo..hi], ws);
             let m = b - a;
-            let x = &ws.x[(PAD + a - lo) * WIDTH..(PAD + b - lo) * WIDTH];
+            let x = &ws.t2v.tokvecs()[(a - lo) * WIDTH..(b - lo) * WIDTH];
             let projected = zeroed(&mut ws.projected, m * HIDDEN);
-            matmul_wt(x, &self.project_w, m, WIDTH, HIDDEN, projected);
+            self.project_w.matmul(x, WIDTH, m, projected, HIDDEN);
             for r in 0..m {
                 projected[r * HIDDEN..(r + 1) * HIDDEN]
                     .iter_mut()
@@ -513,14 +349,8 @@ impl SpacySmModel {
             }
             // Each token's contribution to the hidden layer for every feature slot.
             let cached = zeroed(&mut ws.cached, m * N_FEATURES * slot);
-            matmul_wt(
-                &ws.projected,
-                &self.lower_w,
-                m,
-                HIDDEN,
-                N_FEATURES * slot,
-                cached,
-            );
+            self.lower_w
+                .matmul(&ws.projected, HIDDEN, m, cached, N_FEATURES * slot);
             for i in a..b {
                 let row = &ws.cached[(i - a) * N_FEATURES * slot..(i - a + 1) * N_FEATURES * slot];
                 self.decode_step(text, tokens, sentence_start, i, row, &mut decoder);
@@ -567,44 +397,46 @@ impl SpacySmModel {
         for (o, h) in d.hid.iter_mut().enumerate() {
             *h = d.hidden[o * LOWER_PIECES].max(d.hidden[o * LOWER_PIECES + 1]);
         }
-        for (a, s) in d.scores.iter_mut().enumerate() {
-            let w = &self.upper_w[a * HIDDEN..(a + 1) * HIDDEN];
-            *s = self.upper_b[a] + w.iter().zip(&d.hid).map(|(w, h)| w * h).sum::<f32>();
+        let n_actions = self.actions.len();
+        d.scores.fill(0.0);
+        for (h, col) in d.hid.iter().zip(self.upper_wt.chunks_exact(n_actions)) {
+            d.scores.iter_mut().zip(col).for_each(|(s, w)| *s += w * h);
         }
+        d.scores
+            .iter_mut()
+            .zip(&self.upper_b)
+            .for_each(|(s, b)| *s += b);
         let buffer_len = n - i;
         let next_starts_sentence = starts_sentence(i + 1);
         let is_space = text[tokens[i].start..tokens[i].end]
             .chars()
             .all(super::tokenizer::py_isspace);
-        let open_label = open.map(|(_, a)| self.actions[a].1.as_str());
-        let valid = |a: usize| {
-            let (mv, label) = (&self.actions[a].0, self.actions[a].1.as_str());
-            match mv {
-                Move::Begin => {
-                    open.is_none()
-                        && buffer_len >= 2
-                        && !label.is_empty()
-                        && !is_space
-                        && !next_starts_sentence
-                }
-                Move::In => open_label == Some(label) && buffer_len >= 2 && !next_starts_sentence,
-                Move::Last => open_label == Some(label),
-                Move::Unit => open.is_none() && !label.is_empty() && !is_space,
-                Move::Out => open.is_none(),
+        let open_label = open.map(|(_, a)| self.actions[a].label);
+        let valid = |act: &Action| match act.mv {
+            Move::Begin => {
+                open.is_none()
+                    && buffer_len >= 2
+                    && act.label.is_some()
+                    && !is_space
+                    && !next_starts_sentence
             }
+            Move::In => open_label == Some(act.label) && buffer_len >= 2 && !next_starts_sentence,
+            Move::Last => open_label == Some(act.label),
+            Move::Unit => open.is_none() && act.label.is_some() && !is_space,
+            Move::Out => open.is_none(),
         };
         // Highest score wins; ties go to the lower action index (stable argsort).
         let mut best: Option<usize> = None;
-        for a in 0..self.actions.len() {
-            if valid(a) && best.is_none_or(|b| d.scores[a] > d.scores[b]) {
+        for (a, act) in self.actions.iter().enumerate() {
+            if valid(act) && best.is_none_or(|b| d.scores[a] > d.scores[b]) {
                 best = Some(a);
             }
         }
-        match best.map(|a| (a, self.actions[a].0)) {
+        match best.map(|a| (a, self.actions[a].mv)) {
             // No valid move (cannot happen with this action set); close what is open.
             None => {
                 if let Some((s, la)) = d.open.take() {
-                    d.entities.push((s, i + 1, self.actions[la].1.as_str()));
+                    d.entities.push((s, i + 1, self.label_of(la)));
                 }
             }
             Some((a, Move::Begin)) => {
@@ -613,10 +445,10 @@ impl SpacySmModel {
             }
             Some((_, Move::Last)) => {
                 if let Some((s, la)) = d.open.take() {
-                    d.entities.push((s, i + 1, self.actions[la].1.as_str()));
+                    d.entities.push((s, i + 1, self.label_of(la)));
                 }
             }
-            Some((a, Move::Unit)) => d.entities.push((i, i + 1, self.actions[a].1.as_str())),
+            Some((a, Move::Unit)) => d.entities.push((i, i + 1, self.label_of(a))),
             Some((_, Move::In | Move::Out)) => {}
         }
         d.prev_row.copy_from_slice(&row[2 * slot..3 * slot]);
@@ -664,19 +496,16 @@ mod tests {
         let mut whole = Workspace::default();
         model.tok2vec(&text, &tokens, &mut whole);
         // Again with every row from the mix cache: the same bits.
-        let first = whole.x.clone();
-        assert!(!whole.mix_cache.is_empty());
+        let first = whole.t2v.tokvecs().to_vec();
         model.tok2vec(&text, &tokens, &mut whole);
-        assert!(first == whole.x, "cached mix rows differ");
+        assert!(first == whole.t2v.tokvecs(), "cached mix rows differ");
         for (a, b) in [(0, 7), (5, 40), (n / 2, n / 2 + 1), (n - 9, n), (0, n)] {
             let (lo, hi) = (a.saturating_sub(CONTEXT), (b + CONTEXT).min(n));
             let mut part = Workspace::default();
             model.tok2vec(&text, &tokens[lo..hi], &mut part);
-            let rows = |x: &[f32], first: usize| {
-                x[(PAD + first) * WIDTH..(PAD + first + b - a) * WIDTH].to_vec()
-            };
+            let rows = |x: &[f32], first: usize| x[first * WIDTH..(first + b - a) * WIDTH].to_vec();
             assert!(
-                rows(&whole.x, a) == rows(&part.x, a - lo),
+                rows(whole.t2v.tokvecs(), a) == rows(part.t2v.tokvecs(), a - lo),
                 "rows {a}..{b} differ"
             );
         }

@@ -6,7 +6,6 @@
 
 mod attribute_ruler;
 mod lemmatizer;
-mod nn;
 mod parser;
 mod tok2vec;
 
@@ -17,6 +16,8 @@ use safetensors::SafeTensors;
 
 use crate::ner::tokenizer::py_isspace;
 use crate::ner::{SpacySmModel, Token};
+use crate::nn::PackedMatrix;
+use crate::nn::CONTEXT;
 use attribute_ruler::{AttributeRuler, RulerToken};
 use lemmatizer::Lemmatizer;
 use parser::{Edges, ParserNet};
@@ -160,19 +161,26 @@ pub struct SyntaxModel {
     lexical: Arc<SpacySmModel>,
     tok2vec: Tok2Vec,
     tags: Vec<String>,
-    tagger_w: Vec<f32>,
+    tagger_w: PackedMatrix,
     tagger_b: Vec<f32>,
     parser: ParserNet,
     ruler: AttributeRuler,
     lemmatizer: Lemmatizer,
 }
 
+/// Tokens per network window: bounds the tok2vec buffers (about 3 KB per token).
+const WINDOW_TOKENS: usize = 2048;
+/// Buffers above this many floats are released after a document.
+const KEEP_FLOATS: usize = 4 << 20;
+
 #[derive(Default)]
 struct Buffers {
     keys: Vec<[u64; N_COLUMNS]>,
     t2v: Tok2VecBuffers,
-    tokvecs: Vec<f32>,
     scores: Vec<f32>,
+    /// The parser's input projection of every token (n x 64).
+    projected: Vec<f32>,
+    parser: parser::ParserBuffers,
 }
 
 thread_local! {
@@ -216,11 +224,14 @@ impl SyntaxModel {
         let st =
             SafeTensors::deserialize(weights).map_err(|e| SyntaxError::Weights(e.to_string()))?;
         let n_tags = config.tags.len();
+        let tagger_w =
+            crate::nn::tensor(&st, "tagger.W", &[n_tags, WIDTH]).map_err(SyntaxError::Weights)?;
         Ok(SyntaxModel {
             lexical,
-            tok2vec: Tok2Vec::load(&st, &config.embeddings)?,
-            tagger_w: nn::tensor(&st, "tagger.W", &[n_tags, WIDTH])?,
-            tagger_b: nn::tensor(&st, "tagger.b", &[n_tags])?,
+            tok2vec: tok2vec::load(&st, &config.embeddings)?,
+            tagger_w: PackedMatrix::new(&tagger_w, n_tags, WIDTH),
+            tagger_b: crate::nn::tensor(&st, "tagger.b", &[n_tags])
+                .map_err(SyntaxError::Weights)?,
             tags: config.tags,
             parser: ParserNet::load(&st, &config.actions)?,
             ruler: AttributeRuler::from_json(&config.attribute_ruler)?,
@@ -247,7 +258,9 @@ impl SyntaxModel {
         if tokens.is_empty() {
             return Vec::new();
         }
-        BUFFERS.with_borrow_mut(|buf| self.analyze_with(text, tokens, sentence_starts, buf))
+        BUFFERS.with_borrow_mut(|buf| {
+            self.analyze_with(text, tokens, sentence_starts, WINDOW_TOKENS, buf)
+        })
     }
 
     fn analyze_with(
@@ -255,8 +268,10 @@ impl SyntaxModel {
         text: &str,
         tokens: &[Token],
         preset: &[bool],
+        window: usize,
         buf: &mut Buffers,
     ) -> Vec<TokenSyntax> {
+        let window = window.max(1);
         let n = tokens.len();
         // Tokens come from the tokenizer on this text; a span that is not (out of range or
         // off a char boundary) reads as empty instead of panicking.
@@ -287,25 +302,28 @@ impl SyntaxModel {
                 u64::from(is_space[t]),
             ]);
         }
-        self.tok2vec
-            .forward(&buf.keys, &mut buf.t2v, &mut buf.tokvecs);
-
-        // Tagger: the argmax of a softmax layer is the argmax of its logits.
+        // The networks run over windows of tokens so their buffers stay bounded whatever
+        // the document's length. Exact: a token's vector depends on the CONTEXT tokens on
+        // each side only, so each window is computed with that many real tokens around it
+        // (or spaCy's zero padding at the document's ends); the tagger and the parser's
+        // input projection are per token.
         let n_tags = self.tags.len();
-        buf.scores.clear();
-        buf.scores.resize(n * n_tags, 0.0);
-        nn::gemm_bt(
-            &buf.tokvecs,
-            &self.tagger_w,
-            n,
-            WIDTH,
-            n_tags,
-            &mut buf.scores,
-        );
-        let tags: Vec<usize> = buf
-            .scores
-            .chunks_exact(n_tags)
-            .map(|row| {
+        let mut tags: Vec<usize> = Vec::with_capacity(n);
+        buf.projected.clear();
+        buf.projected.resize(n * parser::HIDDEN, 0.0);
+        let mut a = 0;
+        while a < n {
+            let b = (a + window).min(n);
+            let lo = a.saturating_sub(CONTEXT);
+            let hi = (b + CONTEXT).min(n);
+            self.tok2vec.forward(&buf.keys[lo..hi], &mut buf.t2v);
+            let tokvecs = &buf.t2v.tokvecs()[(a - lo) * WIDTH..(b - lo) * WIDTH];
+            // Tagger: the argmax of a softmax layer is the argmax of its logits.
+            buf.scores.clear();
+            buf.scores.resize((b - a) * n_tags, 0.0);
+            self.tagger_w
+                .matmul(tokvecs, WIDTH, b - a, &mut buf.scores, n_tags);
+            tags.extend(buf.scores.chunks_exact(n_tags).map(|row| {
                 let mut best = 0;
                 for k in 1..n_tags {
                     if row[k] + self.tagger_b[k] > row[best] + self.tagger_b[best] {
@@ -313,10 +331,21 @@ impl SyntaxModel {
                     }
                 }
                 best
-            })
-            .collect();
+            }));
+            self.parser.project(
+                tokvecs,
+                &mut buf.projected[a * parser::HIDDEN..b * parser::HIDDEN],
+            );
+            a = b;
+        }
+        buf.t2v.release_if_large();
 
-        let arcs = self.parser.parse(&buf.tokvecs, &is_space, preset);
+        let arcs = self
+            .parser
+            .parse(&buf.projected, &is_space, preset, &mut buf.parser);
+        if buf.projected.capacity() > KEEP_FLOATS {
+            buf.projected = Vec::new();
+        }
         let heads: Vec<usize> = arcs.iter().map(|a| a.head).collect();
         let sent_starts = Edges::from_heads(&heads).sentence_starts(&heads);
 
@@ -354,5 +383,28 @@ impl SyntaxModel {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_and_a_small_parser_ring_give_the_same_analysis() {
+        let article = include_str!("../../examples/harbor-lights.txt");
+        // Long enough for several windows, ring wraps and rows of far stack tokens.
+        let text = format!("{article}\n\n{article} {}", article.replace('.', ","));
+        let syntax = embedded_syntax();
+        let tokens = syntax.lexical.tokenizer.tokenize(&text);
+        let mut reference = Buffers::default();
+        let whole = syntax.analyze_with(&text, &tokens, &[], tokens.len(), &mut reference);
+        assert!(whole.iter().filter(|t| t.sent_start).count() > 5);
+        for (window, ring) in [(1, 1), (7, 16), (300, 100), (2048, 2048)] {
+            let mut buf = Buffers::default();
+            buf.parser.limit = ring;
+            let got = syntax.analyze_with(&text, &tokens, &[], window, &mut buf);
+            assert!(got == whole, "window {window}, ring {ring}");
+        }
     }
 }

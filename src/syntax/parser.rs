@@ -4,14 +4,53 @@
 
 use safetensors::SafeTensors;
 
-use super::nn::{gemm_bt, tensor};
 use super::tok2vec::WIDTH;
 use super::SyntaxError;
+use crate::nn::PackedMatrix;
 
-const HIDDEN: usize = 64;
+pub(crate) const HIDDEN: usize = 64;
 const PIECES: usize = 2;
 const N_FEATS: usize = 8;
 const SLOT: usize = HIDDEN * PIECES;
+/// One token's precomputed contribution to the hidden layer for every feature slot.
+const ROW: usize = N_FEATS * SLOT;
+/// Tokens whose rows are kept: a ring over the token sequence, so a long document needs
+/// 8 MB here, not 4 KB per token.
+const RING: usize = 2048;
+/// Rows computed at once as the buffer advances.
+const AHEAD: usize = 256;
+/// Rows of tokens behind the ring (deep in a long stack), computed on demand.
+const FAR: usize = 8;
+
+/// The parser's per-thread buffers: the precomputed rows of the tokens around the buffer
+/// (a ring) and a few of earlier tokens. A row is the same bits whether computed alone or
+/// with others (the product treats rows independently), so this is exact.
+pub(crate) struct ParserBuffers {
+    ring: Vec<f32>,
+    /// Tokens the ring holds for this document: `limit`, or fewer for a short one.
+    size: usize,
+    /// RING (smaller in tests).
+    pub(crate) limit: usize,
+    /// Rows of tokens lo..hi are in the ring, token t at slot t % size.
+    lo: usize,
+    hi: usize,
+    far: Vec<f32>,
+    far_token: [usize; FAR],
+}
+
+impl Default for ParserBuffers {
+    fn default() -> Self {
+        ParserBuffers {
+            ring: Vec::new(),
+            size: RING,
+            limit: RING,
+            lo: 0,
+            hi: 0,
+            far: vec![0.0; FAR * ROW],
+            far_token: [usize::MAX; FAR],
+        }
+    }
+}
 
 /// The arc-eager moves (spaCy's SHIFT, REDUCE, LEFT, RIGHT, BREAK).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,10 +63,10 @@ pub(crate) enum Move {
 }
 
 pub(crate) struct ParserNet {
-    project_w: Vec<f32>,
+    project_w: PackedMatrix,
     project_b: Vec<f32>,
     /// (N_FEATS * SLOT) x HIDDEN: each feature slot's contribution to the hidden layer.
-    lower_w: Vec<f32>,
+    lower_w: PackedMatrix,
     lower_b: Vec<f32>,
     lower_pad: Vec<f32>,
     /// The output layer transposed (HIDDEN x n_actions), so each hidden unit adds its
@@ -77,6 +116,9 @@ impl ParserNet {
             parsed.push((mv, idx));
         }
         let n = parsed.len();
+        let tensor = |st: &SafeTensors, name: &str, shape: &[usize]| {
+            crate::nn::tensor(st, name, shape).map_err(SyntaxError::Weights)
+        };
         let upper_w = tensor(st, "parser.upper.W", &[n, HIDDEN])?;
         let mut upper_wt = vec![0.0f32; n * HIDDEN];
         for a in 0..n {
@@ -85,9 +127,17 @@ impl ParserNet {
             }
         }
         Ok(ParserNet {
-            project_w: tensor(st, "parser.project.W", &[HIDDEN, WIDTH])?,
+            project_w: PackedMatrix::new(
+                &tensor(st, "parser.project.W", &[HIDDEN, WIDTH])?,
+                HIDDEN,
+                WIDTH,
+            ),
             project_b: tensor(st, "parser.project.b", &[HIDDEN])?,
-            lower_w: tensor(st, "parser.lower.W", &[N_FEATS, HIDDEN, PIECES, HIDDEN])?,
+            lower_w: PackedMatrix::new(
+                &tensor(st, "parser.lower.W", &[N_FEATS, HIDDEN, PIECES, HIDDEN])?,
+                N_FEATS * SLOT,
+                HIDDEN,
+            ),
             lower_b: tensor(st, "parser.lower.b", &[HIDDEN, PIECES])?,
             lower_pad: tensor(st, "parser.lower.pad", &[1, N_FEATS, HIDDEN, PIECES])?,
             upper_wt,
@@ -97,39 +147,91 @@ impl ParserNet {
         })
     }
 
-    /// Parses one document from its token vectors (n x WIDTH). `is_space[i]` marks
-    /// whitespace tokens (deprojectivize skips them as new heads); `preset_starts[i]`
-    /// (may be shorter) marks tokens that must start a sentence, as spaCy honours
-    /// sentence starts set on a Doc before the parser runs.
+    /// The input projection (with its bias) of token vectors (m x WIDTH) into `out`
+    /// (m x HIDDEN).
+    pub(crate) fn project(&self, tokvecs: &[f32], out: &mut [f32]) {
+        let m = out.len() / HIDDEN;
+        self.project_w.matmul(tokvecs, WIDTH, m, out, HIDDEN);
+        for row in out.chunks_exact_mut(HIDDEN) {
+            row.iter_mut()
+                .zip(&self.project_b)
+                .for_each(|(v, b)| *v += b);
+        }
+    }
+
+    /// Adds token `t`'s contribution for feature slot `f` to `unmaxed`, computing its row
+    /// if it is not at hand (spaCy's precomputable affine, computed as the buffer moves).
+    fn add_feature(
+        &self,
+        projected: &[f32],
+        buf: &mut ParserBuffers,
+        t: usize,
+        f: usize,
+        unmaxed: &mut [f32; SLOT],
+    ) {
+        let (n, size) = (projected.len() / HIDDEN, buf.size);
+        if t >= buf.hi {
+            let start = buf.hi.max((t + 1).saturating_sub(size));
+            let end = n.min((t + 1).max(start + AHEAD)).min(start + size);
+            buf.ring.resize(size * ROW, 0.0);
+            let mut s = start;
+            while s < end {
+                // Up to the end of the ring's storage, then wrap.
+                let e = end.min(s + size - s % size);
+                let slot = s % size;
+                self.lower_w.matmul(
+                    &projected[s * HIDDEN..e * HIDDEN],
+                    HIDDEN,
+                    e - s,
+                    &mut buf.ring[slot * ROW..(slot + e - s) * ROW],
+                    ROW,
+                );
+                s = e;
+            }
+            if start > buf.hi {
+                buf.lo = start;
+            }
+            buf.hi = end;
+            buf.lo = buf.lo.max(end.saturating_sub(size));
+        }
+        let src = if t >= buf.lo && t < buf.hi {
+            &buf.ring[(t % size) * ROW + f * SLOT..(t % size) * ROW + (f + 1) * SLOT]
+        } else {
+            let k = t % FAR;
+            if buf.far_token[k] != t {
+                self.lower_w.matmul(
+                    &projected[t * HIDDEN..(t + 1) * HIDDEN],
+                    HIDDEN,
+                    1,
+                    &mut buf.far[k * ROW..(k + 1) * ROW],
+                    ROW,
+                );
+                buf.far_token[k] = t;
+            }
+            &buf.far[k * ROW + f * SLOT..k * ROW + (f + 1) * SLOT]
+        };
+        unmaxed.iter_mut().zip(src).for_each(|(u, s)| *u += s);
+    }
+
+    /// Parses one document from its projected token vectors (n x HIDDEN, from
+    /// [`ParserNet::project`]). `is_space[i]` marks whitespace tokens (deprojectivize skips
+    /// them as new heads); `preset_starts[i]` (may be shorter) marks tokens that must start
+    /// a sentence, as spaCy honours sentence starts set on a Doc before the parser runs.
     pub(crate) fn parse(
         &self,
-        tokvecs: &[f32],
+        projected: &[f32],
         is_space: &[bool],
         preset_starts: &[bool],
+        buf: &mut ParserBuffers,
     ) -> Vec<Arc> {
         let n = is_space.len();
         if n == 0 {
             return Vec::new();
         }
-        // Project, then precompute every token's contribution to each feature slot, as
-        // spaCy's precomputable affine does.
-        let mut projected = vec![0.0f32; n * HIDDEN];
-        gemm_bt(tokvecs, &self.project_w, n, WIDTH, HIDDEN, &mut projected);
-        for row in projected.chunks_exact_mut(HIDDEN) {
-            row.iter_mut()
-                .zip(&self.project_b)
-                .for_each(|(v, b)| *v += b);
-        }
-        let mut cached = vec![0.0f32; n * N_FEATS * SLOT];
-        gemm_bt(
-            &projected,
-            &self.lower_w,
-            n,
-            HIDDEN,
-            N_FEATS * SLOT,
-            &mut cached,
-        );
-
+        buf.size = buf.limit.clamp(1, n);
+        buf.lo = 0;
+        buf.hi = 0;
+        buf.far_token = [usize::MAX; FAR];
         let mut st = State::new(n);
         for (flag, &preset) in st.sent_start.iter_mut().zip(preset_starts) {
             *flag |= preset;
@@ -142,11 +244,13 @@ impl ParserNet {
             let ids = st.context(n);
             unmaxed.fill(0.0);
             for (f, id) in ids.iter().enumerate() {
-                let src = match id {
-                    Some(t) => &cached[(t * N_FEATS + f) * SLOT..(t * N_FEATS + f + 1) * SLOT],
-                    None => &self.lower_pad[f * SLOT..(f + 1) * SLOT],
-                };
-                unmaxed.iter_mut().zip(src).for_each(|(u, s)| *u += s);
+                match *id {
+                    Some(t) => self.add_feature(projected, buf, t, f, &mut unmaxed),
+                    None => unmaxed
+                        .iter_mut()
+                        .zip(&self.lower_pad[f * SLOT..(f + 1) * SLOT])
+                        .for_each(|(u, s)| *u += s),
+                }
             }
             unmaxed
                 .iter_mut()

@@ -1,0 +1,667 @@
+//! Dense-layer building blocks shared by the entity network (`ner::model`) and the syntax
+//! networks (`syntax`): float32 tensors from safetensors, weight matrices packed once at
+//! load for a register-blocked matrix product, and thinc's Maxout + LayerNorm.
+//!
+//! The product runs an AVX2+FMA kernel when the CPU has it (checked once at run time) and a
+//! portable kernel of the same shape otherwise; the default build needs no system library.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use safetensors::SafeTensors;
+
+use crate::ner::hash::murmur3_128_u64;
+
+/// Reads a float32 tensor and checks its shape; the error names the tensor.
+pub(crate) fn tensor(st: &SafeTensors, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
+    let view = st.tensor(name).map_err(|e| format!("{name}: {e}"))?;
+    if view.shape() != shape {
+        return Err(format!(
+            "{name}: shape {:?}, expected {shape:?}",
+            view.shape()
+        ));
+    }
+    if view.dtype() != safetensors::Dtype::F32 {
+        return Err(format!("{name}: not float32"));
+    }
+    Ok(view
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
+}
+
+/// Rows of A per micro-tile.
+const MR: usize = 6;
+/// Columns of the output per micro-tile (two 8-float vectors).
+const NR: usize = 16;
+/// Largest depth of one pass over A and B: a B panel (KC x NR floats, 20 KB) and the A
+/// rows of a tile stay in L1. Deeper products are cut into equal slices (288 = one slice:
+/// the window encoders; 576 = two).
+const KC: usize = 320;
+/// Rows of A per block: the block (MC x KC floats) stays in L2 while every panel visits it.
+const MC: usize = 72;
+
+/// A weight matrix W (n x k, row-major: one row per output) packed once for `C = A·Wᵀ`:
+/// panels of NR outputs, each stored k-major (NR contiguous floats per k), zero-padded to
+/// a whole panel. Packing at load spares the per-call packing a generic GEMM does.
+pub(crate) struct PackedMatrix {
+    data: Vec<f32>,
+    n: usize,
+    k: usize,
+}
+
+impl PackedMatrix {
+    /// Packs W given as n rows of k floats.
+    pub(crate) fn new(w: &[f32], n: usize, k: usize) -> Self {
+        assert_eq!(w.len(), n * k, "weight matrix size");
+        let panels = n.div_ceil(NR);
+        let mut data = vec![0.0f32; panels * k * NR];
+        for p in 0..panels {
+            let panel = &mut data[p * k * NR..(p + 1) * k * NR];
+            for j in 0..NR.min(n - p * NR) {
+                let row = &w[(p * NR + j) * k..(p * NR + j + 1) * k];
+                for (kk, &v) in row.iter().enumerate() {
+                    panel[kk * NR + j] = v;
+                }
+            }
+        }
+        PackedMatrix { data, n, k }
+    }
+
+    /// `c[i*ldc + j] = Σ_kk a[i*lda + kk] · W[j][kk]` for i < m, j < n. Rows of A may
+    /// overlap (lda < k): the window encoders read [prev, self, next] straight from the
+    /// token rows that way.
+    pub(crate) fn matmul(&self, a: &[f32], lda: usize, m: usize, c: &mut [f32], ldc: usize) {
+        let (n, k) = (self.n, self.k);
+        if m == 0 || n == 0 {
+            return;
+        }
+        assert!(
+            ldc >= n && c.len() >= (m - 1) * ldc + n,
+            "output buffer too small"
+        );
+        assert!(a.len() >= (m - 1) * lda + k, "input buffer too small");
+        if k == 0 {
+            for i in 0..m {
+                c[i * ldc..i * ldc + n].fill(0.0);
+            }
+            return;
+        }
+        let fast = use_fma();
+        let slice = k.div_ceil(k.div_ceil(KC));
+        for k0 in (0..k).step_by(slice) {
+            let kc = slice.min(k - k0);
+            let accumulate = k0 > 0;
+            for m0 in (0..m).step_by(MC) {
+                let mc = MC.min(m - m0);
+                for p in 0..n.div_ceil(NR) {
+                    let nr = NR.min(n - p * NR);
+                    let b = &self.data[p * k * NR + k0 * NR..p * k * NR + (k0 + kc) * NR];
+                    for i0 in (m0..m0 + mc).step_by(MR) {
+                        let mr = MR.min(m0 + mc - i0);
+                        let tile = Tile {
+                            a: &a[i0 * lda + k0..],
+                            lda,
+                            kc,
+                            b,
+                            mr,
+                            nr,
+                            accumulate,
+                        };
+                        let c_tile = &mut c[i0 * ldc + p * NR..];
+                        #[cfg(target_arch = "x86_64")]
+                        if fast {
+                            // SAFETY: `use_fma` checked that the CPU supports AVX2 and FMA;
+                            // the tile's bounds are checked inside.
+                            unsafe { tile.run_fma(c_tile, ldc) };
+                            continue;
+                        }
+                        let _ = fast;
+                        tile.run_portable(c_tile, ldc);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One MR x NR block of C over one KC slice of the inner dimension.
+struct Tile<'a> {
+    /// A from the tile's first row and the slice's first column.
+    a: &'a [f32],
+    lda: usize,
+    kc: usize,
+    /// The packed panel's KC slice (kc x NR).
+    b: &'a [f32],
+    /// Valid rows (<= MR) and columns (<= NR).
+    mr: usize,
+    nr: usize,
+    /// Add to C (later slices of the inner dimension) instead of overwriting it.
+    accumulate: bool,
+}
+
+impl Tile<'_> {
+    /// Offsets of the MR rows of A; rows past `mr` repeat the last valid row (computed and
+    /// discarded) so the kernel never reads outside A.
+    fn row_offsets(&self) -> [usize; MR] {
+        let mut off = [0; MR];
+        for (i, o) in off.iter_mut().enumerate() {
+            *o = i.min(self.mr - 1) * self.lda;
+        }
+        off
+    }
+
+    fn store(&self, acc: &[[f32; NR]; MR], c: &mut [f32], ldc: usize) {
+        for (i, row) in acc.iter().enumerate().take(self.mr) {
+            let dst = &mut c[i * ldc..i * ldc + self.nr];
+            if self.accumulate {
+                dst.iter_mut().zip(row).for_each(|(d, v)| *d += v);
+            } else {
+                dst.copy_from_slice(&row[..self.nr]);
+            }
+        }
+    }
+
+    fn run_portable(&self, c: &mut [f32], ldc: usize) {
+        let off = self.row_offsets();
+        let mut acc = [[0.0f32; NR]; MR];
+        for kk in 0..self.kc {
+            let b = &self.b[kk * NR..(kk + 1) * NR];
+            for (row, o) in acc.iter_mut().zip(off) {
+                let av = self.a[o + kk];
+                // Plain multiply-add: `mul_add` is a slow library call without FMA hardware.
+                row.iter_mut().zip(b).for_each(|(r, bv)| *r += av * bv);
+            }
+        }
+        self.store(&acc, c, ldc);
+    }
+
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn run_fma(&self, c: &mut [f32], ldc: usize) {
+        use std::arch::x86_64::*;
+        let off = self.row_offsets();
+        // Every row read below lies within A: the last offset plus kc is in bounds.
+        assert!(off[MR - 1] + self.kc <= self.a.len() && self.b.len() >= self.kc * NR);
+        let a = self.a.as_ptr();
+        let b = self.b.as_ptr();
+        let mut acc = [[_mm256_setzero_ps(); 2]; MR];
+        for kk in 0..self.kc {
+            let b0 = _mm256_loadu_ps(b.add(kk * NR));
+            let b1 = _mm256_loadu_ps(b.add(kk * NR + 8));
+            for (row, o) in acc.iter_mut().zip(off) {
+                let av = _mm256_broadcast_ss(&*a.add(o + kk));
+                row[0] = _mm256_fmadd_ps(av, b0, row[0]);
+                row[1] = _mm256_fmadd_ps(av, b1, row[1]);
+            }
+        }
+        let mut out = [[0.0f32; NR]; MR];
+        for (dst, row) in out.iter_mut().zip(&acc) {
+            _mm256_storeu_ps(dst.as_mut_ptr(), row[0]);
+            _mm256_storeu_ps(dst.as_mut_ptr().add(8), row[1]);
+        }
+        self.store(&out, c, ldc);
+    }
+}
+
+/// Whether the AVX2+FMA kernel can run (checked once).
+fn use_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::sync::OnceLock;
+        static FMA: OnceLock<bool> = OnceLock::new();
+        *FMA.get_or_init(|| {
+            std::env::var_os("QUOTEX_PORTABLE_GEMM").is_none()
+                && is_x86_feature_detected!("avx2")
+                && is_x86_feature_detected!("fma")
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Rows of a Maxout layer computed at once: their pre-activations (64 x 288 floats, 72 KB)
+/// stay in L2 between the product and the maxout.
+const MAXOUT_ROWS: usize = 64;
+
+/// Sum of `v` in eight interleaved partial sums (vectorised), then combined pairwise.
+fn sum8(v: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let chunks = v.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, x) in acc.iter_mut().zip(c) {
+            *a += x;
+        }
+    }
+    for (a, x) in acc.iter_mut().zip(rest) {
+        *a += x;
+    }
+    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
+}
+
+/// thinc's `Maxout(nO, nI, nP) >> LayerNorm(nO)`.
+pub(crate) struct MaxoutNorm {
+    /// (pieces * n_out) x n_in, packed piece-major (thinc stores output-major): the maxout
+    /// then takes the elementwise max of `pieces` contiguous vectors.
+    w: PackedMatrix,
+    /// pieces * n_out, piece-major.
+    b: Vec<f32>,
+    gain: Vec<f32>,
+    shift: Vec<f32>,
+    n_out: usize,
+    pieces: usize,
+}
+
+impl MaxoutNorm {
+    /// Loads `{name}.maxout.W` (n_out, pieces, n_in), `{name}.maxout.b`, `{name}.norm.G`
+    /// and `{name}.norm.b`.
+    pub(crate) fn load(
+        st: &SafeTensors,
+        name: &str,
+        n_out: usize,
+        pieces: usize,
+        n_in: usize,
+    ) -> Result<Self, String> {
+        let w = tensor(st, &format!("{name}.maxout.W"), &[n_out, pieces, n_in])?;
+        let b = tensor(st, &format!("{name}.maxout.b"), &[n_out, pieces])?;
+        let mut w_pm = vec![0.0f32; w.len()];
+        let mut b_pm = vec![0.0f32; b.len()];
+        for o in 0..n_out {
+            for p in 0..pieces {
+                let (from, to) = (o * pieces + p, p * n_out + o);
+                w_pm[to * n_in..(to + 1) * n_in]
+                    .copy_from_slice(&w[from * n_in..(from + 1) * n_in]);
+                b_pm[to] = b[from];
+            }
+        }
+        Ok(MaxoutNorm {
+            w: PackedMatrix::new(&w_pm, n_out * pieces, n_in),
+            b: b_pm,
+            gain: tensor(st, &format!("{name}.norm.G"), &[n_out])?,
+            shift: tensor(st, &format!("{name}.norm.b"), &[n_out])?,
+            n_out,
+            pieces,
+        })
+    }
+
+    /// Applies the layer to `m` rows of `x` (row r at `r * ldx`, n_in wide; rows may
+    /// overlap) into `out` (m x n_out).
+    pub(crate) fn forward(
+        &self,
+        x: &[f32],
+        ldx: usize,
+        m: usize,
+        scratch: &mut Vec<f32>,
+        out: &mut [f32],
+    ) {
+        let (n_out, wide) = (self.n_out, self.n_out * self.pieces);
+        scratch.clear();
+        scratch.resize(MAXOUT_ROWS.min(m) * wide, 0.0);
+        let n = n_out as f32;
+        for r0 in (0..m).step_by(MAXOUT_ROWS) {
+            let rows = MAXOUT_ROWS.min(m - r0);
+            self.w.matmul(&x[r0 * ldx..], ldx, rows, scratch, wide);
+            for (pre, y) in scratch
+                .chunks_exact(wide)
+                .zip(out[r0 * n_out..(r0 + rows) * n_out].chunks_exact_mut(n_out))
+            {
+                // max over pieces, in piece order, of pre-activation + bias.
+                for ((v, p), b) in y.iter_mut().zip(&pre[..n_out]).zip(&self.b[..n_out]) {
+                    *v = p + b;
+                }
+                for piece in 1..self.pieces {
+                    let (p, b) = (
+                        &pre[piece * n_out..(piece + 1) * n_out],
+                        &self.b[piece * n_out..(piece + 1) * n_out],
+                    );
+                    for ((v, p), b) in y.iter_mut().zip(p).zip(b) {
+                        *v = v.max(p + b);
+                    }
+                }
+                let mean = sum8(y) / n;
+                let mut dev = [0.0f32; 8];
+                for c in y.chunks(8) {
+                    for (d, v) in dev.iter_mut().zip(c) {
+                        *d += (v - mean) * (v - mean);
+                    }
+                }
+                let var = sum8(&dev) / n + 1e-8;
+                let inv = 1.0 / var.sqrt();
+                for ((v, g), s) in y.iter_mut().zip(&self.gain).zip(&self.shift) {
+                    *v = (*v - mean) * inv * g + s;
+                }
+            }
+        }
+    }
+}
+
+/// Width of spaCy sm's token vectors.
+pub(crate) const WIDTH: usize = 96;
+/// Maxout pieces of the mixer and the window encoders.
+const T2V_PIECES: usize = 3;
+/// Window encoders (each sees one token on each side).
+const DEPTH: usize = 4;
+/// thinc's `with_array(pad=4)` around the encoders: zero rows on both sides of a document.
+pub(crate) const PAD: usize = 4;
+/// Tokens of context a token's vector depends on, each side: one per window encoder.
+pub(crate) const CONTEXT: usize = DEPTH;
+/// Entries of the per-thread mix cache (96 floats each, 0.4 KB); cleared when full.
+const MIX_CACHE_LIMIT: usize = 20_000;
+/// Buffers above this many floats are released after a document, so one huge document
+/// does not pin its memory for the rest of the run.
+const KEEP_FLOATS: usize = 4 << 20;
+
+static NEXT_TOK2VEC_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+/// One hash-embedding table (thinc's `HashEmbed`): a key's vector is the sum of the four
+/// rows its MurmurHash3 words select.
+struct HashEmbed {
+    table: Vec<f32>,
+    rows: usize,
+    seed: u32,
+}
+
+/// spaCy's `Tok2Vec.v2` with `MultiHashEmbed` over C attribute columns, a Maxout+LayerNorm
+/// mixer and four residual window encoders (window 1, 3 pieces), 96 wide. The entity
+/// network (C = 4) and the shared syntax tok2vec (C = 6) are both this.
+pub(crate) struct Tok2Vec<const C: usize> {
+    /// Identifies this network's rows in the per-thread mix caches.
+    id: usize,
+    embeddings: Vec<HashEmbed>,
+    mix: MaxoutNorm,
+    encoders: Vec<MaxoutNorm>,
+}
+
+/// Per-thread buffers of a [`Tok2Vec`], reused across documents.
+pub(crate) struct Tok2VecBuffers<const C: usize> {
+    /// One zero row, PAD rows, the tokens, PAD rows, one zero row: the encoders read each
+    /// row's [previous, itself, next] window straight from here.
+    x: Vec<f32>,
+    n: usize,
+    delta: Vec<f32>,
+    scratch: Vec<f32>,
+    embedded: Vec<f32>,
+    /// Embedding + mix output of a token, keyed by its attribute keys: the row depends on
+    /// nothing else, and news repeats its words, so most tokens skip both.
+    cache_index: HashMap<[u64; C], u32, KeyHash>,
+    cache_rows: Vec<f32>,
+    /// The network whose rows the cache holds.
+    owner: usize,
+    misses: Vec<[u64; C]>,
+    pending: Vec<(u32, u32)>,
+    miss_index: HashMap<[u64; C], u32, KeyHash>,
+    mixed: Vec<f32>,
+}
+
+impl<const C: usize> Default for Tok2VecBuffers<C> {
+    fn default() -> Self {
+        Tok2VecBuffers {
+            x: Vec::new(),
+            n: 0,
+            delta: Vec::new(),
+            scratch: Vec::new(),
+            embedded: Vec::new(),
+            cache_index: HashMap::default(),
+            cache_rows: Vec::new(),
+            owner: 0,
+            misses: Vec::new(),
+            pending: Vec::new(),
+            miss_index: HashMap::default(),
+            mixed: Vec::new(),
+        }
+    }
+}
+
+impl<const C: usize> Tok2VecBuffers<C> {
+    /// The token vectors of the last forward pass (n x WIDTH).
+    pub(crate) fn tokvecs(&self) -> &[f32] {
+        &self.x[(1 + PAD) * WIDTH..(1 + PAD + self.n) * WIDTH]
+    }
+
+    /// Frees the buffers a huge document grew (the cache keeps its bounded size).
+    pub(crate) fn release_if_large(&mut self) {
+        for buf in [
+            &mut self.x,
+            &mut self.delta,
+            &mut self.scratch,
+            &mut self.embedded,
+            &mut self.mixed,
+        ] {
+            if buf.capacity() > KEEP_FLOATS {
+                *buf = Vec::new();
+            }
+        }
+    }
+}
+
+impl<const C: usize> Tok2Vec<C> {
+    /// Loads `{prefix}embed.{i}` (rows x 96) for each (seed, rows) in column order,
+    /// `{prefix}mix` and `{prefix}encode.{0..4}`.
+    pub(crate) fn load(
+        st: &SafeTensors,
+        prefix: &str,
+        columns: &[(u32, usize)],
+    ) -> Result<Self, String> {
+        if columns.len() != C {
+            return Err(format!("{prefix}tok2vec: expected {C} embedding columns"));
+        }
+        let embeddings = columns
+            .iter()
+            .enumerate()
+            .map(|(i, &(seed, rows))| {
+                Ok(HashEmbed {
+                    table: tensor(st, &format!("{prefix}embed.{i}"), &[rows, WIDTH])?,
+                    rows,
+                    seed,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let encoders = (0..DEPTH)
+            .map(|k| {
+                MaxoutNorm::load(
+                    st,
+                    &format!("{prefix}encode.{k}"),
+                    WIDTH,
+                    T2V_PIECES,
+                    3 * WIDTH,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Tok2Vec {
+            id: NEXT_TOK2VEC_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            mix: MaxoutNorm::load(st, &format!("{prefix}mix"), WIDTH, T2V_PIECES, C * WIDTH)?,
+            embeddings,
+            encoders,
+        })
+    }
+
+    /// Token vectors of a document (or of a window of one with CONTEXT tokens around it)
+    /// from each token's attribute keys, into `buf` (read them with `buf.tokvecs()`).
+    pub(crate) fn forward(&self, keys: &[[u64; C]], buf: &mut Tok2VecBuffers<C>) {
+        let n = keys.len();
+        let rows = n + 2 * PAD;
+        buf.n = n;
+        buf.x.clear();
+        buf.x.resize((rows + 2) * WIDTH, 0.0);
+        if buf.owner != self.id || buf.cache_index.len() >= MIX_CACHE_LIMIT {
+            buf.cache_index.clear();
+            buf.cache_rows.clear();
+            buf.owner = self.id;
+        }
+        // Rows from the cache; the misses (each distinct key once) go through the mixer.
+        buf.misses.clear();
+        buf.pending.clear();
+        buf.miss_index.clear();
+        for (t, k) in keys.iter().enumerate() {
+            let dst = (1 + PAD + t) * WIDTH;
+            match buf.cache_index.get(k) {
+                Some(&r) => {
+                    let r = r as usize;
+                    buf.x[dst..dst + WIDTH]
+                        .copy_from_slice(&buf.cache_rows[r * WIDTH..(r + 1) * WIDTH]);
+                }
+                None => {
+                    let next = buf.misses.len() as u32;
+                    let i = *buf.miss_index.entry(*k).or_insert(next);
+                    if i == next {
+                        buf.misses.push(*k);
+                    }
+                    buf.pending.push((t as u32, i));
+                }
+            }
+        }
+        let m = buf.misses.len();
+        if m > 0 {
+            buf.embedded.clear();
+            buf.embedded.resize(m * C * WIDTH, 0.0);
+            for (row, k) in buf.embedded.chunks_exact_mut(C * WIDTH).zip(&buf.misses) {
+                for ((dst, e), &key) in row.chunks_exact_mut(WIDTH).zip(&self.embeddings).zip(k) {
+                    for h in murmur3_128_u64(key, e.seed) {
+                        let r = (h as usize) % e.rows;
+                        let src = &e.table[r * WIDTH..(r + 1) * WIDTH];
+                        dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+                    }
+                }
+            }
+            buf.mixed.clear();
+            buf.mixed.resize(m * WIDTH, 0.0);
+            self.mix.forward(
+                &buf.embedded,
+                C * WIDTH,
+                m,
+                &mut buf.scratch,
+                &mut buf.mixed,
+            );
+            for &(t, i) in &buf.pending {
+                let (dst, i) = ((1 + PAD + t as usize) * WIDTH, i as usize);
+                buf.x[dst..dst + WIDTH].copy_from_slice(&buf.mixed[i * WIDTH..(i + 1) * WIDTH]);
+            }
+            for (i, k) in buf.misses.iter().enumerate() {
+                if buf.cache_index.len() >= MIX_CACHE_LIMIT {
+                    break;
+                }
+                let r = buf.cache_index.len() as u32;
+                buf.cache_index.insert(*k, r);
+                buf.cache_rows
+                    .extend_from_slice(&buf.mixed[i * WIDTH..(i + 1) * WIDTH]);
+            }
+        }
+        buf.delta.clear();
+        buf.delta.resize(rows * WIDTH, 0.0);
+        for enc in &self.encoders {
+            // Row r (padding included) sees [r-1, r, r+1]: 3*WIDTH contiguous floats of x,
+            // zeros beyond the padded ends.
+            enc.forward(&buf.x, WIDTH, rows, &mut buf.scratch, &mut buf.delta);
+            buf.x[WIDTH..(rows + 1) * WIDTH]
+                .iter_mut()
+                .zip(&buf.delta)
+                .for_each(|(x, d)| *x += d);
+        }
+    }
+}
+
+/// A hasher for keys that are already hashes (spaCy's 64-bit string keys): a multiply-
+/// rotate mix per word, much cheaper than SipHash for the per-token caches.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+/// `HashMap` state for [`KeyHasher`].
+pub(crate) type KeyHash = BuildHasherDefault<KeyHasher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(a: &[f32], lda: usize, m: usize, w: &[f32], n: usize, k: usize) -> Vec<f32> {
+        let mut c = vec![0.0f32; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                let mut s = 0.0f64;
+                for kk in 0..k {
+                    s += f64::from(a[i * lda + kk]) * f64::from(w[j * k + kk]);
+                }
+                c[i * n + j] = s as f32;
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn packed_product_matches_the_definition() {
+        // Odd sizes cover partial tiles, several K slices and M blocks, overlapping rows.
+        for &(m, n, k, lda) in &[
+            (1, 1, 1, 1),
+            (7, 17, 5, 5),
+            (73, 50, 300, 300),
+            (150, 33, 288, 96),
+            (13, 64, 600, 600),
+        ] {
+            let a: Vec<f32> = (0..(m - 1) * lda + k)
+                .map(|i| ((i * 37 % 101) as f32 - 50.0) / 25.0)
+                .collect();
+            let w: Vec<f32> = (0..n * k)
+                .map(|i| ((i * 53 % 97) as f32 - 48.0) / 30.0)
+                .collect();
+            let packed = PackedMatrix::new(&w, n, k);
+            let want = naive(&a, lda, m, &w, n, k);
+            let mut got = vec![f32::NAN; m * n];
+            packed.matmul(&a, lda, m, &mut got, n);
+            let mut port = vec![f32::NAN; m * n];
+            for (g, w) in got.iter().zip(&want) {
+                assert!(
+                    (g - w).abs() <= 1e-3 * (1.0 + w.abs()),
+                    "{m}x{n}x{k}: {g} vs {w}"
+                );
+            }
+            // The portable kernel (used where the CPU lacks AVX2+FMA) agrees too.
+            for i0 in (0..m).step_by(MR) {
+                for p in 0..n.div_ceil(NR) {
+                    let tile = Tile {
+                        a: &a[i0 * lda..],
+                        lda,
+                        kc: k.min(KC),
+                        b: &packed.data[p * k * NR..p * k * NR + k.min(KC) * NR],
+                        mr: MR.min(m - i0),
+                        nr: NR.min(n - p * NR),
+                        accumulate: false,
+                    };
+                    tile.run_portable(&mut port[i0 * n + p * NR..], n);
+                }
+            }
+            if k <= KC {
+                for (g, p) in got.iter().zip(&port) {
+                    assert!(
+                        (g - p).abs() <= 1e-3 * (1.0 + p.abs()),
+                        "portable: {g} vs {p}"
+                    );
+                }
+            }
+        }
+    }
+}
