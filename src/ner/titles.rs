@@ -346,6 +346,7 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
     let mut out = Vec::new();
     let mut common_words: Option<std::collections::HashSet<String>> = None;
     let mut names_inside: Option<std::collections::HashSet<&str>> = None;
+    let mut kind_word_in: std::collections::HashMap<Span, bool> = std::collections::HashMap::new();
     for (i, cue) in CUES.iter().enumerate() {
         if cue.needs_screen && !screen {
             continue;
@@ -412,9 +413,11 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
                 // A quoted title ends at its closing mark: it must be the whole quotation,
                 // and a one-word one needs a word of its kind in the sentence.
                 let sentence = sentence_of(span.start);
-                let in_sentence = text
-                    .get(sentence.start..sentence.end)
-                    .is_some_and(|s| KIND_WORD.is_match(s));
+                // Once per sentence, not per quoted title in it (quote soup has thousands).
+                let in_sentence = *kind_word_in.entry(sentence).or_insert_with(|| {
+                    text.get(sentence.start..sentence.end)
+                        .is_some_and(|s| KIND_WORD.is_match(s))
+                });
                 if span.end != t.end() || (words < 2 && !in_sentence) || words > 8 {
                     continue;
                 }
