@@ -7,6 +7,7 @@
 #   MODES       entity layers to run, space separated (default "all none"; add "model" to
 #               split the entity stage into the network and the list/rule layers)
 #   TIMEOUT     seconds before a run is given up (default 120)
+#   QUOTEX_BIN  binary to measure (default: build this tree and use target/release/quotex)
 # Prints a Markdown table. "cpu s" is user + system time (one thread, so the wall time on
 # an idle machine; it moves less than the wall time when other jobs share the cores),
 # "s/MB" is cpu s per MB of input, "status" is ok, error (an error record: a caught panic
@@ -16,8 +17,13 @@ cd "$(dirname "$0")/.."
 dir=${1:-target/patho}
 modes=${MODES:-all none}
 limit=${TIMEOUT:-120}
-cargo build --release --quiet
-bin=target/release/quotex
+# QUOTEX_BIN: a binary to measure instead of building this tree's (A/B runs).
+if [ -n "${QUOTEX_BIN:-}" ]; then
+  bin=$QUOTEX_BIN
+else
+  cargo build --release --quiet
+  bin=target/release/quotex
+fi
 python3 benches/pathological_inputs.py "$dir" ../shared/data/corpus/bbc.jsonl > /dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -4,14 +4,14 @@
 //! - CSV with a header row `name,label[,aliases]`, aliases separated by `|`, `#` comments;
 //! - JSONL, one `{"name": …, "label": …, "aliases": [...]}` object per line.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use crate::doc::{EntityLabel, Span};
-use crate::segment::in_title_case_line;
+use crate::segment::TitleCaseLines;
 
 /// The starter lists shipped in `data/entities/` (written for quotex).
 const BUNDLED: &[(&str, &str)] = &[
@@ -308,6 +308,7 @@ impl Gazetteer {
             return Vec::new();
         };
         let mut candidates: Vec<(Span, usize)> = Vec::new();
+        let mut title_case: Option<TitleCaseLines> = None;
         for m in automaton.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
             let pattern = m.pattern().as_usize();
@@ -326,22 +327,42 @@ impl Gazetteer {
                 continue;
             }
             let runs_on = capitalised_word_before(text, start) || capitalised_word_after(text, end);
-            if runs_on && !in_title_case_line(text, start) {
+            // Each line's case is computed once: asking per match was O(line) each, so
+            // quadratic on an article in one line.
+            if runs_on
+                && !title_case
+                    .get_or_insert_with(|| TitleCaseLines::new(text))
+                    .at(start)
+            {
                 continue;
             }
             candidates.push((Span::new(start, end), pattern));
         }
         candidates.sort_by_key(|(s, _)| (std::cmp::Reverse(s.len()), s.start));
-        let mut taken: Vec<(Span, usize)> = Vec::new();
-        for (span, pattern) in candidates {
-            if taken.iter().all(|(t, _)| !t.overlaps(span)) {
-                taken.push((span, pattern));
+        // Taken spans never overlap, so in (start, end) order their ends are in order too:
+        // whether one overlaps a candidate is a look at its neighbour before the
+        // candidate's end (a scan of every taken span per candidate was quadratic). The
+        // third key part keeps the order of choice among equal (empty) spans.
+        let mut taken: BTreeMap<(usize, usize, usize), usize> = BTreeMap::new();
+        for (seq, (span, pattern)) in candidates.into_iter().enumerate() {
+            let free = taken
+                .range(..(span.end, 0, 0))
+                .rev()
+                .take_while(|((_, end, _), _)| *end > span.start)
+                .all(|(&(start, end, _), _)| !Span::new(start, end).overlaps(span));
+            if free {
+                taken.insert((span.start, span.end, seq), pattern);
             }
         }
-        taken.sort_by_key(|(s, _)| s.start);
+        // By start, in the order of choice at equal starts (a stable sort on the start).
+        let mut taken: Vec<(usize, Span, usize)> = taken
+            .into_iter()
+            .map(|((start, end, seq), pattern)| (seq, Span::new(start, end), pattern))
+            .collect();
+        taken.sort_by_key(|&(seq, span, _)| (span.start, seq));
         taken
             .into_iter()
-            .map(|(span, pattern)| GazetteerMatch {
+            .map(|(_, span, pattern)| GazetteerMatch {
                 span,
                 label: self.labels[pattern].clone(),
             })

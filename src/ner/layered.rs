@@ -6,7 +6,7 @@
 //! the longer span wins. A model span that strictly contains a higher one with the same
 //! label is kept (it is the longer name: "Marvel Entertainment" over "Marvel").
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -75,40 +75,111 @@ impl LayeredNer {
     }
 }
 
-/// Occurrences of `form` in `text` that are whole words (no letter or digit on either side).
-fn whole_word_occurrences<'a>(text: &'a str, form: &'a str) -> impl Iterator<Item = Span> + 'a {
-    text.match_indices(form).filter_map(move |(start, _)| {
-        let end = start + form.len();
-        let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
-        (!before.is_some_and(is_word_char) && !after.is_some_and(is_word_char))
-            .then_some(Span::new(start, end))
-    })
+/// Whether `span` is a whole word of `text` (no letter or digit on either side).
+fn is_whole_word(text: &str, span: Span) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
-/// Occurrences of `form` in `text` that are whole words and not part of a longer
-/// capitalised name ("Jessica" in "Jessica Jones" is not a mention of "Jessica").
-fn standalone_occurrences<'a>(text: &'a str, form: &'a str) -> impl Iterator<Item = Span> + 'a {
-    whole_word_occurrences(text, form).filter_map(move |Span { start, end }| {
-        // Not inside a hyphenated or elided name ("Kilroy-Silk", "O'Neill").
-        let before = text[..start].chars().next_back();
-        if before.is_some_and(|c| matches!(c, '-' | '\'' | '’')) || text[end..].starts_with('-') {
-            return None;
+/// Whether a whole-word occurrence stands alone: not part of a longer capitalised name
+/// ("Jessica" in "Jessica Jones" is not a mention of "Jessica").
+fn is_standalone(text: &str, span: Span) -> bool {
+    let Span { start, end } = span;
+    // Not inside a hyphenated or elided name ("Kilroy-Silk", "O'Neill").
+    let before = text[..start].chars().next_back();
+    if before.is_some_and(|c| matches!(c, '-' | '\'' | '’')) || text[end..].starts_with('-') {
+        return false;
+    }
+    let next_word_capitalised = text[end..]
+        .strip_prefix(' ')
+        .and_then(|r| r.chars().next())
+        .is_some_and(char::is_uppercase);
+    let prev_word_capitalised = text[..start]
+        .strip_suffix(' ')
+        .and_then(|l| {
+            l.split(|c: char| !c.is_alphanumeric())
+                .next_back()
+                .and_then(|w| w.chars().next())
+        })
+        .is_some_and(char::is_uppercase);
+    !next_word_capitalised && !prev_word_capitalised
+}
+
+/// The occurrences of many forms in one text, found in one pass of one automaton (a scan
+/// of the whole text per form made the consistency passes O(forms × n)). Each form's
+/// occurrences are those of `str::match_indices`: left to right, not overlapping.
+struct Occurrences<'t> {
+    text: &'t str,
+    starts: HashMap<&'t str, Vec<usize>>,
+}
+
+impl<'t> Occurrences<'t> {
+    fn new(text: &'t str, forms: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut starts: HashMap<&'t str, Vec<usize>> = HashMap::new();
+        for form in forms {
+            starts.entry(form).or_default();
         }
-        let next_word_capitalised = text[end..]
-            .strip_prefix(' ')
-            .and_then(|r| r.chars().next())
-            .is_some_and(char::is_uppercase);
-        let prev_word_capitalised = text[..start]
-            .strip_suffix(' ')
-            .and_then(|l| {
-                l.split(|c: char| !c.is_alphanumeric())
-                    .next_back()
-                    .and_then(|w| w.chars().next())
+        let patterns: Vec<&str> = starts.keys().copied().filter(|f| !f.is_empty()).collect();
+        let automaton = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .ok()
             })
-            .is_some_and(char::is_uppercase);
-        (!next_word_capitalised && !prev_word_capitalised).then_some(Span::new(start, end))
-    })
+            .flatten();
+        match automaton {
+            Some(automaton) => {
+                // Overlapping matches come in order of their end; one form's matches all
+                // have its length, so they are in order of their start too.
+                let mut found: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+                for m in automaton.find_overlapping_iter(text) {
+                    let kept = &mut found[m.pattern().as_usize()];
+                    let free = kept
+                        .last()
+                        .is_none_or(|&s| s + (m.end() - m.start()) <= m.start());
+                    if free {
+                        kept.push(m.start());
+                    }
+                }
+                for (form, found) in patterns.iter().zip(found) {
+                    starts.insert(form, found);
+                }
+            }
+            // No automaton (too large to build): one scan per form, as before.
+            None => {
+                for form in patterns {
+                    starts.insert(form, text.match_indices(form).map(|(i, _)| i).collect());
+                }
+            }
+        }
+        if let Some(empty) = starts.get_mut("") {
+            *empty = text.match_indices("").map(|(i, _)| i).collect();
+        }
+        Occurrences { text, starts }
+    }
+
+    /// Every occurrence of `form` (which must be one of the forms given to `new`).
+    fn all(&self, form: &str) -> impl Iterator<Item = Span> + '_ {
+        let len = form.len();
+        self.starts
+            .get(form)
+            .into_iter()
+            .flatten()
+            .map(move |&s| Span::new(s, s + len))
+    }
+
+    /// Occurrences of `form` that are whole words.
+    fn whole_words(&self, form: &str) -> impl Iterator<Item = Span> + '_ {
+        self.all(form).filter(|&s| is_whole_word(self.text, s))
+    }
+
+    /// Whole-word occurrences of `form` that are not part of a longer capitalised name.
+    fn standalone(&self, form: &str) -> impl Iterator<Item = Span> + '_ {
+        self.whole_words(form)
+            .filter(|&s| is_standalone(self.text, s))
+    }
 }
 
 fn is_capitalised_word(w: &str) -> bool {
@@ -157,25 +228,74 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         .filter(|c| c.label == EntityLabel::Person)
         .map(|c| doc.span_text(c.span).trim_end_matches(['\'', '’']))
         .collect();
+    // The proper suffixes of the model's names of several words ("Wilson" of "Tony
+    // Wilson"), so that each form is one look-up, not a pass over every name.
+    let person_suffixes: HashSet<&str> = model_person_forms
+        .iter()
+        .filter(|p| p.contains(' '))
+        .flat_map(|p| p.char_indices().skip(1).map(|(i, _)| &p[i..]))
+        .collect();
+    let labelled_forms: HashSet<&str> = form_label.iter().map(|(f, _)| *f).collect();
+    // Words of the model's names of other kinds ("United" of "Manchester United"),
+    // possessive and plural ends trimmed.
+    let other_name_words: HashSet<&str> = model
+        .iter()
+        .filter(|c| c.label != EntityLabel::Person)
+        .flat_map(|c| {
+            let words: Vec<&str> = doc.span_text(c.span).split_whitespace().collect();
+            let several = words.len() > 1;
+            words
+                .into_iter()
+                .filter(move |_| several)
+                .map(|w| w.trim_end_matches(['\'', '’', 's']))
+        })
+        .collect();
+    // A surname alone of a person named in full elsewhere is that person ("According to
+    // Brandt" after "Elliot Brandt"), whatever the model said of the short mention.
+    let mut surnames: Vec<&str> = model_person_forms
+        .iter()
+        .filter_map(|form| {
+            let words: Vec<&str> = form.split(' ').collect();
+            let full_name = (2..=3).contains(&words.len())
+                && words.iter().all(|w| is_capitalised_word(w))
+                && !labelled_forms.contains(form);
+            full_name.then(|| words[words.len() - 1])
+        })
+        .filter(|surname| !labelled_forms.contains(surname))
+        // "United" of "Manchester United" (ORG elsewhere) is not a surname to spread.
+        .filter(|surname| !other_name_words.contains(surname))
+        .collect();
+    surnames.sort();
+    surnames.dedup();
+    // Every form looked up below, found in one pass: the typed forms, the first and last
+    // words of each (the name parts of a character) and the surnames.
+    let occurrences = Occurrences::new(
+        text,
+        form_label
+            .iter()
+            .flat_map(|(form, _)| {
+                let first = form.split(' ').next().unwrap_or(form);
+                let last = form.split(' ').next_back().unwrap_or(form);
+                [*form, first, last]
+            })
+            .chain(surnames.iter().copied()),
+    );
     let mut partial_characters: Vec<&str> = Vec::new();
     for (form, label) in &form_label {
         let (form, label) = (*form, label.clone());
         // "Wilson was played by Steve Coogan" in an article about Tony Wilson: the other
         // mentions are the man himself.
-        let real_person = label == CHARACTER
-            && !form.contains(' ')
-            && model_person_forms
-                .iter()
-                .any(|p| p.len() > form.len() && p.ends_with(form) && p.contains(' '));
+        let real_person =
+            label == CHARACTER && !form.contains(' ') && person_suffixes.contains(form);
         if real_person {
             continue;
         }
-        let occurrences: Vec<Span> = if label.is_title() {
-            standalone_occurrences(text, form).collect()
+        let found: Vec<Span> = if label.is_title() {
+            occurrences.standalone(form).collect()
         } else {
-            whole_word_occurrences(text, form).collect()
+            occurrences.whole_words(form).collect()
         };
-        for span in occurrences {
+        for span in found {
             // Part of a longer title: "Star Trek: Enterprise", "Later... With", "Shrek 2".
             let rest = &text[span.end..];
             let continues = rest.starts_with("...")
@@ -185,7 +305,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
                     .is_some_and(|r| r.starts_with(char::is_uppercase))
                 || rest.strip_prefix(' ').is_some_and(|r| {
                     // A sequel number, not a year.
-                    let digits = r.chars().take_while(char::is_ascii_digit).count();
+                    let digits = r.chars().take_while(char::is_ascii_digit).take(3).count();
                     (1..=2).contains(&digits)
                 });
             if label.is_title() && continues {
@@ -214,41 +334,19 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             partial_characters.push(words[words.len() - 1]);
         }
     }
-    // A surname alone of a person named in full elsewhere is that person ("According to
-    // Brandt" after "Elliot Brandt"), whatever the model said of the short mention.
-    let mut surnames: Vec<&str> = model_person_forms
+    let model_index = SpanIndex::new(model);
+    let model_persons: HashSet<&str> = model
         .iter()
-        .filter_map(|form| {
-            let words: Vec<&str> = form.split(' ').collect();
-            let full_name = (2..=3).contains(&words.len())
-                && words.iter().all(|w| is_capitalised_word(w))
-                && !form_label.iter().any(|(f, _)| f == form);
-            full_name.then(|| words[words.len() - 1])
-        })
-        .filter(|surname| !form_label.iter().any(|(f, _)| f == surname))
-        // "United" of "Manchester United" (ORG elsewhere) is not a surname to spread.
-        .filter(|surname| {
-            !model.iter().any(|c| {
-                let words: Vec<&str> = doc.span_text(c.span).split_whitespace().collect();
-                c.label != EntityLabel::Person
-                    && words.len() > 1
-                    && words
-                        .iter()
-                        .any(|w| w.trim_end_matches(['\'', '’', 's']) == *surname)
-            })
-        })
+        .filter(|c| c.label == EntityLabel::Person)
+        .map(|c| doc.span_text(c.span))
         .collect();
-    surnames.sort();
-    surnames.dedup();
     for surname in surnames {
         // The model calling this very word a PERSON somewhere lets us overrule its other
         // labels for it ("Brandt" as ORG); otherwise we only fill mentions it left untyped
         // ("Wales" stays a place, "United" a club).
-        let model_says_person = model
-            .iter()
-            .any(|c| c.label == EntityLabel::Person && doc.span_text(c.span) == surname);
-        for span in standalone_occurrences(text, surname) {
-            let model_label = model.iter().find(|c| c.span.overlaps(span));
+        let model_says_person = model_persons.contains(surname);
+        for span in occurrences.standalone(surname) {
+            let model_label = model_index.first_overlapping(span);
             match model_label {
                 Some(c) if c.label == EntityLabel::Person => continue,
                 Some(_) if !model_says_person => continue,
@@ -263,7 +361,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         }
     }
     for form in partial_characters {
-        for span in standalone_occurrences(text, form) {
+        for span in occurrences.standalone(form) {
             out.push(Candidate {
                 span,
                 label: CHARACTER,
@@ -319,6 +417,53 @@ fn list_titles(
     out
 }
 
+/// Candidates sorted by start, for overlap queries by binary search: the model's spans
+/// come sorted and disjoint. Unsorted input (another backend) is scanned whole, which
+/// gives the same answers.
+struct SpanIndex<'c> {
+    items: &'c [Candidate],
+    /// Running maximum of the ends, when `items` are sorted by start.
+    max_end: Option<Vec<usize>>,
+}
+
+impl<'c> SpanIndex<'c> {
+    fn new(items: &'c [Candidate]) -> Self {
+        let sorted = items.windows(2).all(|w| w[0].span.start <= w[1].span.start);
+        let max_end = sorted.then(|| {
+            items
+                .iter()
+                .scan(0, |max, c| {
+                    *max = (*max).max(c.span.end);
+                    Some(*max)
+                })
+                .collect()
+        });
+        SpanIndex { items, max_end }
+    }
+
+    /// The items that may overlap `span`, in their order: every item before them ends
+    /// by `span.start` and every item after them starts at `span.end` or later.
+    fn near(&self, span: Span) -> &'c [Candidate] {
+        let Some(max_end) = &self.max_end else {
+            return self.items;
+        };
+        let lo = max_end.partition_point(|&e| e <= span.start);
+        let hi = self.items.partition_point(|c| c.span.start < span.end);
+        self.items.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// The first item (in their order) overlapping `span`.
+    fn first_overlapping(&self, span: Span) -> Option<&'c Candidate> {
+        self.near(span).iter().find(|c| c.span.overlaps(span))
+    }
+
+    fn any_overlapping(&self, span: Span, pred: impl Fn(&Candidate) -> bool) -> bool {
+        self.near(span)
+            .iter()
+            .any(|c| c.span.overlaps(span) && pred(c))
+    }
+}
+
 /// One-word person names in an article about a show that behave like its characters:
 /// mentioned at least twice, never with a first name, and sharing a sentence with a
 /// character typed by context ("Kilgrave had a big effect on Jessica").
@@ -345,10 +490,11 @@ fn cast_members(doc: &Document, merged: &[Candidate]) -> Vec<Candidate> {
         .into_iter()
         .collect();
     forms.sort();
+    let found = Occurrences::new(text, forms.iter().copied());
     let mut out = Vec::new();
     for form in forms {
-        let occurrences = text.match_indices(form).count();
-        let standalone: Vec<Span> = standalone_occurrences(text, form).collect();
+        let occurrences = found.all(form).count();
+        let standalone: Vec<Span> = found.standalone(form).collect();
         // Part of a longer name somewhere ("Rosenberg" of "Melissa Rosenberg"): a person.
         if standalone.len() != occurrences || occurrences < 2 {
             continue;
@@ -376,37 +522,52 @@ fn merge(text: &str, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
             .then(b.span.len().cmp(&a.span.len()))
             .then(a.span.start.cmp(&b.span.start))
     });
-    let mut chosen: Vec<Candidate> = Vec::new();
-    for c in candidates {
-        if let Some(i) = chosen.iter().position(|k| k.span.overlaps(c.span)) {
-            let kept = &chosen[i];
-            // The model's longer name of the same type ("Marvel Entertainment") wins over a
-            // list entry inside it, if nothing else overlaps it.
-            // A title never loses to a name inside it ("Harry Potter and the Prisoner of
-            // Azkaban" over the character, "Star Trek: Enterprise" over "Star Trek").
-            // Not across a quote mark, which ends a quoted title.
-            let title_over_name = c.label.is_creative_work()
-                && (kept.label.is_title()
-                    || kept.label == CHARACTER
-                    || kept.label == EntityLabel::Person)
-                && kept.evidence <= Evidence::Context
-                && !text[c.span.start..c.span.end].contains(['"', '“', '”']);
-            let longer_same_label = (c.evidence == Evidence::Model
-                && kept.evidence == Evidence::Gazetteer
-                && c.label == kept.label
-                || title_over_name)
-                && c.span.contains(kept.span)
-                && c.span != kept.span
-                && chosen.iter().filter(|k| k.span.overlaps(c.span)).count() == 1;
-            if longer_same_label {
-                chosen[i] = c;
-            }
+    // The chosen spans never overlap one another, so in (start, end) order their ends are
+    // in order too: those overlapping a candidate are found by walking back from its end
+    // (a scan of every chosen span per candidate was quadratic). The third key part keeps
+    // the order of choice among equal (empty) spans.
+    let mut chosen: BTreeMap<(usize, usize, usize), Candidate> = BTreeMap::new();
+    for (seq, c) in candidates.into_iter().enumerate() {
+        let overlapping: Vec<(usize, usize, usize)> = chosen
+            .range(..(c.span.end, 0, 0))
+            .rev()
+            .take_while(|(_, k)| k.span.end > c.span.start)
+            .filter(|(_, k)| k.span.overlaps(c.span))
+            .take(2)
+            .map(|(key, _)| *key)
+            .collect();
+        let Some(&key) = overlapping.first() else {
+            chosen.insert((c.span.start, c.span.end, seq), c);
+            continue;
+        };
+        // Decided only when one chosen span overlaps; with more, the candidate is dropped.
+        if overlapping.len() > 1 {
             continue;
         }
-        chosen.push(c);
+        let kept = &chosen[&key];
+        // The model's longer name of the same type ("Marvel Entertainment") wins over a
+        // list entry inside it, if nothing else overlaps it.
+        // A title never loses to a name inside it ("Harry Potter and the Prisoner of
+        // Azkaban" over the character, "Star Trek: Enterprise" over "Star Trek").
+        // Not across a quote mark, which ends a quoted title.
+        let title_over_name = c.label.is_creative_work()
+            && (kept.label.is_title()
+                || kept.label == CHARACTER
+                || kept.label == EntityLabel::Person)
+            && kept.evidence <= Evidence::Context
+            && !text[c.span.start..c.span.end].contains(['"', '“', '”']);
+        let longer_same_label = (c.evidence == Evidence::Model
+            && kept.evidence == Evidence::Gazetteer
+            && c.label == kept.label
+            || title_over_name)
+            && c.span.contains(kept.span)
+            && c.span != kept.span;
+        if longer_same_label {
+            chosen.remove(&key);
+            chosen.insert((c.span.start, c.span.end, key.2), c);
+        }
     }
-    chosen.sort_by_key(|c| (c.span.start, c.span.end));
-    chosen
+    chosen.into_values().collect()
 }
 
 /// Model labels that a weak context rule does not override ("moving to London, the show").
@@ -781,23 +942,25 @@ impl LayeredNer {
             };
             let mut matches = rules::find(&doc.text);
             matches.extend(titles::find(&doc.text, screen, &sentence_of));
+            let model_index = SpanIndex::new(&model);
+            let model_persons: HashSet<Span> = model
+                .iter()
+                .filter(|c| c.label == EntityLabel::Person)
+                .map(|c| c.span)
+                .collect();
             typed.extend(
                 matches
                     .into_iter()
                     .filter(|m| {
                         let blocked_by = |blocks: &dyn Fn(&EntityLabel) -> bool| {
-                            model
-                                .iter()
-                                .any(|c| c.span.overlaps(m.span) && blocks(&c.label))
+                            model_index.any_overlapping(m.span, |c| blocks(&c.label))
                         };
                         // A role in a film about real people that the model names a
                         // person is that person ("her role as <a real actress>").
                         let real_person = biopic
                             && m.label == CHARACTER
                             && doc.span_text(m.span).contains(' ')
-                            && model
-                                .iter()
-                                .any(|c| c.label == EntityLabel::Person && c.span == m.span);
+                            && model_persons.contains(&m.span);
                         !real_person
                             && match m.strength {
                                 Strength::Strong => true,

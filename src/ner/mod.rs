@@ -1,6 +1,7 @@
 //! Named entities: a pure-Rust port of spaCy's `en_core_web_sm` 3.8.0 NER (embedded),
 //! followed by gazetteer, context-rule and consistency layers for SHOW and CHARACTER.
 
+mod cue_regex;
 pub mod gazetteer;
 pub(crate) mod hash;
 pub mod layered;

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::cue_regex::CueRegex;
 use super::titles::list;
 use crate::doc::{EntityLabel, Span};
 
@@ -43,7 +44,11 @@ fn compile(pattern: &str) -> Regex {
     Regex::new(&pattern).expect("entity rule patterns compile (checked by the test suite)")
 }
 
-static NAME_RE: LazyLock<Regex> = LazyLock::new(|| compile(NAME));
+/// Searched over whole texts: through its superset without `\b` (see `cue_regex`).
+static NAME_RE: LazyLock<CueRegex> = LazyLock::new(|| {
+    CueRegex::new(&NAME.replace(r"[^\S\n]", r"(?-i:[^\S\n])"))
+        .expect("entity rule patterns compile (checked by the test suite)")
+});
 
 /// A context rule: a pattern on one side of the name, the label it gives, and how far it
 /// may override the model.
@@ -290,7 +295,8 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 /// Every capitalised name in `text`, possessives and closing quotes trimmed.
 pub fn names(text: &str) -> impl Iterator<Item = Span> + '_ {
     NAME_RE
-        .find_iter(text)
+        .captures_iter(text)
+        .filter_map(|c| c.get(0))
         .map(move |m| trim_name(text, Span::new(m.start(), m.end())))
         .filter(|s| !s.is_empty())
 }

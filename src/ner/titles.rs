@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::cue_regex::CueRegex;
 use super::rules::{RuleMatch, Strength};
 use crate::doc::{EntityLabel, Span};
 
@@ -57,6 +58,12 @@ fn compile(pattern: &str) -> Regex {
     Regex::new(&pattern).expect("title patterns compile (checked by the test suite)")
 }
 
+/// Compiles a cue searched over whole texts (see `cue_regex`: same matches, fast path).
+fn compile_cue(pattern: &str) -> CueRegex {
+    let pattern = pattern.replace(r"[^\S\n]", r"(?-i:[^\S\n])");
+    CueRegex::new(&pattern).expect("title patterns compile (checked by the test suite)")
+}
+
 /// A title: capitalised words or numbers, with inner punctuation, joined by blanks, ": ",
 /// "... " or up to three small words.
 static TITLE: LazyLock<String> = LazyLock::new(|| {
@@ -74,7 +81,7 @@ static NOT_BEFORE_KIND: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| list(include_str!("../../data/entities/not_before_kind.txt")).collect());
 
 struct Cue {
-    re: Regex,
+    re: CueRegex,
     label: EntityLabel,
     open_kind: bool,
     strength: Strength,
@@ -103,7 +110,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         let nouns = kind_nouns(kind);
         // "the film X", "new BBC series: X", "a movie called X".
         cues.push(Cue {
-            re: compile(&format!(
+            re: compile_cue(&format!(
                 r"(?i:\b(?P<kind>{nouns}))[^\S\n]*:?[^\S\n]+(?i:(?:called|entitled|titled)[^\S\n]+)?(?:{OPEN_Q}[^\S\n]*)?(?P<title>{title})"
             )),
             label: label.clone(),
@@ -117,7 +124,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         });
         // "X is my favourite film", "X was one of the best movies".
         cues.push(Cue {
-            re: compile(&format!(
+            re: compile_cue(&format!(
                 r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]+(?:is|was|might[^\S\n]+be|has[^\S\n]+been|remains)[^\S\n]+(?i:(?:a|an|the|my|our|one[^\S\n]+of[^\S\n]+(?:the|my|our)|still|really|such[^\S\n]+a)[^\S\n]+)(?:[\p{{L}}-]+[^\S\n]+){{0,3}}?(?P<kind>(?i:{nouns})s?)\b"
             )),
             label: label.clone(),
@@ -132,7 +139,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         });
         // "X, the 2004 film", "X, a new BBC series".
         cues.push(Cue {
-            re: compile(&format!(
+            re: compile_cue(&format!(
                 r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?,[^\S\n]+(?i:(?:the|a|an|his|her|their|its)[^\S\n]+(?P<mods>(?:[\p{{L}}\d+'’-]+[^\S\n]+){{0,3}}?))(?P<kind>{nouns})(?:[,.;)]|[^\S\n]+(?:starring|directed|by|about|which|that|from|based|released|set|due|out)\b)"
             )),
             label,
@@ -148,7 +155,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     // "comedy The Matador", "period drama X": a genre says creative work, not which kind.
     let genres = alternation(list(GENRE_NOUNS));
     cues.push(Cue {
-        re: compile(&format!(
+        re: compile_cue(&format!(
             r"(?i:\b(?P<kind>{genres}))[^\S\n]*:?[^\S\n]+(?:{OPEN_Q}[^\S\n]*)?(?P<title>{title})"
         )),
         label: EntityLabel::Work,
@@ -163,7 +170,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     let watch = alternation(list(WATCH_VERBS));
     let film_or_show = alternation(list(FILM_CUES).chain(list(SHOW_CUES)));
     let open = |re: String, label: EntityLabel, needs_screen: bool| Cue {
-        re: compile(&re),
+        re: compile_cue(&re),
         label,
         open_kind: true,
         strength: Strength::Title,
@@ -432,6 +439,7 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
     let mut out = Vec::new();
     let mut common_words: Option<std::collections::HashSet<String>> = None;
     let mut names_inside: Option<std::collections::HashSet<&str>> = None;
+    let mut kind_word_in: std::collections::HashMap<Span, bool> = std::collections::HashMap::new();
     for (i, cue) in CUES.iter().enumerate() {
         if cue.needs_screen && !screen {
             continue;
@@ -533,9 +541,11 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
                 // A quoted title ends at its closing mark: it must be the whole quotation,
                 // and a one-word one needs a word of its kind in the sentence.
                 let sentence = sentence_of(span.start);
-                let in_sentence = text
-                    .get(sentence.start..sentence.end)
-                    .is_some_and(|s| KIND_WORD.is_match(s));
+                // Once per sentence, not per quoted title in it (quote soup has thousands).
+                let in_sentence = *kind_word_in.entry(sentence).or_insert_with(|| {
+                    text.get(sentence.start..sentence.end)
+                        .is_some_and(|s| KIND_WORD.is_match(s))
+                });
                 if span.end != t.end() || (words < 2 && !in_sentence) || words > 8 {
                     continue;
                 }
