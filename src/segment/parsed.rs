@@ -1,0 +1,166 @@
+//! Sentences from the dependency parser combined with the rule segmenter.
+//!
+//! The pipeline runs, per article:
+//! ```text
+//! rule   = RuleSegmenter.segment(text)
+//! hard   = parse_presets(text, &rule, &tokens)          // starts the parser must keep
+//! syntax = embedded_syntax().analyze_within(text, &tokens, &hard)
+//! sents  = combine_with_parse(text, &rule, &tokens, &syntax)
+//! ```
+//! Blocks (paragraphs, headline and list lines) are hard boundaries the parser keeps. Inside
+//! a block the two sources vote: see [`combine_with_parse`].
+
+use crate::doc::Span;
+use crate::ner::tokenizer::Token;
+use crate::syntax::{Pos, TokenSyntax};
+
+/// Whether a token is only whitespace (spaCy's `is_space`): never starts or ends a sentence.
+fn is_space_token(text: &str, token: &Token) -> bool {
+    text.get(token.start..token.end)
+        .is_none_or(|w| w.chars().all(char::is_whitespace))
+}
+
+/// Per token: does a span of `spans` start there? (Spans start on non-whitespace, which is
+/// always a token start for spaCy's tokenizer; a span starting mid-token marks the next one.)
+pub fn starts_of_spans(text: &str, spans: &[Span], tokens: &[Token]) -> Vec<bool> {
+    let mut starts = vec![false; tokens.len()];
+    // Walk spans and tokens together: linear in both.
+    let mut t = 0;
+    for span in spans {
+        while t < tokens.len() && tokens[t].start < span.start {
+            t += 1;
+        }
+        while t < tokens.len() && is_space_token(text, &tokens[t]) {
+            t += 1;
+        }
+        if t < tokens.len() {
+            starts[t] = true;
+        }
+    }
+    starts
+}
+
+/// The sentences delimited by `starts` (indexed like `tokens`): each runs from a marked
+/// token to the last non-space token before the next mark. A mark on a whitespace token
+/// moves to the next word; the first word always starts a sentence.
+pub fn spans_from_starts(text: &str, tokens: &[Token], starts: &[bool]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut current: Option<Span> = None;
+    let mut pending = true;
+    for (i, token) in tokens.iter().enumerate() {
+        pending |= starts.get(i).copied().unwrap_or(false);
+        if is_space_token(text, token) {
+            continue;
+        }
+        if pending {
+            out.extend(current.take());
+            current = Some(Span::new(token.start, token.end));
+            pending = false;
+        } else if let Some(c) = current.as_mut() {
+            c.end = token.end;
+        }
+    }
+    out.extend(current);
+    out
+}
+
+/// The sentence starts the parser must keep (indexed like `tokens`): the first word of every
+/// rule sentence. They include every block start (paragraphs, headline and list lines), which
+/// stay hard boundaries; keeping the others too costs nothing in accuracy (UD English EWT
+/// dev: the same F1 as block starts alone) and makes every final sentence a run of whole
+/// parser sentences, so no dependency arc crosses a sentence boundary.
+pub fn parse_presets(text: &str, rule: &[Span], tokens: &[Token]) -> Vec<bool> {
+    starts_of_spans(text, rule, tokens)
+}
+
+/// How the words before a candidate boundary end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// A period, question or exclamation mark the tokenizer split off its word (so not part
+    /// of an abbreviation it knows, "Mr." or "Yahoo!"), not an ellipsis, not followed by a
+    /// closing quote (`"Great." she said` goes on) or bracket (a sentence in brackets).
+    Terminal {
+        exclamation: bool,
+    },
+    Other,
+}
+
+/// How the words `words` (token indices, at least one) end.
+fn ending(text: &str, tokens: &[Token], words: &[usize]) -> Ending {
+    let last = words.len() - 1;
+    let word = word_of(text, &tokens[words[last]]);
+    let plain = !word.is_empty()
+        && word.chars().all(|c| matches!(c, '.' | '!' | '?' | '‽'))
+        && !word.contains("..");
+    // ". . ." is an ellipsis, not a period.
+    let spaced_ellipsis = word == "." && last > 0 && word_of(text, &tokens[words[last - 1]]) == ".";
+    if plain && !spaced_ellipsis {
+        Ending::Terminal {
+            exclamation: word.contains('!'),
+        }
+    } else {
+        Ending::Other
+    }
+}
+
+fn word_of<'t>(text: &'t str, token: &Token) -> &'t str {
+    text.get(token.start..token.end).unwrap_or("")
+}
+
+/// The final sentences: the rule sentences, split further where the parser starts a sentence
+/// that the rules refused only because its first word is in lower case (informal text:
+/// "i left. then it rained."): the word before is a period, question or exclamation mark
+/// standing on its own (see [`Ending`]). An exclamation mark also ends names and
+/// interjections ("Yahoo! in", "Welcome! to"), so after one the parser's sentence must
+/// have a verb. Where the parser and the rules disagree otherwise, the rules win: on UD
+/// English EWT dev the parser's other extra boundaries are wrong more often than right.
+/// Without a parse (`syntax` empty, or not one entry per token) the rule sentences stand.
+pub fn combine_with_parse(
+    text: &str,
+    rule: &[Span],
+    tokens: &[Token],
+    syntax: &[TokenSyntax],
+) -> Vec<Span> {
+    if syntax.is_empty() || syntax.len() != tokens.len() {
+        return rule.to_vec();
+    }
+    let mut starts = starts_of_spans(text, rule, tokens);
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_space_token(text, &tokens[i]))
+        .collect();
+    // The parser's starts, moved off whitespace tokens onto the next word, and whether each
+    // parser sentence (numbered in order) has a verb.
+    let mut parsed = vec![false; tokens.len()];
+    let mut sentence_of = vec![0usize; tokens.len()];
+    let mut has_verb = vec![false];
+    let mut pending = false;
+    for (i, t) in syntax.iter().enumerate() {
+        pending |= t.sent_start;
+        if !is_space_token(text, &tokens[i]) {
+            parsed[i] = pending;
+            if pending && i > 0 {
+                has_verb.push(false);
+            }
+            pending = false;
+        }
+        let id = has_verb.len() - 1;
+        sentence_of[i] = id;
+        has_verb[id] |= matches!(t.pos, Some(Pos::Verb | Pos::Aux));
+    }
+    for w in 1..words.len() {
+        let i = words[w];
+        if !parsed[i] || starts[i] {
+            continue;
+        }
+        let lower = word_of(text, &tokens[i])
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(char::is_lowercase);
+        let accept = match ending(text, tokens, &words[..w]) {
+            Ending::Terminal { exclamation } => lower && (!exclamation || has_verb[sentence_of[i]]),
+            Ending::Other => false,
+        };
+        starts[i] |= accept;
+    }
+    spans_from_starts(text, tokens, &starts)
+}
