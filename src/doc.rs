@@ -4,6 +4,9 @@
 
 use serde::Serialize;
 
+pub use crate::ner::Token;
+pub use crate::syntax::TokenSyntax;
+
 /// A half-open `[start, end)` range of UTF-8 byte offsets into a document's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
@@ -322,6 +325,11 @@ pub struct Document {
     pub id: String,
     pub title: Option<String>,
     pub text: String,
+    /// The one token list (spaCy's tokenizer), computed once; every stage reads it.
+    pub tokens: Vec<Token>,
+    /// Tag, POS, lemma and dependency arc of each token, parallel to `tokens`; empty when
+    /// the pipeline runs without syntax.
+    pub syntax: Vec<TokenSyntax>,
     pub sentences: Vec<Span>,
     pub entities: Vec<Entity>,
     pub quotes: Vec<Quote>,
@@ -333,6 +341,8 @@ impl Document {
             id: article.id,
             title: article.title,
             text: article.text,
+            tokens: Vec::new(),
+            syntax: Vec::new(),
             sentences: Vec::new(),
             entities: Vec::new(),
             quotes: Vec::new(),
@@ -347,6 +357,19 @@ impl Document {
     pub fn sentence_index_at(&self, pos: usize) -> Option<usize> {
         let i = self.sentences.partition_point(|s| s.end <= pos);
         (i < self.sentences.len() && self.sentences[i].start <= pos).then_some(i)
+    }
+
+    /// Index of the first token that ends after byte offset `pos` (the token containing
+    /// `pos`, or the next one); `tokens.len()` when there is none.
+    pub fn token_index_at(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| t.end <= pos)
+    }
+
+    /// The range of token indices inside `span` (tokens that start and end within it).
+    pub fn tokens_in(&self, span: Span) -> std::ops::Range<usize> {
+        let first = self.tokens.partition_point(|t| t.start < span.start);
+        let last = self.tokens.partition_point(|t| t.end <= span.end);
+        first..last.max(first)
     }
 
     /// Number of whitespace-separated words, the unit of the throughput figures.

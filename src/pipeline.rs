@@ -1,15 +1,25 @@
 //! The public entry point: a `Pipeline` turns an `Article` into an annotated `Document`.
 
-use crate::doc::{Article, Document, EntityLabel};
+use crate::doc::{Article, Document, EntityLabel, Span};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::ner::{EntityRecognizer, LayeredNer};
 use crate::quotes::{QuoteExtractor, RuleQuotes};
 use crate::segment::{RuleSegmenter, Segmenter};
+use crate::syntax::SyntaxModel;
+
+/// Documents longer than this many tokens are parsed in chunks of about this size, cut at
+/// sentence starts the parser keeps anyway: the parser's buffers stay bounded. Only the
+/// tok2vec context of the few tokens at a cut differs from one whole-document pass.
+const SYNTAX_CHUNK_TOKENS: usize = 4096;
 
 /// Runs the annotation stages over one article. Cheap to share across threads.
 pub struct Pipeline {
+    tokenizer: Arc<crate::ner::SpacySmModel>,
     segmenter: Box<dyn Segmenter>,
+    /// Tags, lemmas and the dependency parse; `None` runs without syntax.
+    syntax: Option<Arc<SyntaxModel>>,
     entities: Option<Box<dyn EntityRecognizer>>,
     quotes: Option<Box<dyn QuoteExtractor>>,
     /// Entity labels kept in the output; `None` keeps all.
@@ -31,10 +41,19 @@ impl Pipeline {
         self.segmenter.as_ref()
     }
 
-    /// Annotates one article: sentences, then entities, then quotes.
+    /// Whether the pipeline tags and parses (the `syntax` layer of the document).
+    pub fn has_syntax(&self) -> bool {
+        self.syntax.is_some()
+    }
+
+    /// Annotates one article: tokens, sentences (with the parse), then entities, then quotes.
     pub fn process(&self, article: Article) -> Document {
         let mut doc = Document::new(article);
+        doc.tokens = self.tokenizer.tokenizer.tokenize(&doc.text);
         doc.sentences = self.segmenter.segment(&doc.text);
+        if let Some(syntax) = &self.syntax {
+            doc.syntax = parse(syntax, &doc.text, &doc.tokens, &doc.sentences);
+        }
         if let Some(ner) = &self.entities {
             doc.entities = ner.recognize(&doc);
         }
@@ -58,12 +77,57 @@ impl Pipeline {
     }
 }
 
+/// Parses `tokens`, keeping every rule sentence start as a boundary; long documents go in
+/// chunks of whole sentences so memory stays bounded.
+fn parse(
+    syntax: &SyntaxModel,
+    text: &str,
+    tokens: &[crate::ner::Token],
+    sentences: &[Span],
+) -> Vec<crate::syntax::TokenSyntax> {
+    let mut starts = vec![false; tokens.len()];
+    for s in sentences.iter().skip(1) {
+        let i = tokens.partition_point(|t| t.start < s.start);
+        if let Some(flag) = starts.get_mut(i) {
+            *flag = true;
+        }
+    }
+    if tokens.len() <= SYNTAX_CHUNK_TOKENS {
+        return syntax.analyze_within(text, tokens, &starts);
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut begin = 0;
+    while begin < tokens.len() {
+        // The last sentence start within the chunk size, or the next one after it.
+        let limit = (begin + SYNTAX_CHUNK_TOKENS).min(tokens.len());
+        let mut end = (begin + 1..limit)
+            .rev()
+            .find(|&i| starts[i])
+            .unwrap_or(limit);
+        if end == limit && limit < tokens.len() && !starts[limit] {
+            end = (limit..tokens.len())
+                .find(|&i| starts[i])
+                .unwrap_or(tokens.len());
+        }
+        let chunk = syntax.analyze_within(text, &tokens[begin..end], &starts[begin..end]);
+        // Heads are chunk-relative.
+        out.extend(chunk.into_iter().map(|mut t| {
+            t.head += begin;
+            t
+        }));
+        begin = end;
+    }
+    out
+}
+
 /// Chooses the implementation of each stage.
 /// Stages left unset get the defaults: rule sentences and all entity layers (the embedded model,
 /// the bundled gazetteers and the context rules), loaded only when used.
 #[derive(Default)]
 pub struct PipelineBuilder {
     segmenter: Option<Box<dyn Segmenter>>,
+    /// `None`: the embedded syntax model; `Some(false)`: no syntax.
+    syntax: Option<bool>,
     /// `None`: the default model; `Some(None)`: no entities.
     entities: Option<Option<Box<dyn EntityRecognizer>>>,
     quotes: Option<Option<Box<dyn QuoteExtractor>>>,
@@ -73,6 +137,13 @@ pub struct PipelineBuilder {
 impl PipelineBuilder {
     pub fn segmenter(mut self, segmenter: impl Segmenter + 'static) -> Self {
         self.segmenter = Some(Box::new(segmenter));
+        self
+    }
+
+    /// Tag and parse every document (on by default); `false` gives the faster pipeline
+    /// without the `syntax` layer.
+    pub fn syntax(mut self, on: bool) -> Self {
+        self.syntax = Some(on);
         self
     }
 
@@ -96,6 +167,11 @@ impl PipelineBuilder {
 
     pub fn build(self) -> Pipeline {
         Pipeline {
+            tokenizer: crate::ner::embedded_model(),
+            syntax: self
+                .syntax
+                .unwrap_or(true)
+                .then(crate::syntax::embedded_syntax),
             segmenter: self
                 .segmenter
                 .unwrap_or_else(|| Box::new(RuleSegmenter::default())),

@@ -95,7 +95,7 @@ pub fn quotes(args: EvalQuotesArgs) -> Result<ExitCode> {
         .num_threads(args.threads)
         .build()
         .context("cannot start the worker threads")?;
-    let pipeline = Pipeline::default();
+    let pipeline = Pipeline::builder().syntax(!args.no_syntax).build();
     let (report, predictions) = pool.install(|| quote_eval::evaluate(&gold, &pipeline));
     if let Some(path) = &args.predictions {
         write_jsonl(path, &predictions)?;
@@ -178,6 +178,7 @@ pub fn entities(args: EvalEntitiesArgs) -> Result<ExitCode> {
     };
     let pipeline = Pipeline::builder()
         .entities(recognizer)
+        .syntax(!args.no_syntax)
         .quotes(None)
         .build();
     let pool = rayon::ThreadPoolBuilder::new()

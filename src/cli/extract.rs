@@ -105,7 +105,9 @@ fn progress_bar() -> ProgressBar {
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     // Bad gazetteers and flag combinations fail before any output file is created.
     let entities = entity_layers(&args)?;
-    let mut builder = Pipeline::builder().entities(entities);
+    let mut builder = Pipeline::builder()
+        .entities(entities)
+        .syntax(!args.no_syntax);
     if !args.labels.is_empty() {
         builder = builder.entity_labels(args.labels.iter().map(|l| l.trim().to_uppercase()));
     }

@@ -141,6 +141,11 @@ pub struct ExtractArgs {
     )]
     pub ner_layers: Vec<NerLayer>,
 
+    /// Skip tagging and parsing (no `syntax` layer): faster, and the quote stage falls back
+    /// to its word-window rules.
+    #[arg(long)]
+    pub no_syntax: bool,
+
     /// A gazetteer to add (repeatable): CSV with a `name,label[,aliases]` header (aliases
     /// separated by `|`) or JSONL `{"name","label","aliases":[...]}`. Its names win over the
     /// bundled lists and the model.
@@ -257,6 +262,11 @@ pub struct EvalEntitiesArgs {
     )]
     pub ner_layers: Vec<NerLayer>,
 
+    /// Skip tagging and parsing (no `syntax` layer): faster, and the quote stage falls back
+    /// to its word-window rules.
+    #[arg(long)]
+    pub no_syntax: bool,
+
     /// Leave out the gazetteers bundled in the binary.
     #[arg(long)]
     pub no_bundled_gazetteers: bool,
@@ -284,6 +294,11 @@ pub struct EvalQuotesArgs {
     /// Worker threads (0 = one per core).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
+
+    /// Skip tagging and parsing (no `syntax` layer): faster, and the quote stage falls back
+    /// to its word-window rules.
+    #[arg(long)]
+    pub no_syntax: bool,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,12 @@ impl ModelNer {
     /// Entities of `text` as token-aligned byte spans, given sentence spans to respect.
     pub fn entities(&self, text: &str, sentences: &[Span]) -> Vec<Entity> {
         let tokens = self.model.tokenizer.tokenize(text);
+        self.entities_over(text, &tokens, sentences)
+    }
+
+    /// As [`ModelNer::entities`] over tokens already computed (the document's token layer);
+    /// `tokens` must be this model's tokenizer output for `text`.
+    pub fn entities_over(&self, text: &str, tokens: &[Token], sentences: &[Span]) -> Vec<Entity> {
         let mut sentence_start = vec![false; tokens.len()];
         if self.respect_sentences {
             for s in sentences.iter().skip(1) {
@@ -81,7 +87,7 @@ impl ModelNer {
             }
         }
         self.model
-            .predict(text, &tokens, &sentence_start)
+            .predict(text, tokens, &sentence_start)
             .into_iter()
             .map(|(s, e, label)| Entity {
                 span: Span::new(tokens[s].start, tokens[e - 1].end),
@@ -94,6 +100,10 @@ impl ModelNer {
 
 impl EntityRecognizer for ModelNer {
     fn recognize(&self, doc: &Document) -> Vec<Entity> {
-        self.entities(&doc.text, &doc.sentences)
+        if doc.tokens.is_empty() && !doc.text.is_empty() {
+            // A document built by hand, without the pipeline's token layer.
+            return self.entities(&doc.text, &doc.sentences);
+        }
+        self.entities_over(&doc.text, &doc.tokens, &doc.sentences)
     }
 }
