@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::Prf;
-use crate::segment::Segmenter;
+use crate::doc::Span;
+use crate::pipeline::Pipeline;
+use crate::segment::{combine_with_parse, Segmenter};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldDocument {
@@ -36,6 +38,21 @@ pub struct SentenceScores {
 impl SentenceScores {
     pub fn exact_percent(&self) -> f64 {
         100.0 * self.exact as f64 / self.documents.max(1) as f64
+    }
+}
+
+/// The sentences the whole pipeline gives a text (`Pipeline::process`): the rule sentences
+/// combined with the parser's when the pipeline parses, the rule sentences alone without
+/// syntax. Build the pipeline without entities and quotes: only the sentences are read.
+pub struct PipelineSentences<'p>(pub &'p Pipeline);
+
+impl Segmenter for PipelineSentences<'_> {
+    fn segment(&self, text: &str) -> Vec<Span> {
+        let doc = self.0.process_text(text);
+        // The combination is idempotent (it only adds parser starts, chosen independently of
+        // the rule sentences), so applying it here is right whether or not the pipeline
+        // already did; with no syntax layer it returns the sentences unchanged.
+        combine_with_parse(&doc.text, &doc.sentences, &doc.tokens, &doc.syntax)
     }
 }
 
