@@ -164,3 +164,190 @@ pub fn combine_with_parse(
     }
     spans_from_starts(text, tokens, &starts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::{RuleSegmenter, Segmenter};
+
+    fn tokens(text: &str) -> Vec<Token> {
+        crate::ner::embedded_model().tokenizer.tokenize(text)
+    }
+
+    fn texts<'a>(text: &'a str, spans: &[Span]) -> Vec<&'a str> {
+        spans.iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    /// A hand-made parse: sentence starts at the tokens whose text is in `starts_at` (first
+    /// occurrence), verbs at the words in `verbs`.
+    fn parse(text: &str, tokens: &[Token], starts_at: &[&str], verbs: &[&str]) -> Vec<TokenSyntax> {
+        let mut seen = std::collections::HashSet::new();
+        tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let w = &text[t.start..t.end];
+                TokenSyntax {
+                    tag: String::new(),
+                    pos: verbs.contains(&w).then_some(Pos::Verb),
+                    morph: String::new(),
+                    lemma: w.to_lowercase(),
+                    dep: String::new(),
+                    head: i,
+                    sent_start: i == 0 || (starts_at.contains(&w) && seen.insert(w)),
+                }
+            })
+            .collect()
+    }
+
+    fn combine(text: &str, starts_at: &[&str], verbs: &[&str]) -> Vec<String> {
+        let toks = tokens(text);
+        let rule = RuleSegmenter::default().segment(text);
+        let syn = parse(text, &toks, starts_at, verbs);
+        texts(text, &combine_with_parse(text, &rule, &toks, &syn))
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn spans_snap_to_words_and_skip_whitespace_tokens() {
+        let text = "One two.\n\n  Three  four. ";
+        let toks = tokens(text);
+        let spans = RuleSegmenter::default().segment(text);
+        let starts = starts_of_spans(text, &spans, &toks);
+        let back = spans_from_starts(text, &toks, &starts);
+        assert_eq!(texts(text, &back), vec!["One two.", "Three  four."]);
+        // A start on a whitespace token moves to the next word.
+        let mut on_space = vec![false; toks.len()];
+        let newline = toks
+            .iter()
+            .position(|t| text[t.start..t.end].starts_with('\n'))
+            .expect("a whitespace token");
+        on_space[newline] = true;
+        assert_eq!(
+            texts(text, &spans_from_starts(text, &toks, &on_space)),
+            vec!["One two.", "Three  four."]
+        );
+    }
+
+    #[test]
+    fn presets_are_the_rule_sentence_starts_including_blocks() {
+        let text = "A Headline Without Stop\nFirst line. Second one.\n\nNew paragraph";
+        let toks = tokens(text);
+        let rule = RuleSegmenter::default().segment(text);
+        let presets = parse_presets(text, &rule, &toks);
+        let marked: Vec<&str> = toks
+            .iter()
+            .zip(&presets)
+            .filter(|(_, &p)| p)
+            .map(|(t, _)| &text[t.start..t.end])
+            .collect();
+        assert_eq!(marked, vec!["A", "First", "Second", "New"]);
+    }
+
+    #[test]
+    fn a_lower_case_sentence_after_a_period_is_taken_from_the_parser() {
+        // The rules refuse "." + lower case; the parser's start there is taken.
+        assert_eq!(
+            combine(
+                "we got home late. then it rained all night.",
+                &["then"],
+                &["got", "rained"]
+            ),
+            vec!["we got home late.", "then it rained all night."]
+        );
+        // Without a parser start there, the rule sentence stands.
+        assert_eq!(
+            combine("we got home late. then it rained all night.", &[], &["got"]),
+            vec!["we got home late. then it rained all night."]
+        );
+    }
+
+    #[test]
+    fn the_rules_win_everywhere_else() {
+        // No terminal punctuation before the parser's start.
+        assert_eq!(
+            combine("it was late and we went home", &["and"], &["was", "went"]),
+            vec!["it was late and we went home"]
+        );
+        // A capitalised word after an abbreviation the tokenizer keeps whole.
+        assert_eq!(
+            combine("We met Mr. Brown at noon.", &["Brown"], &["met"]),
+            vec!["We met Mr. Brown at noon."]
+        );
+        // A closing quote: the quoted sentence goes on ("... she said").
+        assert_eq!(
+            combine(
+                "She said \"we are done.\" then she left.",
+                &["then"],
+                &["said", "left"]
+            ),
+            vec!["She said \"we are done.\" then she left."]
+        );
+        // A closing bracket: a sentence inside brackets.
+        assert_eq!(
+            combine(
+                "He works (he moved here.) in the city.",
+                &["in"],
+                &["works", "moved"]
+            ),
+            vec!["He works (he moved here.) in the city."]
+        );
+        // Ellipses, unspaced and spaced.
+        assert_eq!(
+            combine("well... maybe not . . . or yes", &["maybe", "or"], &[]),
+            vec!["well... maybe not . . . or yes"]
+        );
+    }
+
+    #[test]
+    fn after_an_exclamation_mark_the_parser_sentence_needs_a_verb() {
+        assert_eq!(
+            combine(
+                "They all shouted Hurrah! at the end.",
+                &["at"],
+                &["shouted"]
+            ),
+            vec!["They all shouted Hurrah! at the end."]
+        );
+        assert_eq!(
+            combine("what a day! we won the cup.", &["we"], &["won"]),
+            vec!["what a day!", "we won the cup."]
+        );
+    }
+
+    #[test]
+    fn no_parse_keeps_the_rule_sentences_and_combining_is_idempotent() {
+        let text = "one thing. another thing here! and more? yes.";
+        let toks = tokens(text);
+        let rule = RuleSegmenter::default().segment(text);
+        assert_eq!(combine_with_parse(text, &rule, &toks, &[]), rule);
+        let syn = parse(text, &toks, &["another", "and"], &["here"]);
+        let once = combine_with_parse(text, &rule, &toks, &syn);
+        let twice = combine_with_parse(text, &once, &toks, &syn);
+        assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn the_real_parser_splits_informal_lower_case_text() {
+        let text = "Title Of The Post\n\ni got home late last night. my sister was asleep already.";
+        let toks = tokens(text);
+        let rule = RuleSegmenter::default().segment(text);
+        let syntax = crate::syntax::embedded_syntax();
+        let syn = syntax.analyze_within(text, &toks, &parse_presets(text, &rule, &toks));
+        let sents = combine_with_parse(text, &rule, &toks, &syn);
+        assert_eq!(
+            texts(text, &sents),
+            vec![
+                "Title Of The Post",
+                "i got home late last night.",
+                "my sister was asleep already."
+            ]
+        );
+        for s in &sents {
+            let t = &text[s.start..s.end];
+            assert_eq!(t, t.trim());
+        }
+    }
+}
