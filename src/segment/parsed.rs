@@ -110,11 +110,14 @@ fn word_of<'t>(text: &'t str, token: &Token) -> &'t str {
 /// The final sentences: the rule sentences, split further where the parser starts a sentence
 /// that the rules refused only because its first word is in lower case (informal text:
 /// "i left. then it rained."): the word before is a period, question or exclamation mark
-/// standing on its own (see [`Ending`]). An exclamation mark also ends names and
-/// interjections ("Yahoo! in", "Welcome! to"), so after one the parser's sentence must
-/// have a verb. Where the parser and the rules disagree otherwise, the rules win: on UD
-/// English EWT dev the parser's other extra boundaries are wrong more often than right.
+/// standing on its own (see [`Ending`]), and the parser's sentence before it has a verb (a
+/// stray period after a lone word in edited text, "Overall. sales fell", is a typo more
+/// often than a sentence end). An exclamation mark also ends names and interjections
+/// ("Yahoo! in", "Welcome! to"), so after one the parser's sentence from there must have a
+/// verb too. Where the parser and the rules disagree otherwise, the rules win: on UD English
+/// EWT dev the parser's other extra boundaries are wrong more often than right.
 /// Without a parse (`syntax` empty, or not one entry per token) the rule sentences stand.
+/// Linear in the number of tokens.
 pub fn combine_with_parse(
     text: &str,
     rule: &[Span],
@@ -157,7 +160,11 @@ pub fn combine_with_parse(
             .find(|c| c.is_alphanumeric())
             .is_some_and(char::is_lowercase);
         let accept = match ending(text, tokens, &words[..w]) {
-            Ending::Terminal { exclamation } => lower && (!exclamation || has_verb[sentence_of[i]]),
+            Ending::Terminal { exclamation } => {
+                lower
+                    && has_verb[sentence_of[i].saturating_sub(1)]
+                    && (!exclamation || has_verb[sentence_of[i]])
+            }
             Ending::Other => false,
         };
         starts[i] |= accept;
@@ -257,6 +264,11 @@ mod tests {
             ),
             vec!["we got home late.", "then it rained all night."]
         );
+        // The part before needs a verb: a stray period after a lone word is a typo.
+        assert_eq!(
+            combine("Overall. sales fell again.", &["sales"], &["fell"]),
+            vec!["Overall. sales fell again."]
+        );
         // Without a parser start there, the rule sentence stands.
         assert_eq!(
             combine("we got home late. then it rained all night.", &[], &["got"]),
@@ -312,8 +324,8 @@ mod tests {
             vec!["They all shouted Hurrah! at the end."]
         );
         assert_eq!(
-            combine("what a day! we won the cup.", &["we"], &["won"]),
-            vec!["what a day!", "we won the cup."]
+            combine("so they did it! we won the cup.", &["we"], &["did", "won"]),
+            vec!["so they did it!", "we won the cup."]
         );
     }
 
