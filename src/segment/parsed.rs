@@ -81,6 +81,8 @@ enum Ending {
     /// closing quote (`"Great." she said` goes on) or bracket (a sentence in brackets).
     Terminal {
         exclamation: bool,
+        /// The word before is capitalised ("Wham!", "Hey Ya!": a title or name).
+        after_capital: bool,
     },
     Other,
 }
@@ -94,9 +96,16 @@ fn ending(text: &str, tokens: &[Token], words: &[usize]) -> Ending {
         && !word.contains("..");
     // ". . ." is an ellipsis, not a period.
     let spaced_ellipsis = word == "." && last > 0 && word_of(text, &tokens[words[last - 1]]) == ".";
+    // "Wham!", "Hey Ya!": an exclamation mark after a capitalised word ends a title or name.
+    let after_capital = last > 0
+        && word_of(text, &tokens[words[last - 1]])
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
     if plain && !spaced_ellipsis {
         Ending::Terminal {
             exclamation: word.contains('!'),
+            after_capital,
         }
     } else {
         Ending::Other
@@ -114,7 +123,8 @@ fn word_of<'t>(text: &'t str, token: &Token) -> &'t str {
 /// stray period after a lone word in edited text, "Overall. sales fell", is a typo more
 /// often than a sentence end). An exclamation mark also ends names and interjections
 /// ("Yahoo! in", "Welcome! to"), so after one the parser's sentence from there must have a
-/// verb too. Where the parser and the rules disagree otherwise, the rules win: on UD English
+/// verb too, and not after a capitalised word ("Wham! along with"). A lower-case
+/// conjunction or preposition continues the sentence. Where the parser and the rules disagree otherwise, the rules win: on UD English
 /// EWT dev the parser's other extra boundaries are wrong more often than right.
 /// Without a parse (`syntax` empty, or not one entry per token) the rule sentences stand.
 /// Linear in the number of tokens.
@@ -160,8 +170,15 @@ pub fn combine_with_parse(
             .find(|c| c.is_alphanumeric())
             .is_some_and(char::is_lowercase);
         let accept = match ending(text, tokens, &words[..w]) {
-            Ending::Terminal { exclamation } => {
+            Ending::Terminal {
+                exclamation,
+                after_capital,
+            } => {
                 lower
+                    && !(exclamation && after_capital)
+                    // "introduced. unless", "2003. with": a conjunction or preposition in
+                    // lower case continues the sentence past a stray period.
+                    && !matches!(syntax[i].pos, Some(Pos::Adp | Pos::Sconj | Pos::Cconj))
                     && has_verb[sentence_of[i].saturating_sub(1)]
                     && (!exclamation || has_verb[sentence_of[i]])
             }
@@ -269,6 +286,14 @@ mod tests {
             combine("Overall. sales fell again.", &["sales"], &["fell"]),
             vec!["Overall. sales fell again."]
         );
+        // A lower-case conjunction or preposition continues past a stray period.
+        let text = "The plan was agreed in May. with both sides in favour.";
+        let toks = tokens(text);
+        let rule = RuleSegmenter::default().segment(text);
+        let mut syn = parse(text, &toks, &["with"], &["was", "agreed"]);
+        let with = toks.iter().position(|t| &text[t.start..t.end] == "with");
+        syn[with.expect("a token")].pos = Some(Pos::Adp);
+        assert_eq!(combine_with_parse(text, &rule, &toks, &syn), rule);
         // Without a parser start there, the rule sentence stands.
         assert_eq!(
             combine("we got home late. then it rained all night.", &[], &["got"]),
@@ -322,6 +347,15 @@ mod tests {
                 &["shouted"]
             ),
             vec!["They all shouted Hurrah! at the end."]
+        );
+        // After a capitalised word, "!" ends a title: "Wham! later" goes on.
+        assert_eq!(
+            combine(
+                "He sang in Wham! we all know that.",
+                &["we"],
+                &["sang", "know"]
+            ),
+            vec!["He sang in Wham! we all know that."]
         );
         assert_eq!(
             combine("so they did it! we won the cup.", &["we"], &["did", "won"]),
