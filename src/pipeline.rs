@@ -55,6 +55,13 @@ impl Pipeline {
         doc.sentences = self.segmenter.segment(&doc.text);
         if let Some(syntax) = &self.syntax {
             doc.syntax = parse(syntax, &doc.text, &doc.tokens, &doc.sentences);
+            // The parser's own boundaries where the rules missed one (the rules' stand).
+            doc.sentences = crate::segment::combine_with_parse(
+                &doc.text,
+                &doc.sentences,
+                &doc.tokens,
+                &doc.syntax,
+            );
         }
         if let Some(ner) = &self.entities {
             doc.entities = ner.recognize(&doc);
@@ -79,7 +86,8 @@ impl Pipeline {
     }
 }
 
-/// Parses `tokens`, keeping every rule sentence start as a boundary; long documents go in
+/// Parses `tokens`, keeping every rule sentence start as a boundary (the presets of
+/// [`crate::segment::parse_presets`]); long documents go in
 /// chunks of whole sentences so memory stays bounded.
 fn parse(
     syntax: &SyntaxModel,
@@ -87,13 +95,7 @@ fn parse(
     tokens: &[crate::ner::Token],
     sentences: &[Span],
 ) -> Vec<crate::syntax::TokenSyntax> {
-    let mut starts = vec![false; tokens.len()];
-    for s in sentences.iter().skip(1) {
-        let i = tokens.partition_point(|t| t.start < s.start);
-        if let Some(flag) = starts.get_mut(i) {
-            *flag = true;
-        }
-    }
+    let starts = crate::segment::parse_presets(text, sentences, tokens);
     if tokens.len() <= SYNTAX_CHUNK_TOKENS {
         return syntax.analyze_within(text, tokens, &starts);
     }

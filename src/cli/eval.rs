@@ -9,7 +9,6 @@ use super::{EvalEntitiesArgs, EvalQuotesArgs, EvalSentencesArgs, NerLayer};
 use crate::eval::quotes::{self as quote_eval, GoldArticle, QuoteScores};
 use crate::eval::{read_jsonl, sentences};
 use crate::pipeline::Pipeline;
-use crate::segment::RuleSegmenter;
 
 /// Writes one JSON line per item (the predictions files the shared scorers read).
 fn write_jsonl<T: serde::Serialize>(path: &std::path::Path, items: &[T]) -> Result<()> {
@@ -26,8 +25,13 @@ fn write_jsonl<T: serde::Serialize>(path: &std::path::Path, items: &[T]) -> Resu
 
 pub fn sentences(args: EvalSentencesArgs) -> Result<ExitCode> {
     let gold: Vec<sentences::GoldDocument> = read_jsonl(&args.gold)?;
-    let segmenter = RuleSegmenter::default();
-    let (scores, predictions) = sentences::score(&gold, &segmenter);
+    // Exactly the pipeline's sentences: with the parse unless --no-syntax.
+    let pipeline = Pipeline::builder()
+        .syntax(!args.no_syntax)
+        .entities(None)
+        .quotes(None)
+        .build();
+    let (scores, predictions) = sentences::score(&gold, &sentences::PipelineSentences(&pipeline));
     if let Some(path) = &args.predictions {
         write_jsonl(path, &predictions)?;
     }
@@ -37,6 +41,14 @@ pub fn sentences(args: EvalSentencesArgs) -> Result<ExitCode> {
         let b = scores.boundaries;
         println!("gold        {}", args.gold.display());
         println!("documents   {}", scores.documents);
+        println!(
+            "sentences   {}",
+            if args.no_syntax {
+                "rules (--no-syntax)"
+            } else {
+                "rules combined with the parser"
+            }
+        );
         println!(
             "exact       {} / {} ({:.1} %)",
             scores.exact,

@@ -320,6 +320,10 @@ pub(crate) struct EvalSentencesArgs {
     #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
 
+    /// Rule sentences only (no tagging and parsing), as `extract --no-syntax` gives them.
+    #[arg(long)]
+    pub no_syntax: bool,
+
     /// Print the scores as one JSON object.
     #[arg(long)]
     pub json: bool,

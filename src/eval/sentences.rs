@@ -7,6 +7,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::Prf;
+use crate::doc::Span;
+use crate::pipeline::Pipeline;
 use crate::segment::Segmenter;
 
 /// One gold document: a text and its sentences as strings, in order.
@@ -50,6 +52,17 @@ impl SentenceScores {
     /// Exact-match documents, in percent of all documents.
     pub fn exact_percent(&self) -> f64 {
         100.0 * self.exact as f64 / self.documents.max(1) as f64
+    }
+}
+
+/// The sentences the whole pipeline gives a text (`Pipeline::process`): the rule sentences
+/// combined with the parser's when the pipeline parses, the rule sentences alone without
+/// syntax. Build the pipeline without entities and quotes: only the sentences are read.
+pub struct PipelineSentences<'p>(pub &'p Pipeline);
+
+impl Segmenter for PipelineSentences<'_> {
+    fn segment(&self, text: &str) -> Vec<Span> {
+        self.0.process_text(text).sentences
     }
 }
 

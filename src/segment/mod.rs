@@ -2,11 +2,14 @@
 
 mod abbreviations;
 mod blocks;
+#[doc(hidden)]
+pub mod parsed;
 mod rules;
 
 pub use abbreviations::{AbbreviationClass, Abbreviations};
 pub use blocks::{blocks, paragraphs};
 pub(crate) use blocks::{in_title_case_line, unwrap_hard_wraps, TitleCaseLines};
+pub use parsed::{combine_with_parse, parse_presets, spans_from_starts, starts_of_spans};
 pub use rules::RuleSegmenter;
 
 use crate::doc::Span;
