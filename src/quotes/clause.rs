@@ -83,9 +83,9 @@ impl<'d> Tree<'d> {
         }
         let mut roles = vec![[u32::MAX; ROLES]; n];
         // Tokens in increasing order: the first child in a role is the leftmost.
-        for i in 0..n {
+        for (i, token) in syntax.iter().enumerate() {
             if let (Some(h), Some(role), Ok(child)) =
-                (head(i), Role::of(&syntax[i].dep), u32::try_from(i))
+                (head(i), Role::of(&token.dep), u32::try_from(i))
             {
                 let slot = &mut roles[h][role as usize];
                 if *slot == u32::MAX {
