@@ -466,6 +466,11 @@ fn parsed_content(
             return (!parts.is_empty()).then_some((parts, AttributionMethod::ReportedAfter));
         }
     }
+    // "Drivers should expect delays": a weaker verb under a modal reports nothing said.
+    let modal = tree.children(v).iter().any(|&c| tree.syntax(c).tag == "MD");
+    if modal && !strong {
+        return None;
+    }
     let object = tree.role(v, Role::Object).filter(|&d| d > v);
     let infinitive = tree.role(v, Role::Infinitive).filter(|&x| x > v);
     let content = match (object, infinitive) {
