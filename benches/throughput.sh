@@ -32,12 +32,15 @@ echo
 echo "| run | wall s | articles/s | words/s | peak RSS MiB |"
 echo "|---|---|---|---|---|"
 for t in 1 2; do
-  measure "quotex extract (default: sentences, all entity layers, quotes), $t thread(s)" "$bin" extract "$corpus" --threads "$t" -q
+  measure "quotex extract (default: tokens, tags, parse, lemmas, sentences, all entity layers, quotes), $t thread(s)" "$bin" extract "$corpus" --threads "$t" -q
 done
 for t in 1 2; do
-  measure "quotex extract --ner-layers model (spaCy-parity NER, quotes), $t thread(s)" "$bin" extract "$corpus" --threads "$t" --ner-layers model -q
+  measure "quotex extract --no-syntax (sentences, all entity layers, quotes), $t thread(s)" "$bin" extract "$corpus" --threads "$t" --no-syntax -q
 done
-measure "quotex extract --ner-layers none (sentences, quotes), 1 thread" "$bin" extract "$corpus" --threads 1 --ner-layers none -q
+for t in 1 2; do
+  measure "quotex extract --ner-layers model --no-syntax (spaCy-parity NER, quotes), $t thread(s)" "$bin" extract "$corpus" --threads "$t" --ner-layers model --no-syntax -q
+done
+measure "quotex extract --ner-layers none --no-syntax (sentences, quotes), 1 thread" "$bin" extract "$corpus" --threads 1 --ner-layers none --no-syntax -q
 measure "quotex extract --format csv, 2 threads" "$bin" extract "$corpus" --format csv -q
 
 spacy_python=${SPACY_PYTHON:-}
