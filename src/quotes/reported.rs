@@ -130,11 +130,7 @@ fn in_sentence(doc: &Document, sentence: Span, marks: &QuoteMarkIndex) -> Vec<Re
         return out;
     }
     let end = ws.len();
-    if let Some(r) = according_to(doc, &ws) {
-        out.push(r);
-        return out;
-    }
-    if let Some(r) = headline_colon(doc, &ws) {
+    if let Some(r) = fixed_form(doc, &ws) {
         out.push(r);
         return out;
     }
@@ -510,11 +506,7 @@ fn in_sentence_parsed(
     if ws.len() < 5 {
         return out;
     }
-    if let Some(r) = according_to(doc, &ws) {
-        out.push(r);
-        return out;
-    }
-    if let Some(r) = headline_colon(doc, &ws) {
+    if let Some(r) = fixed_form(doc, &ws) {
         out.push(r);
         return out;
     }
@@ -671,4 +663,10 @@ fn is_direct_heavy(span: Span, covered: Span) -> bool {
         .min(covered.end)
         .saturating_sub(span.start.max(covered.start));
     overlap * 3 >= span.len() || !covered.is_empty() && overlap == covered.len()
+}
+
+/// The forms that settle a sentence on their own, before any cue verb is tried:
+/// `According to X, …` and a headline's `Name: …`.
+fn fixed_form(doc: &Document, ws: &[Word]) -> Option<Reported> {
+    according_to(doc, ws).or_else(|| headline_colon(doc, ws))
 }
