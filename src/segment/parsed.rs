@@ -119,7 +119,7 @@ fn word_of<'t>(text: &'t str, token: &Token) -> &'t str {
 /// The final sentences: the rule sentences, split further where the parser starts a sentence
 /// that the rules refused only because its first word is in lower case (informal text:
 /// "i left. then it rained."): the word before is a period, question or exclamation mark
-/// standing on its own (see [`Ending`]), and the parser's sentence before it has a verb (a
+/// standing on its own (see `Ending`), and the parser's sentence before it has a verb (a
 /// stray period after a lone word in edited text, "Overall. sales fell", is a typo more
 /// often than a sentence end). An exclamation mark also ends names and interjections
 /// ("Yahoo! in", "Welcome! to"), so after one the parser's sentence from there must have a
