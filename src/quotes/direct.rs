@@ -12,7 +12,7 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::doc::{AttributionMethod, Document, EntityLabel, Span};
+use crate::doc::{AttributionMethod, Document, EntityLabel, Quote, QuoteKind, Span};
 
 /// A direct quote before its speaker is named.
 #[derive(Debug, Clone)]
@@ -358,4 +358,45 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Joins consecutive direct quotes of one paragraph (no newline between them in the
+/// working text, where hard wraps are already spaces) into one quote with parts when they
+/// have the same speaker, or when the later one has no cue of its own (a floating quote
+/// is the same speaker going on): `“A,” said Ann. “B,” she cried. “C.”` is one
+/// utterance, as both LitBank and PolNeAR (`“A?” Ann said. “B.”`) mark it. A quote with
+/// its own cue naming someone else stays apart. `quotes` holds direct quotes in text
+/// order; one pass, linear.
+pub fn join_same_speaker(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
+    let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        if let Some(prev) = out.last_mut() {
+            let gap = text.get(prev.span.end..q.span.start).unwrap_or("\n");
+            let same_paragraph = prev.span.end <= q.span.start && !gap.contains('\n');
+            let floating = matches!(
+                q.method,
+                AttributionMethod::PreviousQuote
+                    | AttributionMethod::ParagraphSpeaker
+                    | AttributionMethod::None
+            );
+            let same_speaker = match (&prev.speaker, &q.speaker) {
+                (Some(a), Some(b)) => a.name == b.name,
+                _ => false,
+            };
+            let both_direct = prev.kind == QuoteKind::Direct && q.kind == QuoteKind::Direct;
+            if both_direct && same_paragraph && (same_speaker || floating) {
+                if prev.speaker.is_none() && q.speaker.is_some() {
+                    prev.speaker = q.speaker;
+                    prev.cue = q.cue;
+                    prev.method = q.method;
+                    prev.confidence = q.confidence;
+                }
+                prev.parts.extend(q.parts);
+                prev.span = Span::new(prev.span.start, q.span.end);
+                continue;
+            }
+        }
+        out.push(q);
+    }
+    out
 }

@@ -235,6 +235,8 @@ impl QuoteExtractor for RuleQuotes {
         dialogue::narration_subjects(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         dialogue::name_the_narrator(doc, &people, &raw, &mut quotes);
+        // After attribution (it needs the speakers); `raw` is not used past this point.
+        let mut quotes = direct::join_same_speaker(&doc.text, quotes);
         for t in &turns {
             covered.push(t.line);
             quotes.push(Quote {
