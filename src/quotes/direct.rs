@@ -60,7 +60,8 @@ impl Lines {
 }
 
 /// Whether a segment holds speech rather than a title, a nickname or a scare quote.
-fn is_speech(doc: &Document, lines: &Lines, seg: &Segment) -> bool {
+/// `previous` is the last segment already taken as speech.
+fn is_speech(doc: &Document, lines: &Lines, seg: &Segment, previous: Option<&Segment>) -> bool {
     let text = &doc.text;
     let inner = &text[seg.inner.start..seg.inner.end];
     let ws: Vec<&str> = inner
@@ -84,12 +85,18 @@ fn is_speech(doc: &Document, lines: &Lines, seg: &Segment) -> bool {
             return false;
         }
         let (line_start, line_end) = lines.bounds(seg.outer.start);
-        let alone = text[line_start..seg.outer.start].trim().is_empty()
-            && text[seg.outer.end..line_end].trim().is_empty();
+        let before = text[line_start..seg.outer.start].trim_end();
+        // Opening a paragraph (`“Yes?” Her eyes met his.`), it is a turn of dialogue.
+        let opens_paragraph = before.is_empty();
         let clause_end = floor_boundary(text, (seg.outer.end + 120).min(line_end));
         let cued = after_quote(doc, Span::new(seg.outer.end, clause_end.max(seg.outer.end)))
             .is_some_and(|a| a.method == AttributionMethod::CueAfter);
-        return alone || cued;
+        // A new sentence right after someone's quote goes on with it: `“Good!” said
+        // Holmes. “Excellent!”`, `“Brother,” he said, taking her hand. “Open.”`.
+        let goes_on = previous.is_some_and(|p| {
+            p.line == seg.line && seg.outer.start.saturating_sub(p.outer.end) <= MAX_FLOATING_GAP
+        }) && before.ends_with(['.', '!', '?', '”', '"', '’', '\'']);
+        return opens_paragraph || cued || goes_on;
     }
     // Where it starts: a line start, a sentence end, a colon or comma, a dash, another
     // quote, or right after a cue verb ("said “…"). Mid-sentence it is a fragment.
@@ -101,7 +108,22 @@ fn is_speech(doc: &Document, lines: &Lines, seg: &Segment) -> bool {
     let last_char = before.chars().next_back().unwrap_or(' ');
     if matches!(
         last_char,
-        '.' | '!' | '?' | ':' | ';' | ',' | '—' | '–' | '―' | '-' | '(' | '[' | '”' | '"' | '…'
+        '.' | '!'
+            | '?'
+            | ':'
+            | ';'
+            | ','
+            | '—'
+            | '–'
+            | '―'
+            | '-'
+            | '('
+            | '['
+            | ')'
+            | ']'
+            | '”'
+            | '"'
+            | '…'
     ) {
         return true;
     }
@@ -194,7 +216,7 @@ pub fn find(doc: &Document) -> Vec<RawQuote> {
     let mut segments: Vec<Segment> = Vec::new();
     for s in find_segments(text) {
         let inside_kept = segments.last().is_some_and(|k| k.outer.end > s.outer.start);
-        if !inside_kept && is_speech(doc, &lines, &s) {
+        if !inside_kept && is_speech(doc, &lines, &s, segments.last()) {
             segments.push(s);
         }
     }
@@ -360,13 +382,17 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The longest gap (bytes) across which a quote with no cue of its own continues the
+/// quote before it in the same paragraph: an action beat, not a stretch of narration.
+const MAX_FLOATING_GAP: usize = 120;
+
 /// Joins consecutive direct quotes of one paragraph (no newline between them in the
 /// working text, where hard wraps are already spaces) into one quote with parts when they
-/// have the same speaker, or when the later one has no cue of its own (a floating quote
-/// is the same speaker going on): `“A,” said Ann. “B,” she cried. “C.”` is one
-/// utterance, as both LitBank and PolNeAR (`“A?” Ann said. “B.”`) mark it. A quote with
-/// its own cue naming someone else stays apart. `quotes` holds direct quotes in text
-/// order; one pass, linear.
+/// have the same speaker, or when the later one has no cue of its own and follows within
+/// a sentence or so (the same speaker going on): `“A,” said Ann. “B,” she cried. “C.”` is
+/// one utterance, as both LitBank and PolNeAR (`“A?” Ann said. “B.”`) mark it. A quote
+/// whose own cue names someone else, reported speech or a transcript turn between them
+/// keeps them apart. `quotes` is every quote of the document in text order; one pass.
 pub fn join_same_speaker(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
     for q in quotes {
@@ -378,13 +404,15 @@ pub fn join_same_speaker(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
                 AttributionMethod::PreviousQuote
                     | AttributionMethod::ParagraphSpeaker
                     | AttributionMethod::None
-            );
+            ) && gap.len() <= MAX_FLOATING_GAP;
             let same_speaker = match (&prev.speaker, &q.speaker) {
                 (Some(a), Some(b)) => a.name == b.name,
                 _ => false,
             };
-            let both_direct = prev.kind == QuoteKind::Direct && q.kind == QuoteKind::Direct;
-            if both_direct && same_paragraph && (same_speaker || floating) {
+            let marked = |q: &Quote| {
+                q.kind == QuoteKind::Direct && q.method != AttributionMethod::Transcript
+            };
+            if marked(prev) && marked(&q) && same_paragraph && (same_speaker || floating) {
                 if prev.speaker.is_none() && q.speaker.is_some() {
                     prev.speaker = q.speaker;
                     prev.cue = q.cue;

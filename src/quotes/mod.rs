@@ -235,8 +235,6 @@ impl QuoteExtractor for RuleQuotes {
         dialogue::narration_subjects(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         dialogue::name_the_narrator(doc, &people, &raw, &mut quotes);
-        // After attribution (it needs the speakers); `raw` is not used past this point.
-        let mut quotes = direct::join_same_speaker(&doc.text, quotes);
         for t in &turns {
             covered.push(t.line);
             quotes.push(Quote {
@@ -264,6 +262,7 @@ impl QuoteExtractor for RuleQuotes {
             }
         }
         quotes.sort_by_key(|q| (q.span.start, q.span.end));
-        quotes
+        // Last: it needs the speakers, and reported speech between two quotes keeps them apart.
+        direct::join_same_speaker(&doc.text, quotes)
     }
 }
