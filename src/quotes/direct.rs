@@ -386,14 +386,15 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 /// quote before it in the same paragraph: an action beat, not a stretch of narration.
 const MAX_FLOATING_GAP: usize = 120;
 
-/// Joins consecutive direct quotes of one paragraph (no newline between them in the
-/// working text, where hard wraps are already spaces) into one quote with parts when they
-/// have the same speaker, or when the later one has no cue of its own and follows within
-/// a sentence or so (the same speaker going on): `“A,” said Ann. “B,” she cried. “C.”` is
-/// one utterance, as both LitBank and PolNeAR (`“A?” Ann said. “B.”`) mark it. A quote
-/// whose own cue names someone else, reported speech or a transcript turn between them
-/// keeps them apart. `quotes` is every quote of the document in text order; one pass.
-pub fn join_same_speaker(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
+/// Joins a direct quote with no cue of its own to the direct quote just before it in the
+/// same paragraph (no newline between them in the working text, where hard wraps are
+/// already spaces) when only a sentence or so lies between: `“A?” Ann said. “B.”` and
+/// `“Yes.” Ann sat down. “Fine.”` are one utterance with two parts, as PolNeAR and LitBank
+/// mark them. A quote with its own cue stays a quote of its own even when the speaker is
+/// the same (`“A,” she said. “B,” she added.`: two attributions, each with its cue), and
+/// reported speech or a transcript turn between two quotes keeps them apart. `quotes` is
+/// every quote of the document in text order; one pass.
+pub fn join_floating(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
     for q in quotes {
         if let Some(prev) = out.last_mut() {
@@ -405,14 +406,10 @@ pub fn join_same_speaker(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
                     | AttributionMethod::ParagraphSpeaker
                     | AttributionMethod::None
             ) && gap.len() <= MAX_FLOATING_GAP;
-            let same_speaker = match (&prev.speaker, &q.speaker) {
-                (Some(a), Some(b)) => a.name == b.name,
-                _ => false,
-            };
             let marked = |q: &Quote| {
                 q.kind == QuoteKind::Direct && q.method != AttributionMethod::Transcript
             };
-            if marked(prev) && marked(&q) && same_paragraph && (same_speaker || floating) {
+            if marked(prev) && marked(&q) && same_paragraph && floating {
                 if prev.speaker.is_none() && q.speaker.is_some() {
                     prev.speaker = q.speaker;
                     prev.cue = q.cue;

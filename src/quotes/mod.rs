@@ -262,7 +262,7 @@ impl QuoteExtractor for RuleQuotes {
             }
         }
         quotes.sort_by_key(|q| (q.span.start, q.span.end));
-        // Last: it needs the speakers, and reported speech between two quotes keeps them apart.
-        direct::join_same_speaker(&doc.text, quotes)
+        // Last: it needs the attributions, and reported speech between two quotes keeps them apart.
+        direct::join_floating(&doc.text, quotes)
     }
 }
