@@ -51,6 +51,11 @@ impl Pipeline {
     /// Annotates one article: tokens, sentences (with the parse), then entities, then quotes.
     pub fn process(&self, article: Article) -> Document {
         let mut doc = Document::new(article);
+        // Hard-wrapped text (e-mail, Gutenberg, dumps wrapped at 70-80 columns): every stage
+        // reads it with its wrapping newlines as spaces, so it is annotated exactly as the
+        // same text unwrapped; byte offsets are the same, and the original goes back last.
+        let wrapped = crate::segment::unwrap_hard_wraps(&doc.text)
+            .map(|unwrapped| std::mem::replace(&mut doc.text, unwrapped));
         doc.tokens = self.tokenizer.tokenizer.tokenize(&doc.text);
         doc.sentences = self.segmenter.segment(&doc.text);
         if let Some(syntax) = &self.syntax {
@@ -72,6 +77,9 @@ impl Pipeline {
         // Filtered last: the quote stage still sees every PERSON.
         if let Some(labels) = &self.entity_labels {
             doc.entities.retain(|e| labels.contains(&e.label));
+        }
+        if let Some(original) = wrapped {
+            doc.text = original;
         }
         doc
     }
