@@ -106,12 +106,71 @@ fn nest_or_drop(segs: Vec<Segment>) -> Vec<Segment> {
     kept
 }
 
+/// The pairs of directional marks (`open`/`close`, e.g. “ ” or ‘ ’) of one line read as
+/// nesting, `“A “B” C”`: each close pairs with the last open one. `None` unless the line's
+/// marks balance that way and at least one pair is inside another (then the flat reading,
+/// where a second opening mark ends the first quote, gives the same pairs anyway).
+/// `is_open`/`is_close` say whether the mark at index `k` of `chars` acts as one.
+fn nested_pairs(
+    chars: &[(usize, char)],
+    skip: impl Fn(usize) -> bool,
+    is_open: impl Fn(usize) -> bool,
+    is_close: impl Fn(usize) -> bool,
+) -> Option<Vec<(usize, usize)>> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut pairs = Vec::new();
+    let mut nested = false;
+    for k in 0..chars.len() {
+        if skip(chars[k].0) {
+            continue;
+        }
+        if is_open(k) {
+            stack.push(k);
+            nested |= stack.len() > 1;
+        } else if is_close(k) {
+            pairs.push((stack.pop()?, k));
+        }
+    }
+    (stack.is_empty() && nested).then_some(pairs)
+}
+
 fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Segment>) {
     let end = start + len;
     let chars: Vec<(usize, char)> = text[start..end]
         .char_indices()
         .map(|(i, c)| (start + i, c))
         .collect();
+    let prev_of = |k: usize| k.checked_sub(1).map(|p| chars[p].1);
+    let next_of = |k: usize| chars.get(k + 1).map(|n| n.1);
+    // Curly double quotes that nest (`“… the “Spectator,” and …”`), on a line with no other
+    // kind of double mark: each pair is a segment, the inner ones inside the outer.
+    let only_curly = !chars
+        .iter()
+        .any(|&(_, c)| matches!(c, '"' | '„' | '«' | '»' | '‟' | '〝' | '〞'))
+        && !text[start..end].contains("''");
+    let curly_pairs = only_curly
+        .then(|| {
+            nested_pairs(
+                &chars,
+                |_| false,
+                |k| chars[k].1 == '“' && opens_here(prev_of(k), next_of(k)),
+                |k| chars[k].1 == '”',
+            )
+        })
+        .flatten();
+    if let Some(pairs) = curly_pairs {
+        let mut doubles: Vec<Segment> = pairs
+            .iter()
+            .filter_map(|&(o, c)| {
+                let (oi, close) = (chars[o].0, chars[c].0 + chars[c].1.len_utf8());
+                segment(text, oi, chars[o].1.len_utf8(), close, true, line)
+            })
+            .collect();
+        doubles.sort_by_key(|s| (s.outer.start, std::cmp::Reverse(s.outer.end)));
+        let outer = nest_or_drop(doubles);
+        scan_singles(text, &chars, line, outer, out);
+        return;
+    }
     let mut open: Option<(usize, usize)> = None;
     let mut doubles: Vec<Segment> = Vec::new();
     let mut k = 0;
@@ -149,23 +208,95 @@ fn scan_line(text: &str, start: usize, len: usize, line: usize, out: &mut Vec<Se
     if let Some((o, olen)) = open {
         doubles.extend(segment(text, o, olen, end, false, line));
     }
-    // Single quotes as the outer marks (British style), outside any double-quoted text.
-    // Doubles are disjoint and in order: one cursor tells whether a position is inside one.
-    let mut d = 0;
+    scan_singles(text, &chars, line, doubles, out);
+}
+
+/// Single quotes as the outer marks (British style), outside any double-quoted text, then
+/// every segment of the line into `out`. `doubles` are the line's double-quote segments,
+/// sorted, nested or disjoint.
+fn scan_singles(
+    text: &str,
+    chars: &[(usize, char)],
+    line: usize,
+    doubles: Vec<Segment>,
+    out: &mut Vec<Segment>,
+) {
+    // The outermost doubles are disjoint and in order: one cursor tells whether a position
+    // is inside one.
+    let mut outermost: Vec<Span> = Vec::new();
+    for d in &doubles {
+        if outermost.last().is_none_or(|o| o.end <= d.outer.start) {
+            outermost.push(d.outer);
+        }
+    }
+    let inside_double = |i: usize| {
+        let k = outermost.partition_point(|o| o.end <= i);
+        outermost.get(k).is_some_and(|o| o.start <= i)
+    };
+    let prev_of = |k: usize| k.checked_sub(1).map(|p| chars[p].1);
+    let next_of = |k: usize| chars.get(k + 1).map(|n| n.1);
+    // Curly single quotes that nest (`‘… to say ‘good-by,’ than ‘how do you do.’ …’`) on a
+    // line with no straight single quote opening: each pair is a segment.
+    let straight_opens = chars
+        .iter()
+        .enumerate()
+        .any(|(k, &(i, c))| c == '\'' && !inside_double(i) && opens_here(prev_of(k), next_of(k)));
+    let nested = (!straight_opens)
+        .then(|| {
+            nested_pairs(
+                chars,
+                inside_double,
+                |k| chars[k].1 == '‘' && opens_here(prev_of(k), next_of(k)),
+                |k| chars[k].1 == '’' && single_closes_here(prev_of(k), next_of(k)),
+            )
+        })
+        .flatten();
+    if let Some(pairs) = nested {
+        let mut line_segments = doubles;
+        line_segments.extend(pairs.iter().filter_map(|&(o, c)| {
+            let (oi, close) = (chars[o].0, chars[c].0 + chars[c].1.len_utf8());
+            segment(text, oi, chars[o].1.len_utf8(), close, true, line)
+        }));
+        line_segments.sort_by_key(|s| (s.outer.start, std::cmp::Reverse(s.outer.end)));
+        out.extend(nest_or_drop(line_segments));
+        return;
+    }
     let mut singles: Vec<Segment> = Vec::new();
     let mut open: Option<(usize, usize)> = None;
     for (k, &(i, c)) in chars.iter().enumerate() {
-        while d < doubles.len() && doubles[d].outer.end <= i {
-            d += 1;
-        }
-        if doubles.get(d).is_some_and(|x| x.outer.start <= i) {
+        if inside_double(i) {
             continue;
         }
-        let prev = k.checked_sub(1).map(|p| chars[p].1);
-        let next = chars.get(k + 1).map(|n| n.1);
+        let prev = prev_of(k);
+        let next = next_of(k);
         match open {
             None if matches!(c, '‘' | '\'') && opens_here(prev, next) => {
                 open = Some((i, c.len_utf8()));
+            }
+            // `‘I’m goin’ home,’`: a closing mark after punctuation with nothing open, when
+            // the quote before it closed right after a letter, shows that mark was an elision
+            // (goin’, o’, th’): the quote goes on to here.
+            None if matches!(c, '’' | '\'')
+                && prev.is_some_and(|p| {
+                    matches!(p, ',' | '.' | '!' | '?' | ';' | ':' | '-' | '—')
+                })
+                && single_closes_here(prev, next) =>
+            {
+                if let Some(last) = singles.last_mut() {
+                    let same_style =
+                        text[last.outer.start..].starts_with(if c == '’' { '‘' } else { '\'' });
+                    let after_letter = text[..last.outer.end]
+                        .chars()
+                        .rev()
+                        .nth(1)
+                        .is_some_and(char::is_alphanumeric);
+                    if same_style && after_letter {
+                        let (o, olen) = (last.outer.start, c.len_utf8());
+                        if let Some(longer) = segment(text, o, olen, i + c.len_utf8(), true, line) {
+                            *last = longer;
+                        }
+                    }
+                }
             }
             None => {}
             // ‘ closes with ’ and ' with ': "the players’ vote" inside '…' is an apostrophe.
@@ -258,6 +389,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn nested_curly_quotes_of_one_kind() {
+        assert_eq!(
+            inner("“Oh,” she said, “the ladies who read the “Spectator,” and tea.” Then."),
+            vec![
+                ("Oh,", true),
+                ("the ladies who read the “Spectator,” and tea.", true),
+                ("Spectator,", true)
+            ]
+        );
+        assert_eq!(
+            inner("‘She would rather say ‘good-by,’ than ‘how do you do.’ Odd.’"),
+            vec![
+                (
+                    "She would rather say ‘good-by,’ than ‘how do you do.’ Odd.",
+                    true
+                ),
+                ("good-by,", true),
+                ("how do you do.", true)
+            ]
+        );
+        // Unbalanced: the flat reading (a new opening mark ends the open quote).
+        assert_eq!(inner("“One “Two.”"), vec![("One", false), ("Two.", true)]);
+    }
+
+    #[test]
+    fn an_elision_does_not_end_a_single_quote() {
+        assert_eq!(
+            inner("‘I’m goin’ home,’ said Ann, ‘before th’ rain.’"),
+            vec![("I’m goin’ home,", true), ("before th’ rain.", true)]
+        );
+        // A plural possessive after the quote is no elision inside it.
+        assert_eq!(
+            inner("‘Come in,’ said the boys’ mother."),
+            vec![("Come in,", true)]
+        );
     }
 
     #[test]
