@@ -42,6 +42,11 @@ fn a_short_quote_opening_a_paragraph_is_a_turn_of_dialogue() {
     let qs = direct(&d);
     assert_eq!(qs.len(), 1, "{qs:?}");
     assert_eq!(qs[0].0, vec!["“Yes?”"]);
+    // Introduced by a colon or by a cue verb and a comma.
+    let d = doc("Ann Lee leaned over the bed and whispered: “Dreams!”");
+    assert_eq!(direct(&d).len(), 1, "{:?}", direct(&d));
+    let d = doc("Tom Reyes glanced back at the gate and said, “Vanity.”");
+    assert_eq!(direct(&d).len(), 1, "{:?}", direct(&d));
     // Mid-sentence, a short quoted word stays a scare quote.
     let d = doc("It lacked what painters call “life.” The view from the other end was better.");
     assert!(direct(&d).is_empty(), "{:?}", direct(&d));

@@ -96,7 +96,17 @@ fn is_speech(doc: &Document, lines: &Lines, seg: &Segment, previous: Option<&Seg
         let goes_on = previous.is_some_and(|p| {
             p.line == seg.line && seg.outer.start.saturating_sub(p.outer.end) <= MAX_FLOATING_GAP
         }) && before.ends_with(['.', '!', '?', '”', '"', '’', '\'']);
-        return opens_paragraph || cued || goes_on;
+        // Introduced by a colon, or by a cue verb and a comma: `she whispered: “Dreams!”`,
+        // `and said, “Vanity.”`.
+        let introduced = before.ends_with(':')
+            || before.strip_suffix(',').is_some_and(|b| {
+                let last_word = b
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                cue_lexicon().get(last_word).is_some()
+            });
+        return opens_paragraph || cued || goes_on || introduced;
     }
     // Where it starts: a line start, a sentence end, a colon or comma, a dash, another
     // quote, or right after a cue verb ("said “…"). Mid-sentence it is a fragment.
