@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use super::direct::{Lines, RawQuote};
 use super::lexicon::{is_pronoun, word_list};
-use super::speakers::{pronoun_gender, Gender, People, Person, PronounResolver};
+use super::speakers::{is_honorific, pronoun_gender, Gender, People, Person, PronounResolver};
 use super::syntax_view::is_subject_at;
 use crate::doc::{AttributionMethod, Document, Quote, Span, Speaker};
 
@@ -47,7 +47,11 @@ fn opens_paragraph(text: &str, start: usize) -> bool {
 
 /// The person a quote addresses by name ("You, too, Florence?", "Don't, Jo."): a known
 /// person's mention inside the quote set off by a comma before it or after it.
-fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&'p Person> {
+pub(crate) fn addressee<'p>(
+    doc: &Document,
+    people: &'p People,
+    parts: &[Span],
+) -> Option<&'p Person> {
     let text = &doc.text;
     for part in parts {
         for (m, p) in people.mentions_in(*part) {
@@ -78,7 +82,13 @@ fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&
 /// A quote paragraph with no speaker right after a narration paragraph that opens with a
 /// person's name ("Ogden made further researches in the candy box.⏎⏎“Have some?”"): the
 /// person the narration is about speaks next (method `paragraph-speaker`).
-pub fn narration_subjects(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+pub fn narration_subjects(
+    doc: &Document,
+    people: &People,
+    resolver: &PronounResolver,
+    raw: &[RawQuote],
+    quotes: &mut [Quote],
+) {
     let text = &doc.text;
     let lines = Lines::new(text);
     for i in 0..raw.len().min(quotes.len()) {
@@ -102,14 +112,17 @@ pub fn narration_subjects(doc: &Document, people: &People, raw: &[RawQuote], quo
         if previous_end > para_start {
             continue;
         }
-        let paragraph = Span::new(para_start, before.len());
-        let Some((m, p)) = people.mentions_in(paragraph).next() else {
+        // The subject that opens the paragraph: a name (after an honorific), a description
+        // ("The old lady pulled …"), or he/she resolved by agreement.
+        let Some(pos) = text[para_start..before.len()]
+            .find(|c: char| !c.is_whitespace())
+            .map(|k| para_start + k)
+        else {
             continue;
         };
-        if !text[para_start..m.start].trim().is_empty() || text[m.end..].starts_with(['\'', '’'])
-        {
+        let Some((m, p)) = subject_person(doc, people, resolver, pos, before.len()) else {
             continue;
-        }
+        };
         let q = &mut quotes[i];
         q.speaker = Some(Speaker {
             name: p.name.clone(),
@@ -166,9 +179,22 @@ fn subject_person<'p>(
     if is_subject_at(doc, pos) == Some(false) {
         return None;
     }
-    if let Some((m, p)) = people.mentions_in(Span::new(pos, end)).next() {
+    // "Mr. Pett was sniffing": the name after an honorific.
+    let lead = text[pos..end]
+        .split_whitespace()
+        .next()
+        .filter(|w| is_honorific(w))
+        .map_or(pos, |w| {
+            let after = pos + w.len();
+            after + (text[after..end].len() - text[after..end].trim_start().len())
+        });
+    if let Some((m, p)) = people
+        .mentions_in(Span::new(pos, end))
+        .next()
+        .filter(|(m, _)| m.start == pos || m.start == lead)
+    {
         let possessive = text[m.end..].starts_with(['\'', '’']);
-        return (m.start == pos && !possessive).then_some((m, p));
+        return (!possessive).then_some((m, p));
     }
     let word_end = text[pos..end]
         .find(|c: char| !c.is_alphabetic())
