@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use super::direct::{Lines, RawQuote};
 use super::lexicon::{is_pronoun, word_list};
 use super::speakers::{is_honorific, pronoun_gender, Gender, People, Person, PronounResolver};
-use super::syntax_view::is_subject_at;
+use super::syntax_view::{is_subject_at, subject_of_verb};
 use crate::doc::{AttributionMethod, Document, Quote, Span, Speaker};
 
 /// Cue words that continue the previous speaker's turn ("he added", "she went on").
@@ -120,7 +120,16 @@ pub fn narration_subjects(
         else {
             continue;
         };
-        let Some((m, p)) = subject_person(doc, people, resolver, pos, before.len()) else {
+        // Else the subject of the paragraph's last sentence, who acts right before the
+        // quote ("There was a noise, and she turned …").
+        let found = subject_person(doc, people, resolver, pos, before.len()).or_else(|| {
+            let si = doc.sentence_index_at(before.len() - 1)?;
+            let sentence = doc.sentences[si];
+            (sentence.start >= para_start)
+                .then(|| root_subject(doc, people, resolver, sentence))
+                .flatten()
+        });
+        let Some((m, p)) = found else {
             continue;
         };
         let q = &mut quotes[i];
@@ -206,6 +215,39 @@ fn subject_person<'p>(
     resolver
         .resolve(people, word, pos)
         .map(|p| (Span::new(pos, word_end), p))
+}
+
+/// The person who is the subject of a sentence's main verb, per the parse: a person
+/// mention in the subject ("The old lady pulled …"), or he/she resolved by agreement.
+/// `None` without a parse. Reads the sentence's tokens once.
+fn root_subject<'p>(
+    doc: &Document,
+    people: &'p People,
+    resolver: &PronounResolver,
+    sentence: Span,
+) -> Option<(Span, &'p Person)> {
+    if doc.syntax.len() != doc.tokens.len() {
+        return None;
+    }
+    let range = doc.tokens_in(sentence);
+    // Sentences of hundreds of tokens are no narration beat: a bounded scan.
+    let root = range
+        .clone()
+        .take(80)
+        .find(|&t| doc.syntax[t].head == t && doc.syntax[t].dep == "ROOT")?;
+    let subject = subject_of_verb(doc, doc.tokens[root].start)?;
+    let text = &doc.text;
+    if let Some((m, p)) = people.mentions_in(subject).next() {
+        let possessive = text[m.end..].starts_with(['\'', '’']);
+        return (!possessive).then_some((m, p));
+    }
+    let word = text.get(subject.start..subject.end)?;
+    if !matches!(word, "He" | "She" | "he" | "she") {
+        return None;
+    }
+    resolver
+        .resolve(people, word, subject.start)
+        .map(|p| (subject, p))
 }
 
 /// Action beats: a floating quote paragraph whose own narration names who acts

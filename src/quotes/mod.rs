@@ -185,7 +185,7 @@ impl QuoteExtractor for RuleQuotes {
         let mut previous: Option<(Attribution, usize)> = None;
         let mut previous_speaker: Option<Speaker> = None;
         let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
-        let resolver = people.resolver(&quoted);
+        let resolver = people.resolver(doc, &quoted);
         for (i, q) in raw.iter().enumerate() {
             let span = hull(&q.parts);
             covered.push(span);

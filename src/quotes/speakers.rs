@@ -432,24 +432,58 @@ impl People {
     }
 
     /// Mentions outside quotes, by the gender of their person, for pronoun resolution.
-    pub fn resolver(&self, quoted: &[Span]) -> PronounResolver {
+    pub fn resolver(&self, doc: &Document, quoted: &[Span]) -> PronounResolver {
         let mut quoted = quoted.to_vec();
         quoted.sort();
-        let mut lists: [Vec<(usize, usize)>; 3] = Default::default();
-        for &(m, p) in &self.mentions {
-            // Names inside quotes are talked about, not talking.
+        let in_quote = |m: Span| {
             let q = quoted.partition_point(|q| q.start <= m.start);
-            if q > 0 && quoted[q - 1].contains(m) {
-                continue;
+            q > 0 && quoted[q - 1].contains(m)
+        };
+        // Mentions outside quotes (names inside quotes are talked about, not talking) and,
+        // for the chain, the he/she of the narration, merged in text order.
+        let mut events: Vec<(Span, Option<usize>)> = self
+            .mentions
+            .iter()
+            .filter(|(m, _)| !in_quote(*m))
+            .map(|&(m, p)| (m, Some(p)))
+            .collect();
+        {
+            let text = &doc.text;
+            for t in &doc.tokens {
+                let span = Span::new(t.start, t.end);
+                let w = text.get(t.start..t.end).unwrap_or("");
+                if matches!(w, "he" | "He" | "she" | "She") && !in_quote(span) {
+                    events.push((span, None));
+                }
             }
+            events.sort_by_key(|(m, _)| (m.start, m.end));
+        }
+        let mut resolver = PronounResolver {
+            lists: Default::default(),
+            subject_first: true,
+        };
+        for (m, p) in events {
+            let subject = super::syntax_view::is_subject_at(doc, m.start).unwrap_or(true);
+            let p = match p {
+                Some(p) => p,
+                None => {
+                    // A he/she of the narration carries on the person it resolves to, so
+                    // the topic of a passage stays salient ("She was grinding her teeth …").
+                    let w = doc.text.get(m.start..m.end).unwrap_or("");
+                    match resolver.resolve_index(self, w, m.start, None) {
+                        Some((_, p)) => p,
+                        None => continue,
+                    }
+                }
+            };
             let slot = match self.persons[p].gender {
                 Some(Gender::Male) => 0,
                 Some(Gender::Female) => 1,
                 None => 2,
             };
-            lists[slot].push((m.end, p));
+            resolver.lists[slot].push((m.end, p, subject));
         }
-        PronounResolver { lists }
+        resolver
     }
 }
 
@@ -460,9 +494,14 @@ const AGREEMENT_WINDOW: usize = 400;
 /// Resolves he/she by agreement: the nearest earlier mention, outside quotes, of a person
 /// whose gender agrees (or is unknown).
 pub struct PronounResolver {
-    /// (mention end, person) sorted, for male, female and unknown gender.
-    lists: [Vec<(usize, usize)>; 3],
+    /// (mention end, person, is a subject) sorted, for male, female and unknown gender.
+    lists: [Vec<(usize, usize, bool)>; 3],
+    /// Prefer a subject a little farther back to a nearer object.
+    subject_first: bool,
 }
+
+/// How far back (bytes) before the nearest candidate a subject still beats it.
+const SUBJECT_REACH: usize = 250;
 
 impl PronounResolver {
     /// The person `pronoun` (he/she) at byte `pos` refers to, if any.
@@ -489,20 +528,39 @@ impl PronounResolver {
         pos: usize,
         except: Option<&str>,
     ) -> Option<(usize, &'p Person)> {
+        self.resolve_index(people, pronoun, pos, except)
+            .map(|(end, p)| (end, &people.persons[p]))
+    }
+
+    fn resolve_index(
+        &self,
+        people: &People,
+        pronoun: &str,
+        pos: usize,
+        except: Option<&str>,
+    ) -> Option<(usize, usize)> {
         let slots: &[usize] = match pronoun_gender(pronoun)? {
             Gender::Male => &[0, 2],
             Gender::Female => &[1, 2],
         };
         let nearest = |s: usize| {
             let l = &self.lists[s];
-            let i = l.partition_point(|&(end, _)| end <= pos);
+            let i = l.partition_point(|&(end, _, _)| end <= pos);
             // A bounded walk back past the excluded person's mentions.
-            l[..i]
+            let mut back = l[..i]
                 .iter()
                 .rev()
                 .take(16)
-                .find(|&&(_, p)| except.is_none_or(|n| people.persons[p].name != n))
-                .copied()
+                .filter(|&&(_, p, _)| except.is_none_or(|n| people.persons[p].name != n));
+            let first = *back.next()?;
+            if !self.subject_first || first.2 {
+                return Some((first.0, first.1));
+            }
+            let subject = back
+                .take(8)
+                .take_while(|c| c.0 + SUBJECT_REACH >= first.0)
+                .find(|c| c.2);
+            Some(subject.map_or((first.0, first.1), |c| (c.0, c.1)))
         };
         // A person known to agree wins over a nearer person of unknown gender unless that
         // one is much nearer (same stretch of text).
@@ -513,7 +571,7 @@ impl PronounResolver {
             (Some(k), _) => k,
             (None, u) => u?,
         };
-        Some((chosen.0, &people.persons[chosen.1]))
+        Some(chosen)
     }
 }
 
