@@ -95,6 +95,41 @@ fn clean_name(text: &str, span: Span) -> Option<Span> {
     Some(Span::new(ws[first].span.start, end))
 }
 
+/// A name span without the words the parse says are no part of a name: a sentence
+/// adverb or determiner before it ("Sometimes Dick", tagged as one PERSON) and an adverb
+/// after it ("Henry languidly"). Unchanged without a parse; `None` when nothing is left.
+fn trim_by_parse(doc: &Document, span: Span) -> Option<Span> {
+    if doc.syntax.len() != doc.tokens.len() || doc.syntax.is_empty() {
+        return Some(span);
+    }
+    let range = doc.tokens_in(span);
+    if range.len() < 2 {
+        return Some(span);
+    }
+    let not_name = |t: usize| {
+        matches!(
+            doc.syntax[t].pos,
+            Some(Pos::Adv)
+                | Some(Pos::Det)
+                | Some(Pos::Intj)
+                | Some(Pos::Adp)
+                | Some(Pos::Cconj)
+                | Some(Pos::Sconj)
+                | Some(Pos::Pron)
+                | Some(Pos::Aux)
+                | Some(Pos::Verb)
+        )
+    };
+    let (mut first, mut last) = (range.start, range.end - 1);
+    while first < last && not_name(first) {
+        first += 1;
+    }
+    while last > first && matches!(doc.syntax[last].pos, Some(Pos::Adv) | Some(Pos::Verb)) {
+        last -= 1;
+    }
+    (first <= last).then(|| Span::new(doc.tokens[first].start, doc.tokens[last].end))
+}
+
 /// The role phrase right before a name: contiguous words ending in a role word
 /// ("Democratic presidential nominee Hillary Clinton", "showrunner Melissa Rosenberg").
 fn role_before(doc: &Document, name: Span) -> Option<String> {
@@ -180,6 +215,7 @@ impl People {
             .iter()
             .filter(|e| e.label == EntityLabel::Person)
             .filter_map(|e| clean_name(text, e.span))
+            .filter_map(|span| trim_by_parse(doc, span))
             .collect();
         names.sort();
         // Full names make people; a surname alone joins the person with that surname
@@ -844,9 +880,22 @@ fn add_described(
             let e = counts.entry(form).or_insert((0, k));
             e.0 += 1;
         }
+        // The description that introduces the character names it ("a small boy", later
+        // "the boy"), as the fullest form names a person; a possessive form anchors it to
+        // someone and wins ("his wife", not the "a wife" of a generic remark before).
+        let possessive = |f: &str| {
+            f.split(' ')
+                .next()
+                .is_some_and(|w| matches!(w, "his" | "her" | "my" | "our" | "their" | "your"))
+        };
+        let any_possessive = counts.keys().any(|f| possessive(f));
         let Some(name) = counts
             .into_iter()
-            .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
+            .filter(|(f, _)| !any_possessive || possessive(f))
+            .max_by_key(|(_, (n, first))| {
+                let n = if any_possessive { *n } else { 0 };
+                (n, std::cmp::Reverse(*first))
+            })
             .map(|(f, _)| f)
         else {
             continue;
