@@ -250,6 +250,54 @@ fn root_subject<'p>(
         .map(|p| (subject, p))
 }
 
+/// A quote still without a speaker after the other steps: the subject of the narration
+/// right before it, when that narration lies between the previous quote and this one
+/// (the sentence that opens into the quote, "The oldest colt raised his head and said,
+/// “…”", else the sentence before it), method `paragraph-speaker`.
+pub fn narration_before(
+    doc: &Document,
+    people: &People,
+    resolver: &PronounResolver,
+    raw: &[RawQuote],
+    quotes: &mut [Quote],
+) {
+    for i in 0..raw.len().min(quotes.len()) {
+        if quotes[i].method != AttributionMethod::None {
+            continue;
+        }
+        let Some(start) = raw[i].parts.first().map(|p| p.start) else {
+            continue;
+        };
+        let previous_end = i
+            .checked_sub(1)
+            .and_then(|j| raw[j].parts.last())
+            .map_or(0, |p| p.end);
+        let Some(si) = doc.sentence_index_at(start) else {
+            continue;
+        };
+        let mut found = None;
+        for k in [Some(si), si.checked_sub(1)].into_iter().flatten() {
+            let sentence = doc.sentences[k];
+            if sentence.start < previous_end || sentence.start >= start {
+                continue;
+            }
+            // Only the narration before the quote.
+            let narration = Span::new(sentence.start, sentence.end.min(start));
+            found = root_subject(doc, people, resolver, narration).filter(|(m, _)| m.end <= start);
+            if found.is_some() {
+                break;
+            }
+        }
+        if let Some((m, p)) = found {
+            let q = &mut quotes[i];
+            q.speaker = Some(speaker_of(p, m));
+            q.cue = None;
+            q.method = AttributionMethod::ParagraphSpeaker;
+            q.confidence = AttributionMethod::ParagraphSpeaker.confidence();
+        }
+    }
+}
+
 /// Action beats: a floating quote paragraph whose own narration names who acts
 /// (`“Very well.” Tuppence helped herself.` / `Ann smiled. “Fine.”`): the subject of the
 /// narration sentence right after the quote on its line, else of the one right before it
