@@ -296,3 +296,49 @@ fn the_parse_narrows_an_inverted_mention_and_the_rules_work_without_it() {
         Some("cue-after")
     );
 }
+
+#[test]
+fn a_described_character_speaks_and_takes_a_pronoun() {
+    // No PERSON entity is male: "he" is the boy the narration describes, named by the
+    // description that introduces him.
+    let text = "Mrs. Margaret Holloway walked into the garden. A small boy was sitting on the wall.\n\n\"Are you lost?\" asked Margaret Holloway.\n\n\"No,\" he said. \"I live here.\"";
+    let d = doc(text);
+    assert_eq!(speaker_of(&d, "No,").0.as_deref(), Some("a small boy"));
+    // A description as the speaker phrase is that character too.
+    let d = doc("A tall nurse came into the room.\n\n\"Wake up now,\" said the nurse.");
+    assert_eq!(speaker_of(&d, "Wake up").0.as_deref(), Some("a tall nurse"));
+}
+
+#[test]
+fn the_person_a_quote_addresses_does_not_speak_it() {
+    let text = "Tom Baker came in from the yard. Daniel Ortega was asleep on the bench.\n\n\"Wake up, Daniel,\" he said.";
+    let d = doc(text);
+    assert_eq!(speaker_of(&d, "Wake up").0.as_deref(), Some("Tom Baker"));
+}
+
+#[test]
+fn a_pronoun_prefers_the_subject_to_a_nearer_object() {
+    let text = "Margaret Holloway handed the letter to Ann Lee.\n\n\"Read it to me,\" she said.";
+    let d = doc(text);
+    assert_eq!(
+        speaker_of(&d, "Read it").0.as_deref(),
+        Some("Margaret Holloway")
+    );
+}
+
+#[test]
+fn the_narration_before_a_run_gives_its_subject() {
+    // The name after an honorific opens the paragraph.
+    let text = "Mr. Daniel Ortega came home late.\n\nMr. Ortega was sniffing the air suspiciously.\n\n\"You have been smoking in here.\"";
+    let d = doc(text);
+    assert_eq!(
+        speaker_of(&d, "smoking").0.as_deref(),
+        Some("Daniel Ortega")
+    );
+    // Else the subject of the paragraph's last sentence.
+    let text = "The wind rose over the hill. Ann Lee turned round.\n\n\"Who is there?\"";
+    let d = doc(text);
+    let (name, method) = speaker_of(&d, "Who is there");
+    assert_eq!(name.as_deref(), Some("Ann Lee"));
+    assert_eq!(method, "paragraph-speaker");
+}

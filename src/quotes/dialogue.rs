@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use super::direct::{Lines, RawQuote};
 use super::lexicon::{is_pronoun, word_list};
-use super::speakers::{pronoun_gender, Gender, People, Person, PronounResolver};
-use super::syntax_view::is_subject_at;
+use super::speakers::{is_honorific, pronoun_gender, Gender, People, Person, PronounResolver};
+use super::syntax_view::{is_subject_at, subject_of_verb};
 use crate::doc::{AttributionMethod, Document, Quote, Span, Speaker};
 
 /// Cue words that continue the previous speaker's turn ("he added", "she went on").
@@ -47,7 +47,11 @@ fn opens_paragraph(text: &str, start: usize) -> bool {
 
 /// The person a quote addresses by name ("You, too, Florence?", "Don't, Jo."): a known
 /// person's mention inside the quote set off by a comma before it or after it.
-fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&'p Person> {
+pub(crate) fn addressee<'p>(
+    doc: &Document,
+    people: &'p People,
+    parts: &[Span],
+) -> Option<&'p Person> {
     let text = &doc.text;
     for part in parts {
         for (m, p) in people.mentions_in(*part) {
@@ -78,7 +82,13 @@ fn addressee<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&
 /// A quote paragraph with no speaker right after a narration paragraph that opens with a
 /// person's name ("Ogden made further researches in the candy box.⏎⏎“Have some?”"): the
 /// person the narration is about speaks next (method `paragraph-speaker`).
-pub fn narration_subjects(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+pub fn narration_subjects(
+    doc: &Document,
+    people: &People,
+    resolver: &PronounResolver,
+    raw: &[RawQuote],
+    quotes: &mut [Quote],
+) {
     let text = &doc.text;
     let lines = Lines::new(text);
     for i in 0..raw.len().min(quotes.len()) {
@@ -102,14 +112,26 @@ pub fn narration_subjects(doc: &Document, people: &People, raw: &[RawQuote], quo
         if previous_end > para_start {
             continue;
         }
-        let paragraph = Span::new(para_start, before.len());
-        let Some((m, p)) = people.mentions_in(paragraph).next() else {
+        // The subject that opens the paragraph: a name (after an honorific), a description
+        // ("The old lady pulled …"), or he/she resolved by agreement.
+        let Some(pos) = text[para_start..before.len()]
+            .find(|c: char| !c.is_whitespace())
+            .map(|k| para_start + k)
+        else {
             continue;
         };
-        if !text[para_start..m.start].trim().is_empty() || text[m.end..].starts_with(['\'', '’'])
-        {
+        // Else the subject of the paragraph's last sentence, who acts right before the
+        // quote ("There was a noise, and she turned …").
+        let found = subject_person(doc, people, resolver, pos, before.len()).or_else(|| {
+            let si = doc.sentence_index_at(before.len() - 1)?;
+            let sentence = doc.sentences[si];
+            (sentence.start >= para_start)
+                .then(|| root_subject(doc, people, resolver, sentence))
+                .flatten()
+        });
+        let Some((m, p)) = found else {
             continue;
-        }
+        };
         let q = &mut quotes[i];
         q.speaker = Some(Speaker {
             name: p.name.clone(),
@@ -166,9 +188,22 @@ fn subject_person<'p>(
     if is_subject_at(doc, pos) == Some(false) {
         return None;
     }
-    if let Some((m, p)) = people.mentions_in(Span::new(pos, end)).next() {
+    // "Mr. Pett was sniffing": the name after an honorific.
+    let lead = text[pos..end]
+        .split_whitespace()
+        .next()
+        .filter(|w| is_honorific(w))
+        .map_or(pos, |w| {
+            let after = pos + w.len();
+            after + (text[after..end].len() - text[after..end].trim_start().len())
+        });
+    if let Some((m, p)) = people
+        .mentions_in(Span::new(pos, end))
+        .next()
+        .filter(|(m, _)| m.start == pos || m.start == lead)
+    {
         let possessive = text[m.end..].starts_with(['\'', '’']);
-        return (m.start == pos && !possessive).then_some((m, p));
+        return (!possessive).then_some((m, p));
     }
     let word_end = text[pos..end]
         .find(|c: char| !c.is_alphabetic())
@@ -180,6 +215,87 @@ fn subject_person<'p>(
     resolver
         .resolve(people, word, pos)
         .map(|p| (Span::new(pos, word_end), p))
+}
+
+/// The person who is the subject of a sentence's main verb, per the parse: a person
+/// mention in the subject ("The old lady pulled …"), or he/she resolved by agreement.
+/// `None` without a parse. Reads the sentence's tokens once.
+fn root_subject<'p>(
+    doc: &Document,
+    people: &'p People,
+    resolver: &PronounResolver,
+    sentence: Span,
+) -> Option<(Span, &'p Person)> {
+    if doc.syntax.len() != doc.tokens.len() {
+        return None;
+    }
+    let range = doc.tokens_in(sentence);
+    // Sentences of hundreds of tokens are no narration beat: a bounded scan.
+    let root = range
+        .clone()
+        .take(80)
+        .find(|&t| doc.syntax[t].head == t && doc.syntax[t].dep == "ROOT")?;
+    let subject = subject_of_verb(doc, doc.tokens[root].start)?;
+    let text = &doc.text;
+    if let Some((m, p)) = people.mentions_in(subject).next() {
+        let possessive = text[m.end..].starts_with(['\'', '’']);
+        return (!possessive).then_some((m, p));
+    }
+    let word = text.get(subject.start..subject.end)?;
+    if !matches!(word, "He" | "She" | "he" | "she") {
+        return None;
+    }
+    resolver
+        .resolve(people, word, subject.start)
+        .map(|p| (subject, p))
+}
+
+/// A quote still without a speaker after the other steps: the subject of the narration
+/// right before it, when that narration lies between the previous quote and this one
+/// (the sentence that opens into the quote, "The oldest colt raised his head and said,
+/// “…”", else the sentence before it), method `paragraph-speaker`.
+pub fn narration_before(
+    doc: &Document,
+    people: &People,
+    resolver: &PronounResolver,
+    raw: &[RawQuote],
+    quotes: &mut [Quote],
+) {
+    for i in 0..raw.len().min(quotes.len()) {
+        if quotes[i].method != AttributionMethod::None {
+            continue;
+        }
+        let Some(start) = raw[i].parts.first().map(|p| p.start) else {
+            continue;
+        };
+        let previous_end = i
+            .checked_sub(1)
+            .and_then(|j| raw[j].parts.last())
+            .map_or(0, |p| p.end);
+        let Some(si) = doc.sentence_index_at(start) else {
+            continue;
+        };
+        let mut found = None;
+        for k in [Some(si), si.checked_sub(1)].into_iter().flatten() {
+            let sentence = doc.sentences[k];
+            if sentence.start < previous_end || sentence.start >= start {
+                continue;
+            }
+            // Only the narration before the quote.
+            let narration = Span::new(sentence.start, sentence.end.min(start));
+            found = root_subject(doc, people, resolver, narration).filter(|(m, _)| m.end <= start);
+            if found.is_some() {
+                break;
+            }
+        }
+        if let Some((m, p)) = found {
+            let q = &mut quotes[i];
+            q.speaker = Some(speaker_of(p, m));
+            q.cue = None;
+            q.method = AttributionMethod::ParagraphSpeaker;
+            q.confidence = AttributionMethod::ParagraphSpeaker.confidence();
+        }
+    }
 }
 
 /// Action beats: a floating quote paragraph whose own narration names who acts

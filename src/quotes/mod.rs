@@ -59,6 +59,7 @@ fn speaker_for(
     resolver: &PronounResolver,
     mention: Span,
     previous: Option<&Speaker>,
+    addressed: Option<&str>,
 ) -> Speaker {
     let text = &doc.text;
     let words = mention.slice(text).unwrap_or("").trim();
@@ -68,9 +69,11 @@ fn speaker_for(
         pronoun_gender(words).and_then(|wanted| {
             // A pronoun right after someone's quote is that speaker again (conversation
             // turn) when the gender agrees; otherwise the nearest agreeing person.
-            let resolved = resolver.resolve_at(people, words, mention.start);
+            let resolved = resolver.resolve_except(people, words, mention.start, addressed);
             let previous = previous.filter(|s| {
-                s.mention.start < mention.start && mention.start - s.mention.start < 600
+                s.mention.start < mention.start
+                    && mention.start - s.mention.start < 600
+                    && addressed.is_none_or(|a| a != s.name)
             });
             let previous_person = previous
                 .and_then(|s| people.by_name(&s.name))
@@ -182,7 +185,7 @@ impl QuoteExtractor for RuleQuotes {
         let mut previous: Option<(Attribution, usize)> = None;
         let mut previous_speaker: Option<Speaker> = None;
         let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
-        let resolver = people.resolver(&quoted);
+        let resolver = people.resolver(doc, &quoted);
         for (i, q) in raw.iter().enumerate() {
             let span = hull(&q.parts);
             covered.push(span);
@@ -214,12 +217,14 @@ impl QuoteExtractor for RuleQuotes {
                 parts: q.parts.clone(),
                 kind: QuoteKind::Direct,
                 speaker: attribution.map(|a| {
+                    let addressed = dialogue::addressee(doc, &people, &q.parts);
                     let speaker = speaker_for(
                         doc,
                         &people,
                         &resolver,
                         a.mention,
                         previous_speaker.as_ref(),
+                        addressed.map(|p| p.name.as_str()),
                     );
                     previous_speaker = Some(speaker.clone());
                     speaker
@@ -232,8 +237,9 @@ impl QuoteExtractor for RuleQuotes {
             });
         }
         dialogue::action_beats(doc, &people, &resolver, &raw, &mut quotes);
-        dialogue::narration_subjects(doc, &people, &raw, &mut quotes);
+        dialogue::narration_subjects(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
+        dialogue::narration_before(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::name_the_narrator(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);
@@ -254,7 +260,7 @@ impl QuoteExtractor for RuleQuotes {
                     span: r.hull(),
                     parts: r.parts.clone(),
                     kind,
-                    speaker: Some(speaker_for(doc, &people, &resolver, a.mention, None)),
+                    speaker: Some(speaker_for(doc, &people, &resolver, a.mention, None, None)),
                     cue: Some(a.cue),
                     method: a.method,
                     confidence: a.method.confidence(),

@@ -9,6 +9,7 @@ use super::lexicon::word_list;
 use super::lexicon::{entities_overlapping, is_capitalised, is_determiner, is_punct, words, Word};
 use crate::doc::{Document, EntityLabel, Span};
 use crate::segment::TitleCaseLines;
+use crate::syntax::Pos;
 
 const ROLES: &str = include_str!("../../data/roles.txt");
 
@@ -32,6 +33,9 @@ fn is_role_head(word: &str) -> bool {
 const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
 const FIRST_NAMES: &str = include_str!("../../data/first_names.tsv");
 const GENDERED_NOUNS: &str = include_str!("../../data/gendered_nouns.tsv");
+/// Nouns for one person of unstated gender ("the nurse"), see [`add_described`].
+static PERSON_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../../data/person_nouns.txt")));
 /// Words that end a role phrase read leftwards from a name.
 static STOP_BEFORE_ROLE: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("../../data/stop_before_role.txt")));
@@ -49,6 +53,9 @@ pub struct Person {
     pub gender: Option<Gender>,
     /// Mentions (name spans) in text order.
     pub mentions: Vec<Span>,
+    /// A character the text only describes ("the nurse", "the old man"): never named, so
+    /// no surname, role or transcript label comes from it.
+    pub nominal: bool,
 }
 
 /// The people of one document.
@@ -86,6 +93,41 @@ fn clean_name(text: &str, span: Span) -> Option<Span> {
         }
     }
     Some(Span::new(ws[first].span.start, end))
+}
+
+/// A name span without the words the parse says are no part of a name: a sentence
+/// adverb or determiner before it ("Sometimes Dick", tagged as one PERSON) and an adverb
+/// after it ("Henry languidly"). Unchanged without a parse; `None` when nothing is left.
+fn trim_by_parse(doc: &Document, span: Span) -> Option<Span> {
+    if doc.syntax.len() != doc.tokens.len() || doc.syntax.is_empty() {
+        return Some(span);
+    }
+    let range = doc.tokens_in(span);
+    if range.len() < 2 {
+        return Some(span);
+    }
+    let not_name = |t: usize| {
+        matches!(
+            doc.syntax[t].pos,
+            Some(Pos::Adv)
+                | Some(Pos::Det)
+                | Some(Pos::Intj)
+                | Some(Pos::Adp)
+                | Some(Pos::Cconj)
+                | Some(Pos::Sconj)
+                | Some(Pos::Pron)
+                | Some(Pos::Aux)
+                | Some(Pos::Verb)
+        )
+    };
+    let (mut first, mut last) = (range.start, range.end - 1);
+    while first < last && not_name(first) {
+        first += 1;
+    }
+    while last > first && matches!(doc.syntax[last].pos, Some(Pos::Adv) | Some(Pos::Verb)) {
+        last -= 1;
+    }
+    (first <= last).then(|| Span::new(doc.tokens[first].start, doc.tokens[last].end))
 }
 
 /// The role phrase right before a name: contiguous words ending in a role word
@@ -156,6 +198,7 @@ fn add_mention(
             role: None,
             gender: None,
             mentions: Vec::new(),
+            nominal: false,
         });
         persons.len() - 1
     });
@@ -172,6 +215,7 @@ impl People {
             .iter()
             .filter(|e| e.label == EntityLabel::Person)
             .filter_map(|e| clean_name(text, e.span))
+            .filter_map(|span| trim_by_parse(doc, span))
             .collect();
         names.sort();
         // Full names make people; a surname alone joins the person with that surname
@@ -297,6 +341,7 @@ impl People {
                 .find_map(|&m| role_before(doc, m).or_else(|| role_after(doc, m)));
             person.gender = gender_of(doc, person, &people_in_sentence);
         }
+        add_described(doc, &mut persons, &people_in_sentence);
         let mut mentions: Vec<(Span, usize)> = persons
             .iter()
             .enumerate()
@@ -307,7 +352,9 @@ impl People {
         let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in persons.iter().enumerate() {
             by_name.entry(p.name.clone()).or_insert(i);
-            by_surname.entry(surname_of(&p.name)).or_default().push(i);
+            if !p.nominal {
+                by_surname.entry(surname_of(&p.name)).or_default().push(i);
+            }
         }
         let mut by_role_word: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in persons.iter().enumerate() {
@@ -421,24 +468,58 @@ impl People {
     }
 
     /// Mentions outside quotes, by the gender of their person, for pronoun resolution.
-    pub fn resolver(&self, quoted: &[Span]) -> PronounResolver {
+    pub fn resolver(&self, doc: &Document, quoted: &[Span]) -> PronounResolver {
         let mut quoted = quoted.to_vec();
         quoted.sort();
-        let mut lists: [Vec<(usize, usize)>; 3] = Default::default();
-        for &(m, p) in &self.mentions {
-            // Names inside quotes are talked about, not talking.
+        let in_quote = |m: Span| {
             let q = quoted.partition_point(|q| q.start <= m.start);
-            if q > 0 && quoted[q - 1].contains(m) {
-                continue;
+            q > 0 && quoted[q - 1].contains(m)
+        };
+        // Mentions outside quotes (names inside quotes are talked about, not talking) and,
+        // for the chain, the he/she of the narration, merged in text order.
+        let mut events: Vec<(Span, Option<usize>)> = self
+            .mentions
+            .iter()
+            .filter(|(m, _)| !in_quote(*m))
+            .map(|&(m, p)| (m, Some(p)))
+            .collect();
+        {
+            let text = &doc.text;
+            for t in &doc.tokens {
+                let span = Span::new(t.start, t.end);
+                let w = text.get(t.start..t.end).unwrap_or("");
+                if matches!(w, "he" | "He" | "she" | "She") && !in_quote(span) {
+                    events.push((span, None));
+                }
             }
+            events.sort_by_key(|(m, _)| (m.start, m.end));
+        }
+        let mut resolver = PronounResolver {
+            lists: Default::default(),
+            subject_first: true,
+        };
+        for (m, p) in events {
+            let subject = super::syntax_view::is_subject_at(doc, m.start).unwrap_or(true);
+            let p = match p {
+                Some(p) => p,
+                None => {
+                    // A he/she of the narration carries on the person it resolves to, so
+                    // the topic of a passage stays salient ("She was grinding her teeth …").
+                    let w = doc.text.get(m.start..m.end).unwrap_or("");
+                    match resolver.resolve_index(self, w, m.start, None) {
+                        Some((_, p)) => p,
+                        None => continue,
+                    }
+                }
+            };
             let slot = match self.persons[p].gender {
                 Some(Gender::Male) => 0,
                 Some(Gender::Female) => 1,
                 None => 2,
             };
-            lists[slot].push((m.end, p));
+            resolver.lists[slot].push((m.end, p, subject));
         }
-        PronounResolver { lists }
+        resolver
     }
 }
 
@@ -449,9 +530,14 @@ const AGREEMENT_WINDOW: usize = 400;
 /// Resolves he/she by agreement: the nearest earlier mention, outside quotes, of a person
 /// whose gender agrees (or is unknown).
 pub struct PronounResolver {
-    /// (mention end, person) sorted, for male, female and unknown gender.
-    lists: [Vec<(usize, usize)>; 3],
+    /// (mention end, person, is a subject) sorted, for male, female and unknown gender.
+    lists: [Vec<(usize, usize, bool)>; 3],
+    /// Prefer a subject a little farther back to a nearer object.
+    subject_first: bool,
 }
+
+/// How far back (bytes) before the nearest candidate a subject still beats it.
+const SUBJECT_REACH: usize = 250;
 
 impl PronounResolver {
     /// The person `pronoun` (he/she) at byte `pos` refers to, if any.
@@ -466,14 +552,51 @@ impl PronounResolver {
         pronoun: &str,
         pos: usize,
     ) -> Option<(usize, &'p Person)> {
+        self.resolve_except(people, pronoun, pos, None)
+    }
+
+    /// Like [`Self::resolve_at`], passing over the person named `except` (someone the
+    /// quote addresses does not speak it: “Wake up, Philip,” she said).
+    pub fn resolve_except<'p>(
+        &self,
+        people: &'p People,
+        pronoun: &str,
+        pos: usize,
+        except: Option<&str>,
+    ) -> Option<(usize, &'p Person)> {
+        self.resolve_index(people, pronoun, pos, except)
+            .map(|(end, p)| (end, &people.persons[p]))
+    }
+
+    fn resolve_index(
+        &self,
+        people: &People,
+        pronoun: &str,
+        pos: usize,
+        except: Option<&str>,
+    ) -> Option<(usize, usize)> {
         let slots: &[usize] = match pronoun_gender(pronoun)? {
             Gender::Male => &[0, 2],
             Gender::Female => &[1, 2],
         };
         let nearest = |s: usize| {
             let l = &self.lists[s];
-            let i = l.partition_point(|&(end, _)| end <= pos);
-            i.checked_sub(1).map(|i| l[i])
+            let i = l.partition_point(|&(end, _, _)| end <= pos);
+            // A bounded walk back past the excluded person's mentions.
+            let mut back = l[..i]
+                .iter()
+                .rev()
+                .take(16)
+                .filter(|&&(_, p, _)| except.is_none_or(|n| people.persons[p].name != n));
+            let first = *back.next()?;
+            if !self.subject_first || first.2 {
+                return Some((first.0, first.1));
+            }
+            let subject = back
+                .take(8)
+                .take_while(|c| c.0 + SUBJECT_REACH >= first.0)
+                .find(|c| c.2);
+            Some(subject.map_or((first.0, first.1), |c| (c.0, c.1)))
         };
         // A person known to agree wins over a nearer person of unknown gender unless that
         // one is much nearer (same stretch of text).
@@ -484,7 +607,7 @@ impl PronounResolver {
             (Some(k), _) => k,
             (None, u) => u?,
         };
-        Some((chosen.0, &people.persons[chosen.1]))
+        Some(chosen)
     }
 }
 
@@ -528,6 +651,11 @@ static GENDER_WORDS: LazyLock<GenderWords> = LazyLock::new(|| GenderWords {
         .filter_map(|(w, g)| Some((w.to_string(), parse_gender(g)?)))
         .collect(),
 });
+
+/// Whether `word` is an honorific or form of address ("Mr.", "Mrs", "Dr.").
+pub fn is_honorific(word: &str) -> bool {
+    GENDER_WORDS.honorifics.contains_key(word)
+}
 
 /// The gender of the honorific right before a name or opening it ("Mrs. Lennox").
 fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
@@ -604,5 +732,184 @@ fn gender_of(
             let first = person.name.split_whitespace().next().unwrap_or("");
             gw.first_names.get(first).copied()
         }
+    }
+}
+
+/// Whether a lower-case noun names one person ("nurse", "old man"'s "man").
+fn is_person_noun(lower: &str) -> bool {
+    GENDER_WORDS.nouns.contains_key(lower) || PERSON_NOUNS.contains(lower)
+}
+
+/// A description of one person outside any name: a determiner, at most three modifiers and
+/// a person noun ("the nurse", "a small boy", "his wife", "The Old Man").
+struct Description {
+    span: Span,
+    /// The head noun, lower case.
+    head: String,
+    gender: Option<Gender>,
+}
+
+/// The descriptions of a document, in text order (one pass over its tokens). With a parse,
+/// the head must be a noun that is no compound modifier ("a woman servant" is a servant).
+fn descriptions(doc: &Document) -> Vec<Description> {
+    let text = &doc.text;
+    let toks = &doc.tokens;
+    let parsed = !doc.syntax.is_empty() && doc.syntax.len() == toks.len();
+    let tok = |i: usize| text.get(toks[i].start..toks[i].end).unwrap_or("");
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !is_determiner(tok(i)) {
+            i += 1;
+            continue;
+        }
+        let mut gender = None;
+        let mut found = None;
+        for j in i + 1..(i + 5).min(toks.len()) {
+            let w = tok(j);
+            let wordlike = !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-');
+            if !wordlike || is_determiner(w) {
+                break;
+            }
+            let lower = w.to_lowercase();
+            gender = gender.or_else(|| noun_gender(&lower));
+            if !is_person_noun(&lower) {
+                continue;
+            }
+            let head = !parsed
+                || (matches!(doc.syntax[j].pos, Some(Pos::Noun) | Some(Pos::Propn))
+                    && doc.syntax[j].dep != "compound");
+            if head {
+                found = Some((j, lower));
+                break;
+            }
+        }
+        let Some((j, head)) = found else {
+            i += 1;
+            continue;
+        };
+        let span = Span::new(toks[i].start, toks[j].end);
+        let named = entities_overlapping(doc, span)
+            .iter()
+            .any(|e| e.label == EntityLabel::Person);
+        if !named {
+            out.push(Description {
+                span,
+                gender: noun_gender(&head).or(gender),
+                head,
+            });
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Characters the text only describes become people ("the nurse said", "she" after "the
+/// nurse"): one per head noun, named by its most frequent form with a lower-case
+/// determiner. A description joins a named person instead when exactly one person carries
+/// the noun in their name ("the parson" and "Parson Tringham") or as their role.
+fn add_described(
+    doc: &Document,
+    persons: &mut Vec<Person>,
+    people_in_sentence: &HashMap<usize, (usize, usize)>,
+) {
+    let text = &doc.text;
+    let named = persons.len();
+    let mut taken: Vec<Span> = persons
+        .iter()
+        .flat_map(|p| p.mentions.iter().copied())
+        .collect();
+    taken.sort();
+    let overlaps_name = |s: Span| {
+        let k = taken.partition_point(|m| m.end <= s.start);
+        taken.get(k).is_some_and(|m| m.start < s.end)
+    };
+    let mut linked: HashMap<String, Option<usize>> = HashMap::new();
+    let mut groups: Vec<(String, Option<Gender>, Vec<Span>)> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    for d in descriptions(doc) {
+        if overlaps_name(d.span) {
+            continue;
+        }
+        let link = *linked.entry(d.head.clone()).or_insert_with(|| {
+            let carriers: Vec<usize> = (0..named)
+                .filter(|&i| {
+                    let p = &persons[i];
+                    let ws: Vec<&str> = p.name.split_whitespace().collect();
+                    let in_name = ws.len() > 1
+                        && ws[..ws.len() - 1]
+                            .iter()
+                            .any(|w| w.to_lowercase() == d.head);
+                    let in_role = p.role.as_ref().is_some_and(|r| {
+                        r.split_whitespace().last().is_some_and(|w| {
+                            w.trim_matches(|c: char| !c.is_alphanumeric())
+                                .to_lowercase()
+                                == d.head
+                        })
+                    });
+                    in_name || in_role
+                })
+                .collect();
+            (carriers.len() == 1).then(|| carriers[0])
+        });
+        if let Some(p) = link {
+            persons[p].mentions.push(d.span);
+            continue;
+        }
+        let g = *group_of.entry(d.head.clone()).or_insert_with(|| {
+            groups.push((d.head.clone(), d.gender, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].2.push(d.span);
+    }
+    for p in persons.iter_mut().take(named) {
+        p.mentions.sort();
+    }
+    for (_, gender, spans) in groups {
+        // The most frequent form, determiner in lower case ("The nurse" -> "the nurse").
+        let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+        for (k, s) in spans.iter().enumerate() {
+            let form = s.slice(text).unwrap_or("");
+            let mut form: String = form.split_whitespace().collect::<Vec<_>>().join(" ");
+            if let Some(first) = form.get(..1) {
+                if form.split(' ').next().is_some_and(is_determiner) {
+                    let lower = first.to_lowercase();
+                    form.replace_range(..1, &lower);
+                }
+            }
+            let e = counts.entry(form).or_insert((0, k));
+            e.0 += 1;
+        }
+        // The description that introduces the character names it ("a small boy", later
+        // "the boy"), as the fullest form names a person; a possessive form anchors it to
+        // someone and wins ("his wife", not the "a wife" of a generic remark before).
+        let possessive = |f: &str| {
+            f.split(' ')
+                .next()
+                .is_some_and(|w| matches!(w, "his" | "her" | "my" | "our" | "their" | "your"))
+        };
+        let any_possessive = counts.keys().any(|f| possessive(f));
+        let Some(name) = counts
+            .into_iter()
+            .filter(|(f, _)| !any_possessive || possessive(f))
+            .max_by_key(|(_, (n, first))| {
+                let n = if any_possessive { *n } else { 0 };
+                (n, std::cmp::Reverse(*first))
+            })
+            .map(|(f, _)| f)
+        else {
+            continue;
+        };
+        let mut person = Person {
+            name,
+            role: None,
+            gender,
+            mentions: spans,
+            nominal: true,
+        };
+        if person.gender.is_none() {
+            person.gender = gender_of(doc, &person, people_in_sentence);
+        }
+        persons.push(person);
     }
 }

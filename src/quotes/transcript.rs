@@ -115,7 +115,13 @@ pub fn find(doc: &Document, people: &People) -> Vec<Turn> {
     let intro = Span::new(0, intro_end);
     let interviewee = {
         let mut best: Option<(usize, usize, usize)> = None; // (mentions, -first, person)
-        for (i, p) in people.persons.iter().enumerate() {
+                                                            // Only named people: the introduction's "the actress" is no interviewee's name.
+        for (i, p) in people
+            .persons
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.nominal)
+        {
             let inside: Vec<&Span> = p.mentions.iter().filter(|m| intro.contains(**m)).collect();
             if let Some(first) = inside.first() {
                 let key = (inside.len(), usize::MAX - first.start, i);
