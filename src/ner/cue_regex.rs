@@ -19,11 +19,6 @@ use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{meta, Anchored, Input, MatchKind};
 
-/// The lazy DFA's cache per pattern, direction and thread (the regex crate's default is
-/// 2 MB): with a few dozen cue patterns on two threads the default caches grew to tens of
-/// MB; a cache that fills is cleared and refilled, with the same matches.
-const DFA_CACHE_BYTES: usize = 256 << 10;
-
 /// Superset matches in a row where the pattern fails before the plain search takes over.
 const MAX_MISSES: usize = 8;
 
@@ -134,7 +129,7 @@ impl CueRegex {
     pub fn new(pattern: &str) -> Result<Self, Box<meta::BuildError>> {
         let config = meta::Config::new()
             .nfa_size_limit(Some(10 * (1 << 20)))
-            .hybrid_cache_capacity(DFA_CACHE_BYTES)
+            .hybrid_cache_capacity(2 * (1 << 20))
             .match_kind(MatchKind::LeftmostFirst)
             .utf8_empty(true);
         let strict = meta::Builder::new()
@@ -170,10 +165,7 @@ impl CueRegex {
                 .get_or_init(|| {
                     // A superset that fails to compile only loses the speed-up.
                     let pattern = self.relaxed_pattern.as_deref()?;
-                    regex::RegexBuilder::new(pattern)
-                        .dfa_size_limit(DFA_CACHE_BYTES)
-                        .build()
-                        .ok()
+                    regex::Regex::new(pattern).ok()
                 })
                 .as_ref()
         } else {
