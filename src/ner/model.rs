@@ -12,8 +12,9 @@ use crate::nn::{tensor, PackedMatrix, Tok2Vec, Tok2VecBuffers, CONTEXT, WIDTH};
 const HIDDEN: usize = 64;
 const LOWER_PIECES: usize = 2;
 const N_FEATURES: usize = 3;
-/// Tokens per network window (the buffers hold about 4 KB per token of a window).
-const WINDOW_TOKENS: usize = 2048;
+/// Tokens per network window (the buffers hold about 4 KB per token of a window, so 2 MB
+/// per thread). Longer documents cost 2 x CONTEXT extra rows per window (1.6 %).
+const WINDOW_TOKENS: usize = 512;
 /// Attribute columns of the entity tok2vec: NORM, PREFIX, SUFFIX, SHAPE.
 const N_COLUMNS: usize = 4;
 /// Workspace buffers above this many floats are released after use, so one huge

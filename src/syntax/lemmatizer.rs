@@ -12,16 +12,62 @@ struct Tables {
     lemma_rules: HashMap<String, Vec<(String, String)>>,
 }
 
+/// A set of words in one buffer, sorted, found by binary search: the tables' 91,000
+/// index words as separate `String`s in hash sets took about 5 MB, here about 1 MB.
+#[derive(Default)]
+struct WordSet {
+    text: String,
+    /// Where each word ends in `text` (it starts where the previous one ends).
+    ends: Vec<u32>,
+}
+
+impl WordSet {
+    fn new(mut words: Vec<String>) -> Result<Self, SyntaxError> {
+        words.sort_unstable();
+        words.dedup();
+        let mut set = WordSet {
+            text: String::with_capacity(words.iter().map(String::len).sum()),
+            ends: Vec::with_capacity(words.len()),
+        };
+        for w in &words {
+            set.text.push_str(w);
+            let end = u32::try_from(set.text.len())
+                .map_err(|_| SyntaxError::Config("lemmas.json: lemma index too large".into()))?;
+            set.ends.push(end);
+        }
+        Ok(set)
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.word(mid).cmp(word) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+}
+
 #[derive(Default)]
 struct PosTables {
     exceptions: HashMap<String, Vec<String>>,
-    index: HashSet<String>,
+    index: WordSet,
     rules: Vec<(String, String)>,
 }
 
 pub(crate) struct Lemmatizer {
-    /// Keyed by the lower-case POS name, as spaCy's tables are.
-    by_pos: HashMap<String, PosTables>,
+    /// By POS (spaCy keys its tables by the lower-case POS name; other keys are never
+    /// looked up).
+    by_pos: HashMap<Pos, PosTables>,
 }
 
 /// The value of feature `name` in a `Feat=Val|...` string.
@@ -41,15 +87,24 @@ impl Lemmatizer {
     pub(crate) fn from_json(bytes: &[u8]) -> Result<Self, SyntaxError> {
         let t: Tables = serde_json::from_slice(bytes)
             .map_err(|e| SyntaxError::Config(format!("lemmas.json: {e}")))?;
-        let mut by_pos: HashMap<String, PosTables> = HashMap::new();
-        for (pos, exc) in t.lemma_exc {
-            by_pos.entry(pos).or_default().exceptions = exc;
+        let pos_of = |name: &str| {
+            Pos::parse(&name.to_uppercase()).filter(|p| p.as_str().to_lowercase() == name)
+        };
+        let mut by_pos: HashMap<Pos, PosTables> = HashMap::new();
+        for (name, exc) in t.lemma_exc {
+            if let Some(pos) = pos_of(&name) {
+                by_pos.entry(pos).or_default().exceptions = exc;
+            }
         }
-        for (pos, index) in t.lemma_index {
-            by_pos.entry(pos).or_default().index = index.into_iter().collect();
+        for (name, index) in t.lemma_index {
+            if let Some(pos) = pos_of(&name) {
+                by_pos.entry(pos).or_default().index = WordSet::new(index)?;
+            }
         }
-        for (pos, rules) in t.lemma_rules {
-            by_pos.entry(pos).or_default().rules = rules;
+        for (name, rules) in t.lemma_rules {
+            if let Some(pos) = pos_of(&name) {
+                by_pos.entry(pos).or_default().rules = rules;
+            }
         }
         Ok(Lemmatizer { by_pos })
     }
@@ -83,8 +138,7 @@ impl Lemmatizer {
         if Self::is_base_form(Some(pos), morph) {
             return text.to_lowercase();
         }
-        let name = pos.as_str().to_lowercase();
-        let Some(tables) = self.by_pos.get(&name) else {
+        let Some(tables) = self.by_pos.get(&pos) else {
             return if pos == Pos::Propn {
                 text.to_string()
             } else {

@@ -168,8 +168,9 @@ pub struct SyntaxModel {
     lemmatizer: Lemmatizer,
 }
 
-/// Tokens per network window: bounds the tok2vec buffers (about 3 KB per token).
-const WINDOW_TOKENS: usize = 2048;
+/// Tokens per network window: bounds the tok2vec buffers (about 3 KB per token, so
+/// 1.5 MB per thread). Longer documents cost 2 x CONTEXT extra rows per window (1.6 %).
+const WINDOW_TOKENS: usize = 512;
 /// Buffers above this many floats are released after a document.
 const KEEP_FLOATS: usize = 4 << 20;
 

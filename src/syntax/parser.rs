@@ -15,8 +15,9 @@ const SLOT: usize = HIDDEN * PIECES;
 /// One token's precomputed contribution to the hidden layer for every feature slot.
 const ROW: usize = N_FEATS * SLOT;
 /// Tokens whose rows are kept: a ring over the token sequence, so a long document needs
-/// 8 MB here, not 4 KB per token.
-const RING: usize = 2048;
+/// 2 MB here per thread, not 4 KB per token. Longer than nearly every sentence: the
+/// stack seldom reaches behind it (the FAR rows cover that).
+const RING: usize = 512;
 /// Rows computed at once as the buffer advances.
 const AHEAD: usize = 256;
 /// Rows of tokens behind the ring (deep in a long stack), computed on demand.
@@ -173,6 +174,9 @@ impl ParserNet {
         if t >= buf.hi {
             let start = buf.hi.max((t + 1).saturating_sub(size));
             let end = n.min((t + 1).max(start + AHEAD)).min(start + size);
+            // Exactly the ring: a doubling growth would keep up to twice that per thread.
+            buf.ring
+                .reserve_exact((size * ROW).saturating_sub(buf.ring.len()));
             buf.ring.resize(size * ROW, 0.0);
             let mut s = start;
             while s < end {
