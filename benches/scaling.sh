@@ -8,7 +8,8 @@
 #   SIZES       MB, comma separated (default 0.25,0.5,1,2)
 #   KINDS       comma separated subset (default: all; see benches/scaling_inputs.py)
 #   ARGS        extra arguments to `quotex extract` (e.g. "--no-syntax")
-#   TIMEOUT     seconds before a run is given up (default 120)
+#   TIMEOUT     CPU seconds before a run is given up (default 120; a CPU limit, not a wall
+#               one, so a loaded machine does not cut runs short; the wall limit is 10x)
 #   QUOTEX_BIN  binary to measure (default: build this tree and use target/release/quotex)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,8 +49,8 @@ for k in $kinds; do
     f=$(printf '%s/%s@%g.txt' "$dir" "$k" "$s")
     mb=$(stat -c %s "$f" | awk '{print $1 / 1048576}')
     : > "$tmp/time"
-    timeout "$limit" /usr/bin/time -f "%U %S %M" -o "$tmp/time" \
-      nice -n 10 "$bin" extract "$f" --threads 1 -q ${ARGS:-} -o /dev/null 2>/dev/null || true
+    (ulimit -t "$limit"; timeout $((limit * 10)) /usr/bin/time -f "%U %S %M" -o "$tmp/time" \
+      nice -n 10 "$bin" extract "$f" --threads 1 -q ${ARGS:-} -o /dev/null 2>/dev/null) || true
     if ! tail -n 1 "$tmp/time" | grep -qE '^[0-9.]+ [0-9.]+ [0-9]+$'; then
       row="$row >$limit | - | - |"
       last=""

@@ -25,6 +25,8 @@ def kinds(bbc):
 
     out = {
         "quote_soup": seeded(p.quote_soup),
+        # The same soup without its paragraph breaks: one line, the quote stage's worst case.
+        "quote_soup_one_line": lambda size: p.quote_soup(random.Random(8), size).replace("\n\n", "  "),
         "punct_mix": lambda size: "".join(
             random.Random(8).choice(")]}.,;:!?=-*'\"") for _ in range(size)) + "\n",
         "word": lambda size: "".join(
