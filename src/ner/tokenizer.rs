@@ -54,6 +54,57 @@ pub(crate) const MAX_CHUNK: usize = 1000;
 /// not O(chunk²): the backtracking engine otherwise tries every position of the string.
 const AFFIX_WINDOW: usize = 16;
 
+/// Glued one-symbol tokens (`)`, `=`, `*` without spaces between) are regrouped into
+/// tokens of this many when a run is longer than this: spaCy peels each symbol of
+/// `))))…` into its own token, so a megabyte of them is a million tokens through both
+/// networks (about 30 s). No word has such a run (news has none: the BBC output is
+/// unchanged); offsets stay exact and the text is covered as before.
+const SYMBOL_RUN: usize = 16;
+
+/// See [`SYMBOL_RUN`]. Linear in the tokens.
+fn regroup_symbol_runs(text: &str, tokens: Vec<Token>) -> Vec<Token> {
+    let symbol = |t: &Token| {
+        let mut chars = text[t.start..t.end].chars();
+        t.norm.is_none()
+            && chars
+                .next()
+                .is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace())
+            && chars.next().is_none()
+    };
+    // The end of the glued run of symbol tokens starting at `i`.
+    let run_end = |i: usize| {
+        let mut j = i;
+        while j < tokens.len()
+            && symbol(&tokens[j])
+            && (j == i || tokens[j - 1].end == tokens[j].start)
+        {
+            j += 1;
+        }
+        j
+    };
+    let mut i = 0;
+    let mut out: Option<Vec<Token>> = None;
+    while i < tokens.len() {
+        let j = run_end(i);
+        if j - i > SYMBOL_RUN {
+            let out = out.get_or_insert_with(|| tokens[..i].to_vec());
+            for group in tokens[i..j].chunks(SYMBOL_RUN) {
+                let (first, last) = (&group[0], &group[group.len() - 1]);
+                out.push(Token {
+                    start: first.start,
+                    end: last.end,
+                    norm: None,
+                    space_after: last.space_after,
+                });
+            }
+        } else if let Some(out) = out.as_mut() {
+            out.extend_from_slice(&tokens[i..j.max(i + 1)]);
+        }
+        i = j.max(i + 1);
+    }
+    out.unwrap_or(tokens)
+}
+
 /// A cached token of a chunk: byte offsets relative to the chunk start, and its NORM.
 type CachedToken = (u32, u32, Option<String>);
 
@@ -328,7 +379,7 @@ impl Tokenizer {
     /// Tokenizes `text`; token offsets are bytes into `text`.
     pub fn tokenize(&self, text: &str) -> Vec<Token> {
         let tokens = self.tokenize_affixes(text, true);
-        self.apply_special_cases(text, tokens)
+        regroup_symbol_runs(text, self.apply_special_cases(text, tokens))
     }
 
     fn push_special(&self, chunk_start: usize, chunk: &str, out: &mut Vec<Token>) -> bool {
@@ -704,7 +755,37 @@ mod tests {
             }
             assert_eq!(pos, text.len());
         }
-        // spaCy peels every `)` as a prefix: one token each, chunked or not.
-        assert_eq!(model.tokenizer.tokenize(&")".repeat(5_000)).len(), 5_000);
+        // spaCy peels every `)` as a prefix: one token each, regrouped by SYMBOL_RUN.
+        assert_eq!(
+            model.tokenizer.tokenize(&")".repeat(5_000)).len(),
+            5_000usize.div_ceil(SYMBOL_RUN)
+        );
+    }
+
+    #[test]
+    fn only_long_glued_runs_of_symbols_are_regrouped() {
+        let t = &crate::ner::embedded_model().tokenizer;
+        let spans = |text: &str| -> Vec<String> {
+            t.tokenize(text)
+                .iter()
+                .map(|k| text[k.start..k.end].to_string())
+                .collect()
+        };
+        // Up to SYMBOL_RUN glued symbols: spaCy's tokens.
+        let short = format!("Wow{}", "!".repeat(SYMBOL_RUN));
+        assert_eq!(spans(&short).len(), 1 + SYMBOL_RUN);
+        // Spaced symbols are not glued: one token each.
+        let spaced = "= ".repeat(3 * SYMBOL_RUN);
+        assert_eq!(spans(&spaced).len(), 3 * SYMBOL_RUN);
+        // A longer glued run: groups of SYMBOL_RUN, the words around it untouched.
+        let text = format!("He said {} ok.", "=".repeat(2 * SYMBOL_RUN + 3));
+        let got = spans(&text);
+        assert_eq!(got[..2], ["He", "said"]);
+        assert_eq!(got[2], "=".repeat(SYMBOL_RUN));
+        assert_eq!(got[3], "=".repeat(SYMBOL_RUN));
+        assert_eq!(got[4], "===");
+        assert_eq!(got[5..], ["ok", "."]);
+        let tokens = t.tokenize(&text);
+        assert!(tokens[4].space_after && !tokens[2].space_after);
     }
 }

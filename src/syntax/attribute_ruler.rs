@@ -48,6 +48,12 @@ struct Rule {
 
 pub(crate) struct AttributeRuler {
     rules: Vec<Rule>,
+    /// (rule, pattern) pairs by what their first token must equal, so a token is tried
+    /// only against the patterns that can start there (not all ~180 at every position).
+    by_tag: HashMap<String, Vec<(usize, usize)>>,
+    by_lower: HashMap<String, Vec<(usize, usize)>>,
+    /// Patterns whose first token has no equality on TAG or LOWER.
+    anywhere: Vec<(usize, usize)>,
 }
 
 /// The token fields the ruler reads and writes.
@@ -165,7 +171,33 @@ impl AttributeRuler {
                 index,
             });
         }
-        Ok(AttributeRuler { rules: out })
+        let mut ruler = AttributeRuler {
+            rules: out,
+            by_tag: HashMap::new(),
+            by_lower: HashMap::new(),
+            anywhere: Vec::new(),
+        };
+        for (r, rule) in ruler.rules.iter().enumerate() {
+            for (p, pattern) in rule.patterns.iter().enumerate() {
+                let Some(first) = pattern.first() else {
+                    continue;
+                };
+                let eq = |want: fn(Attr) -> bool| {
+                    first.iter().find_map(|(a, pred)| match pred {
+                        Predicate::Eq(v) if want(*a) => Some(v.clone()),
+                        _ => None,
+                    })
+                };
+                if let Some(tag) = eq(|a| matches!(a, Attr::Tag)) {
+                    ruler.by_tag.entry(tag).or_default().push((r, p));
+                } else if let Some(lower) = eq(|a| matches!(a, Attr::Lower)) {
+                    ruler.by_lower.entry(lower).or_default().push((r, p));
+                } else {
+                    ruler.anywhere.push((r, p));
+                }
+            }
+        }
+        Ok(ruler)
     }
 
     fn matches(constraints: &[(Attr, Predicate)], t: &RulerToken) -> bool {
@@ -180,37 +212,44 @@ impl AttributeRuler {
     /// Matches every rule against the tokens as they are, then applies the matches in
     /// rule order (spaCy sorts matches by rule id, so later rules take precedence).
     pub(crate) fn apply(&self, tokens: &mut [RulerToken]) {
-        // A fixed number of rules, each tried at every position: linear in the tokens.
+        // Each position is tried against the patterns its first token can start (indexed by
+        // TAG or LOWER equality) and the few unindexed ones: linear in the tokens.
         let n = tokens.len();
         let mut hits: Vec<(usize, usize)> = Vec::new(); // (rule, target token)
-        let mut seen: HashMap<(usize, usize), ()> = HashMap::new();
-        for (r, rule) in self.rules.iter().enumerate() {
-            for pattern in &rule.patterns {
+        for start in 0..n {
+            let t = &tokens[start];
+            let candidates = self
+                .by_tag
+                .get(t.tag.as_str())
+                .into_iter()
+                .flatten()
+                .chain(self.by_lower.get(t.lower).into_iter().flatten())
+                .chain(&self.anywhere);
+            for &(r, p) in candidates {
+                let rule = &self.rules[r];
+                let pattern = &rule.patterns[p];
                 let len = pattern.len();
-                if len == 0 || len > n {
-                    continue;
-                }
-                for start in 0..=n - len {
-                    if pattern
+                if start + len > n
+                    || !pattern
                         .iter()
                         .zip(&tokens[start..start + len])
                         .all(|(c, t)| Self::matches(c, t))
-                    {
-                        let target = if rule.index >= 0 {
-                            start as i64 + rule.index
-                        } else {
-                            (start + len) as i64 + rule.index
-                        };
-                        if target >= start as i64 && target < (start + len) as i64 {
-                            let target = target as usize;
-                            if seen.insert((r, target), ()).is_none() {
-                                hits.push((r, target));
-                            }
-                        }
-                    }
+                {
+                    continue;
+                }
+                let target = if rule.index >= 0 {
+                    start as i64 + rule.index
+                } else {
+                    (start + len) as i64 + rule.index
+                };
+                if target >= start as i64 && target < (start + len) as i64 {
+                    hits.push((r, target as usize));
                 }
             }
         }
+        // Rule order; a rule's repeated hits on a token set the same values once.
+        hits.sort_unstable();
+        hits.dedup();
         for (r, target) in hits {
             let a = &self.rules[r].assign;
             let t = &mut tokens[target];

@@ -395,7 +395,13 @@ mod tests {
     fn windows_and_a_small_parser_ring_give_the_same_analysis() {
         let article = include_str!("../../examples/harbor-lights.txt");
         // Long enough for several windows, ring wraps and rows of far stack tokens.
-        let text = format!("{article}\n\n{article} {}", article.replace('.', ","));
+        // Plus a deep stack that unwinds (rows of tokens below the ring, in blocks).
+        let text = format!(
+            "{article}\n\n{article} {} {}word{}",
+            article.replace('.', ","),
+            "( ".repeat(400),
+            " )".repeat(400)
+        );
         let syntax = embedded_syntax();
         let tokens = syntax.lexical.tokenizer.tokenize(&text);
         let mut reference = Buffers::default();

@@ -22,6 +22,11 @@ const RING: usize = 512;
 const AHEAD: usize = 256;
 /// Rows of tokens behind the ring (deep in a long stack), computed on demand.
 const FAR: usize = 8;
+/// Rows computed at once below a token behind the ring that lies just under the ring or
+/// under the last such block: a long stack unwinds in decreasing order, and one row per
+/// product would cost several times a block's row (a giant sentence of glued symbols
+/// spent half its time there).
+const BACK: usize = 64;
 
 /// The parser's per-thread buffers: the precomputed rows of the tokens around the buffer
 /// (a ring) and a few of earlier tokens. A row is the same bits whether computed alone or
@@ -37,6 +42,10 @@ pub(crate) struct ParserBuffers {
     hi: usize,
     far: Vec<f32>,
     far_token: [usize; FAR],
+    /// Rows of tokens back_lo..back_hi (below the ring), see [`BACK`].
+    back: Vec<f32>,
+    back_lo: usize,
+    back_hi: usize,
 }
 
 impl Default for ParserBuffers {
@@ -49,6 +58,9 @@ impl Default for ParserBuffers {
             hi: 0,
             far: vec![0.0; FAR * ROW],
             far_token: [usize::MAX; FAR],
+            back: Vec::new(),
+            back_lo: 0,
+            back_hi: 0,
         }
     }
 }
@@ -198,8 +210,27 @@ impl ParserNet {
             buf.hi = end;
             buf.lo = buf.lo.max(end.saturating_sub(size));
         }
+        let below = |edge: usize| t < edge && t + BACK >= edge;
+        if !(t >= buf.lo && t < buf.hi || t >= buf.back_lo && t < buf.back_hi)
+            && (below(buf.lo) || below(buf.back_lo))
+        {
+            let lo = (t + 1).saturating_sub(BACK);
+            buf.back.resize(BACK * ROW, 0.0);
+            self.lower_w.matmul(
+                &projected[lo * HIDDEN..(t + 1) * HIDDEN],
+                HIDDEN,
+                t + 1 - lo,
+                &mut buf.back[..(t + 1 - lo) * ROW],
+                ROW,
+            );
+            buf.back_lo = lo;
+            buf.back_hi = t + 1;
+        }
         let src = if t >= buf.lo && t < buf.hi {
             &buf.ring[(t % size) * ROW + f * SLOT..(t % size) * ROW + (f + 1) * SLOT]
+        } else if t >= buf.back_lo && t < buf.back_hi {
+            let r = t - buf.back_lo;
+            &buf.back[r * ROW + f * SLOT..r * ROW + (f + 1) * SLOT]
         } else {
             let k = t % FAR;
             if buf.far_token[k] != t {
@@ -236,6 +267,7 @@ impl ParserNet {
         buf.lo = 0;
         buf.hi = 0;
         buf.far_token = [usize::MAX; FAR];
+        (buf.back_lo, buf.back_hi) = (0, 0);
         let mut st = State::new(n);
         for (flag, &preset) in st.sent_start.iter_mut().zip(preset_starts) {
             *flag |= preset;
