@@ -398,10 +398,7 @@ impl SpacySmModel {
             *h = d.hidden[o * LOWER_PIECES].max(d.hidden[o * LOWER_PIECES + 1]);
         }
         let n_actions = self.actions.len();
-        d.scores.fill(0.0);
-        for (h, col) in d.hid.iter().zip(self.upper_wt.chunks_exact(n_actions)) {
-            d.scores.iter_mut().zip(col).for_each(|(s, w)| *s += w * h);
-        }
+        crate::nn::columns_dot(&d.hid, &self.upper_wt, n_actions, &mut d.scores);
         d.scores
             .iter_mut()
             .zip(&self.upper_b)

@@ -48,6 +48,14 @@ struct Rule {
 
 pub(crate) struct AttributeRuler {
     rules: Vec<Rule>,
+    /// Every (rule, pattern) pair, in rule order.
+    patterns: Vec<(usize, usize)>,
+    /// Patterns by a value their first token requires (LOWER, TAG or DEP equal to, or in,
+    /// a list): only these are tried at a token; `unindexed` ones are tried everywhere.
+    by_lower: HashMap<String, Vec<u32>>,
+    by_tag: HashMap<String, Vec<u32>>,
+    by_dep: HashMap<String, Vec<u32>>,
+    unindexed: Vec<u32>,
 }
 
 /// The token fields the ruler reads and writes.
@@ -165,7 +173,56 @@ impl AttributeRuler {
                 index,
             });
         }
-        Ok(AttributeRuler { rules: out })
+        Ok(Self::indexed(out))
+    }
+
+    fn indexed(rules: Vec<Rule>) -> Self {
+        let mut ruler = AttributeRuler {
+            rules,
+            patterns: Vec::new(),
+            by_lower: HashMap::new(),
+            by_tag: HashMap::new(),
+            by_dep: HashMap::new(),
+            unindexed: Vec::new(),
+        };
+        for (r, rule) in ruler.rules.iter().enumerate() {
+            for (p, pattern) in rule.patterns.iter().enumerate() {
+                let id = ruler.patterns.len() as u32;
+                ruler.patterns.push((r, p));
+                // The most selective required value of the first token: LOWER, then TAG,
+                // then DEP.
+                let first = pattern.first().map(Vec::as_slice).unwrap_or(&[]);
+                let key = [Attr::Lower, Attr::Tag, Attr::Dep]
+                    .into_iter()
+                    .find_map(|want| {
+                        first.iter().find_map(|(attr, pred)| {
+                            let values: Vec<&String> = match pred {
+                                Predicate::Eq(v) => vec![v],
+                                Predicate::In(vs) => vs.iter().collect(),
+                                _ => return None,
+                            };
+                            (std::mem::discriminant(attr) == std::mem::discriminant(&want))
+                                .then_some((want, values))
+                        })
+                    });
+                let Some((attr, values)) = key else {
+                    ruler.unindexed.push(id);
+                    continue;
+                };
+                let map = match attr {
+                    Attr::Lower => &mut ruler.by_lower,
+                    Attr::Tag => &mut ruler.by_tag,
+                    _ => &mut ruler.by_dep,
+                };
+                for v in values {
+                    let ids = map.entry(v.clone()).or_default();
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        ruler
     }
 
     fn matches(constraints: &[(Attr, Predicate)], t: &RulerToken) -> bool {
@@ -180,37 +237,46 @@ impl AttributeRuler {
     /// Matches every rule against the tokens as they are, then applies the matches in
     /// rule order (spaCy sorts matches by rule id, so later rules take precedence).
     pub(crate) fn apply(&self, tokens: &mut [RulerToken]) {
-        // A fixed number of rules, each tried at every position: linear in the tokens.
+        // At each position only the patterns whose first token's required LOWER, TAG or
+        // DEP is there (and the few unindexed ones): linear in the tokens.
         let n = tokens.len();
         let mut hits: Vec<(usize, usize)> = Vec::new(); // (rule, target token)
-        let mut seen: HashMap<(usize, usize), ()> = HashMap::new();
-        for (r, rule) in self.rules.iter().enumerate() {
-            for pattern in &rule.patterns {
+        let none: &[u32] = &[];
+        for start in 0..n {
+            let t = &tokens[start];
+            let lists = [
+                self.by_lower.get(t.lower).map_or(none, Vec::as_slice),
+                self.by_tag.get(&t.tag).map_or(none, Vec::as_slice),
+                self.by_dep.get(&t.dep).map_or(none, Vec::as_slice),
+                &self.unindexed,
+            ];
+            for &id in lists.into_iter().flatten() {
+                let (r, p) = self.patterns[id as usize];
+                let rule = &self.rules[r];
+                let pattern = &rule.patterns[p];
                 let len = pattern.len();
-                if len == 0 || len > n {
+                if len == 0 || start + len > n {
                     continue;
                 }
-                for start in 0..=n - len {
-                    if pattern
-                        .iter()
-                        .zip(&tokens[start..start + len])
-                        .all(|(c, t)| Self::matches(c, t))
-                    {
-                        let target = if rule.index >= 0 {
-                            start as i64 + rule.index
-                        } else {
-                            (start + len) as i64 + rule.index
-                        };
-                        if target >= start as i64 && target < (start + len) as i64 {
-                            let target = target as usize;
-                            if seen.insert((r, target), ()).is_none() {
-                                hits.push((r, target));
-                            }
-                        }
+                if pattern
+                    .iter()
+                    .zip(&tokens[start..start + len])
+                    .all(|(c, t)| Self::matches(c, t))
+                {
+                    let target = if rule.index >= 0 {
+                        start as i64 + rule.index
+                    } else {
+                        (start + len) as i64 + rule.index
+                    };
+                    if target >= start as i64 && target < (start + len) as i64 {
+                        hits.push((r, target as usize));
                     }
                 }
             }
         }
+        // Applied in rule order (a token's later rules win), each (rule, token) once.
+        hits.sort_unstable();
+        hits.dedup();
         for (r, target) in hits {
             let a = &self.rules[r].assign;
             let t = &mut tokens[target];
