@@ -198,6 +198,22 @@ impl Tile<'_> {
                 row[1] = _mm256_fmadd_ps(av, b1, row[1]);
             }
         }
+        if self.nr == NR {
+            // Whole rows of C: stored (or added) straight from the registers.
+            assert!(c.len() >= (self.mr - 1) * ldc + NR);
+            let c = c.as_mut_ptr();
+            for (i, row) in acc.iter().enumerate().take(self.mr) {
+                let dst = c.add(i * ldc);
+                let (mut v0, mut v1) = (row[0], row[1]);
+                if self.accumulate {
+                    v0 = _mm256_add_ps(_mm256_loadu_ps(dst), v0);
+                    v1 = _mm256_add_ps(_mm256_loadu_ps(dst.add(8)), v1);
+                }
+                _mm256_storeu_ps(dst, v0);
+                _mm256_storeu_ps(dst.add(8), v1);
+            }
+            return;
+        }
         let mut out = [[0.0f32; NR]; MR];
         for (dst, row) in out.iter_mut().zip(&acc) {
             _mm256_storeu_ps(dst.as_mut_ptr(), row[0]);
@@ -223,6 +239,96 @@ fn use_fma() -> bool {
     {
         false
     }
+}
+
+/// `out[a] = Σ_j wt[j * n + a] · h[j]` for a < n (wt is a layer's weights transposed,
+/// one row of n per input), each sum taken in input order as a multiply then an add, so
+/// the vector and the portable paths give the same bits.
+pub(crate) fn columns_dot(h: &[f32], wt: &[f32], n: usize, out: &mut [f32]) {
+    assert!(
+        wt.len() >= h.len() * n && out.len() >= n,
+        "columns_dot sizes"
+    );
+    #[cfg(target_arch = "x86_64")]
+    if use_fma() {
+        // SAFETY: `use_fma` checked that the CPU supports AVX2 (hence AVX); sizes above.
+        unsafe { columns_dot_avx(h, wt, n, out) };
+        return;
+    }
+    columns_dot_portable(h, wt, n, &mut out[..n]);
+}
+
+fn columns_dot_portable(h: &[f32], wt: &[f32], n: usize, out: &mut [f32]) {
+    out.fill(0.0);
+    for (hv, col) in h.iter().zip(wt.chunks_exact(n)) {
+        out.iter_mut().zip(col).for_each(|(s, w)| *s += w * hv);
+    }
+}
+
+/// # Safety
+/// The CPU must support AVX; `wt` holds h.len() rows of n and `out` at least n.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn columns_dot_avx(h: &[f32], wt: &[f32], n: usize, out: &mut [f32]) {
+    use std::arch::x86_64::*;
+    let w = wt.as_ptr();
+    let mut a0 = 0;
+    // Four vectors of outputs at a time: independent adds keep the pipeline busy.
+    while a0 + 32 <= n {
+        let mut acc = [_mm256_setzero_ps(); 4];
+        for (j, &hv) in h.iter().enumerate() {
+            let hb = _mm256_set1_ps(hv);
+            let row = w.add(j * n + a0);
+            for (v, acc) in acc.iter_mut().enumerate() {
+                *acc = _mm256_add_ps(*acc, _mm256_mul_ps(_mm256_loadu_ps(row.add(8 * v)), hb));
+            }
+        }
+        for (v, acc) in acc.iter().enumerate() {
+            _mm256_storeu_ps(out.as_mut_ptr().add(a0 + 8 * v), *acc);
+        }
+        a0 += 32;
+    }
+    while a0 + 8 <= n {
+        let mut acc = _mm256_setzero_ps();
+        for (j, &hv) in h.iter().enumerate() {
+            let hb = _mm256_set1_ps(hv);
+            acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(w.add(j * n + a0)), hb));
+        }
+        _mm256_storeu_ps(out.as_mut_ptr().add(a0), acc);
+        a0 += 8;
+    }
+    for a in a0..n {
+        let mut s = 0.0f32;
+        for (j, &hv) in h.iter().enumerate() {
+            s += *w.add(j * n + a) * hv;
+        }
+        out[a] = s;
+    }
+}
+
+/// `pre = ((0 + a) + b) + c` over the parts present (zeros if none).
+fn sum_parts(pre: &mut [f32], parts: [Option<&[f32]>; 3]) {
+    #[inline(always)]
+    fn body(pre: &mut [f32], parts: [Option<&[f32]>; 3]) {
+        pre.fill(0.0);
+        for part in parts.into_iter().flatten() {
+            pre.iter_mut().zip(part).for_each(|(p, q)| *p += q);
+        }
+    }
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn body_avx2(pre: &mut [f32], parts: [Option<&[f32]>; 3]) {
+        body(pre, parts);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if use_fma() {
+        // SAFETY: `use_fma` checked that the CPU supports AVX2.
+        unsafe { body_avx2(pre, parts) };
+        return;
+    }
+    body(pre, parts);
 }
 
 /// Rows of a Maxout layer computed at once: their pre-activations (64 x 288 floats, 72 KB)
@@ -268,16 +374,12 @@ impl MaxoutNorm {
         pieces: usize,
         n_in: usize,
     ) -> Result<Self, String> {
-        let w = tensor(st, &format!("{name}.maxout.W"), &[n_out, pieces, n_in])?;
+        let w_pm = Self::piece_major_weights(st, name, n_out, pieces, n_in)?;
         let b = tensor(st, &format!("{name}.maxout.b"), &[n_out, pieces])?;
-        let mut w_pm = vec![0.0f32; w.len()];
         let mut b_pm = vec![0.0f32; b.len()];
         for o in 0..n_out {
             for p in 0..pieces {
-                let (from, to) = (o * pieces + p, p * n_out + o);
-                w_pm[to * n_in..(to + 1) * n_in]
-                    .copy_from_slice(&w[from * n_in..(from + 1) * n_in]);
-                b_pm[to] = b[from];
+                b_pm[p * n_out + o] = b[o * pieces + p];
             }
         }
         Ok(MaxoutNorm {
@@ -288,6 +390,107 @@ impl MaxoutNorm {
             n_out,
             pieces,
         })
+    }
+
+    /// `{name}.maxout.W` as (pieces * n_out) rows of n_in, piece-major.
+    fn piece_major_weights(
+        st: &SafeTensors,
+        name: &str,
+        n_out: usize,
+        pieces: usize,
+        n_in: usize,
+    ) -> Result<Vec<f32>, String> {
+        let w = tensor(st, &format!("{name}.maxout.W"), &[n_out, pieces, n_in])?;
+        let mut w_pm = vec![0.0f32; w.len()];
+        for o in 0..n_out {
+            for p in 0..pieces {
+                let (from, to) = (o * pieces + p, p * n_out + o);
+                w_pm[to * n_in..(to + 1) * n_in]
+                    .copy_from_slice(&w[from * n_in..(from + 1) * n_in]);
+            }
+        }
+        Ok(w_pm)
+    }
+
+    /// The layer's weights cut along the input into `parts` equal column blocks, packed as
+    /// one matrix of (parts * pieces * n_out) rows: block p's products of an input row are
+    /// columns p*pieces*n_out.. of the result. For a window layer (parts = 3: previous,
+    /// self, next) a token's three products depend on the token alone, so they can be
+    /// computed once per distinct token and summed per window.
+    fn split_inputs(
+        st: &SafeTensors,
+        name: &str,
+        n_out: usize,
+        pieces: usize,
+        n_in: usize,
+        parts: usize,
+    ) -> Result<PackedMatrix, String> {
+        let w_pm = Self::piece_major_weights(st, name, n_out, pieces, n_in)?;
+        let (wide, sub) = (n_out * pieces, n_in / parts);
+        let mut split = vec![0.0f32; parts * wide * sub];
+        for p in 0..parts {
+            for j in 0..wide {
+                split[(p * wide + j) * sub..(p * wide + j + 1) * sub]
+                    .copy_from_slice(&w_pm[j * n_in + p * sub..j * n_in + (p + 1) * sub]);
+            }
+        }
+        Ok(PackedMatrix::new(&split, parts * wide, sub))
+    }
+
+    /// Bias, maxout and LayerNorm of rows of pre-activations (each pieces * n_out wide,
+    /// piece-major) into `out` (n_out per row).
+    fn finish(&self, pre: &[f32], out: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        if use_fma() {
+            // SAFETY: `use_fma` checked that the CPU supports AVX2.
+            unsafe { self.finish_avx2(pre, out) };
+            return;
+        }
+        self.finish_rows(pre, out);
+    }
+
+    /// The same operations compiled for AVX2: wider vectors, the same bits (no operation
+    /// is reordered or fused).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn finish_avx2(&self, pre: &[f32], out: &mut [f32]) {
+        self.finish_rows(pre, out);
+    }
+
+    #[inline(always)]
+    fn finish_rows(&self, pre: &[f32], out: &mut [f32]) {
+        let (n_out, wide) = (self.n_out, self.n_out * self.pieces);
+        let n = n_out as f32;
+        for (pre, y) in pre.chunks_exact(wide).zip(out.chunks_exact_mut(n_out)) {
+            // max over pieces, in piece order, of pre-activation + bias.
+            for ((v, p), b) in y.iter_mut().zip(&pre[..n_out]).zip(&self.b[..n_out]) {
+                *v = p + b;
+            }
+            for piece in 1..self.pieces {
+                let (p, b) = (
+                    &pre[piece * n_out..(piece + 1) * n_out],
+                    &self.b[piece * n_out..(piece + 1) * n_out],
+                );
+                for ((v, p), b) in y.iter_mut().zip(p).zip(b) {
+                    *v = v.max(p + b);
+                }
+            }
+            let mean = sum8(y) / n;
+            let mut dev = [0.0f32; 8];
+            for c in y.chunks(8) {
+                for (d, v) in dev.iter_mut().zip(c) {
+                    *d += (v - mean) * (v - mean);
+                }
+            }
+            let var = sum8(&dev) / n + 1e-8;
+            let inv = 1.0 / var.sqrt();
+            for ((v, g), s) in y.iter_mut().zip(&self.gain).zip(&self.shift) {
+                *v = (*v - mean) * inv * g + s;
+            }
+        }
     }
 
     /// Applies the layer to `m` rows of `x` (row r at `r * ldx`, n_in wide; rows may
@@ -303,40 +506,13 @@ impl MaxoutNorm {
         let (n_out, wide) = (self.n_out, self.n_out * self.pieces);
         scratch.clear();
         scratch.resize(MAXOUT_ROWS.min(m) * wide, 0.0);
-        let n = n_out as f32;
         for r0 in (0..m).step_by(MAXOUT_ROWS) {
             let rows = MAXOUT_ROWS.min(m - r0);
             self.w.matmul(&x[r0 * ldx..], ldx, rows, scratch, wide);
-            for (pre, y) in scratch
-                .chunks_exact(wide)
-                .zip(out[r0 * n_out..(r0 + rows) * n_out].chunks_exact_mut(n_out))
-            {
-                // max over pieces, in piece order, of pre-activation + bias.
-                for ((v, p), b) in y.iter_mut().zip(&pre[..n_out]).zip(&self.b[..n_out]) {
-                    *v = p + b;
-                }
-                for piece in 1..self.pieces {
-                    let (p, b) = (
-                        &pre[piece * n_out..(piece + 1) * n_out],
-                        &self.b[piece * n_out..(piece + 1) * n_out],
-                    );
-                    for ((v, p), b) in y.iter_mut().zip(p).zip(b) {
-                        *v = v.max(p + b);
-                    }
-                }
-                let mean = sum8(y) / n;
-                let mut dev = [0.0f32; 8];
-                for c in y.chunks(8) {
-                    for (d, v) in dev.iter_mut().zip(c) {
-                        *d += (v - mean) * (v - mean);
-                    }
-                }
-                let var = sum8(&dev) / n + 1e-8;
-                let inv = 1.0 / var.sqrt();
-                for ((v, g), s) in y.iter_mut().zip(&self.gain).zip(&self.shift) {
-                    *v = (*v - mean) * inv * g + s;
-                }
-            }
+            self.finish(
+                &scratch[..rows * wide],
+                &mut out[r0 * n_out..(r0 + rows) * n_out],
+            );
         }
     }
 }
@@ -355,6 +531,16 @@ pub(crate) const CONTEXT: usize = DEPTH;
 /// network, allocated exactly); cleared when full. News repeats its frequent words, which
 /// a cache of this size holds; twice the size cost 17 MB at two threads for no speed.
 const MIX_CACHE_LIMIT: usize = 10_000;
+/// Floats of one token's first-layer products: [previous, self, next] x pieces x WIDTH.
+const SPLIT_WIDTH: usize = 3 * T2V_PIECES * WIDTH;
+/// Keys whose first-layer products are kept across documents (3.4 KB each): the most
+/// frequent words (a few hundred cover half of news text).
+const Q_CACHE_LIMIT: usize = 1024;
+/// A key's products are kept once its mix row has been found this many times.
+const Q_ADMIT_HITS: u32 = 4;
+/// Marks a `q_src` entry as a slot of the product cache.
+const CACHED: u32 = 1 << 31;
+const NO_SLOT: u32 = u32::MAX;
 /// Buffers above this many floats are released after a document, so one huge document
 /// does not pin its memory for the rest of the run.
 const KEEP_FLOATS: usize = 4 << 20;
@@ -378,6 +564,11 @@ pub(crate) struct Tok2Vec<const C: usize> {
     embeddings: Vec<HashEmbed>,
     mix: MaxoutNorm,
     encoders: Vec<MaxoutNorm>,
+    /// The first encoder's weights cut into its [previous, self, next] input blocks
+    /// (3 * 288 rows of 96): a token's three products depend on its mix row alone, so the
+    /// first layer is computed once per distinct token (and cached for frequent ones),
+    /// then summed per window, instead of once per token over its whole window.
+    first_split: PackedMatrix,
 }
 
 /// Per-thread buffers of a [`Tok2Vec`], reused across documents.
@@ -399,6 +590,21 @@ pub(crate) struct Tok2VecBuffers<const C: usize> {
     pending: Vec<(u32, u32)>,
     miss_index: HashMap<[u64; C], u32, KeyHash>,
     mixed: Vec<f32>,
+    /// Per mix-cache entry: how often it was found, and its slot in `q_rows` (or NO_SLOT).
+    cache_hits: Vec<u32>,
+    cache_q: Vec<u32>,
+    /// First-layer products ([previous, self, next] blocks, SPLIT_WIDTH floats) of the
+    /// frequent keys, at most Q_CACHE_LIMIT of them.
+    q_rows: Vec<f32>,
+    /// Per token of the call: a slot in `q_rows` (| CACHED) or an index into `q_local`.
+    q_src: Vec<u32>,
+    /// The call's distinct keys without a cached product: their first token, and where
+    /// in the mix cache they sit if they may be admitted to `q_rows`.
+    q_index: HashMap<[u64; C], u32, KeyHash>,
+    q_first: Vec<u32>,
+    q_admit: Vec<(u32, u32)>,
+    q_input: Vec<f32>,
+    q_local: Vec<f32>,
 }
 
 impl<const C: usize> Default for Tok2VecBuffers<C> {
@@ -416,6 +622,15 @@ impl<const C: usize> Default for Tok2VecBuffers<C> {
             pending: Vec::new(),
             miss_index: HashMap::default(),
             mixed: Vec::new(),
+            cache_hits: Vec::new(),
+            cache_q: Vec::new(),
+            q_rows: Vec::new(),
+            q_src: Vec::new(),
+            q_index: HashMap::default(),
+            q_first: Vec::new(),
+            q_admit: Vec::new(),
+            q_input: Vec::new(),
+            q_local: Vec::new(),
         }
     }
 }
@@ -434,6 +649,8 @@ impl<const C: usize> Tok2VecBuffers<C> {
             &mut self.scratch,
             &mut self.embedded,
             &mut self.mixed,
+            &mut self.q_input,
+            &mut self.q_local,
         ] {
             if buf.capacity() > KEEP_FLOATS {
                 *buf = Vec::new();
@@ -480,6 +697,14 @@ impl<const C: usize> Tok2Vec<C> {
             mix: MaxoutNorm::load(st, &format!("{prefix}mix"), WIDTH, T2V_PIECES, C * WIDTH)?,
             embeddings,
             encoders,
+            first_split: MaxoutNorm::split_inputs(
+                st,
+                &format!("{prefix}encode.0"),
+                WIDTH,
+                T2V_PIECES,
+                3 * WIDTH,
+                3,
+            )?,
         })
     }
 
@@ -494,19 +719,37 @@ impl<const C: usize> Tok2Vec<C> {
         if buf.owner != self.id || buf.cache_index.len() >= MIX_CACHE_LIMIT {
             buf.cache_index.clear();
             buf.cache_rows.clear();
+            buf.cache_hits.clear();
+            buf.cache_q.clear();
+            buf.q_rows.clear();
             buf.owner = self.id;
         }
         // Rows from the cache; the misses (each distinct key once) go through the mixer.
+        // Each token's first-layer products come from the product cache or from this
+        // call's distinct keys (`q_local`).
         buf.misses.clear();
         buf.pending.clear();
         buf.miss_index.clear();
+        buf.q_src.clear();
+        buf.q_index.clear();
+        buf.q_first.clear();
+        buf.q_admit.clear();
         for (t, k) in keys.iter().enumerate() {
             let dst = (1 + PAD + t) * WIDTH;
+            let mut entry = NO_SLOT;
             match buf.cache_index.get(k) {
                 Some(&r) => {
-                    let r = r as usize;
+                    let ri = r as usize;
                     buf.x[dst..dst + WIDTH]
-                        .copy_from_slice(&buf.cache_rows[r * WIDTH..(r + 1) * WIDTH]);
+                        .copy_from_slice(&buf.cache_rows[ri * WIDTH..(ri + 1) * WIDTH]);
+                    if buf.cache_q[ri] != NO_SLOT {
+                        buf.q_src.push(CACHED | buf.cache_q[ri]);
+                        continue;
+                    }
+                    buf.cache_hits[ri] += 1;
+                    if buf.cache_hits[ri] >= Q_ADMIT_HITS {
+                        entry = r;
+                    }
                 }
                 None => {
                     let next = buf.misses.len() as u32;
@@ -517,6 +760,15 @@ impl<const C: usize> Tok2Vec<C> {
                     buf.pending.push((t as u32, i));
                 }
             }
+            let next = buf.q_first.len() as u32;
+            let i = *buf.q_index.entry(*k).or_insert(next);
+            if i == next {
+                buf.q_first.push(t as u32);
+                if entry != NO_SLOT {
+                    buf.q_admit.push((i, entry));
+                }
+            }
+            buf.q_src.push(i);
         }
         let m = buf.misses.len();
         if m > 0 {
@@ -556,14 +808,79 @@ impl<const C: usize> Tok2Vec<C> {
                 buf.cache_index.insert(*k, r);
                 buf.cache_rows
                     .extend_from_slice(&buf.mixed[i * WIDTH..(i + 1) * WIDTH]);
+                buf.cache_hits.push(0);
+                buf.cache_q.push(NO_SLOT);
             }
         }
-        buf.delta.clear();
+        // First-layer products of this call's distinct keys (rows are independent, so a
+        // key's products are the same bits whichever call computes them).
+        let mq = buf.q_first.len();
+        buf.q_input.clear();
+        for &t in &buf.q_first {
+            let src = (1 + PAD + t as usize) * WIDTH;
+            buf.q_input.extend_from_slice(&buf.x[src..src + WIDTH]);
+        }
+        // Every row is overwritten below: no need to zero it.
+        buf.q_local.resize(mq * SPLIT_WIDTH, 0.0);
+        self.first_split
+            .matmul(&buf.q_input, WIDTH, mq, &mut buf.q_local, SPLIT_WIDTH);
+
+        // Every row is overwritten by each encoder: no need to zero it.
         buf.delta.resize(rows * WIDTH, 0.0);
-        for enc in &self.encoders {
+        // The first encoder: padded row r's pre-activation is the previous row's token's
+        // first block + its own token's second + the next row's token's third (padding
+        // rows contribute nothing: their inputs are zeros).
+        let wide = T2V_PIECES * WIDTH;
+        let first = &self.encoders[0];
+        buf.scratch.clear();
+        buf.scratch.resize(MAXOUT_ROWS.min(rows) * wide, 0.0);
+        let products = |u: usize| -> Option<&[f32]> {
+            let t = u.checked_sub(PAD).filter(|&t| t < n)?;
+            let src = buf.q_src[t];
+            Some(if src & CACHED != 0 {
+                let s = (src & !CACHED) as usize;
+                &buf.q_rows[s * SPLIT_WIDTH..(s + 1) * SPLIT_WIDTH]
+            } else {
+                let s = src as usize;
+                &buf.q_local[s * SPLIT_WIDTH..(s + 1) * SPLIT_WIDTH]
+            })
+        };
+        for r0 in (0..rows).step_by(MAXOUT_ROWS) {
+            let count = MAXOUT_ROWS.min(rows - r0);
+            for (i, pre) in buf.scratch[..count * wide]
+                .chunks_exact_mut(wide)
+                .enumerate()
+            {
+                let r = r0 + i;
+                sum_parts(
+                    pre,
+                    [
+                        r.checked_sub(1).and_then(&products).map(|q| &q[..wide]),
+                        products(r).map(|q| &q[wide..2 * wide]),
+                        products(r + 1).map(|q| &q[2 * wide..]),
+                    ],
+                );
+            }
+            first.finish(
+                &buf.scratch[..count * wide],
+                &mut buf.delta[r0 * WIDTH..(r0 + count) * WIDTH],
+            );
+        }
+        for &(i, entry) in &buf.q_admit {
+            if buf.q_rows.len() >= Q_CACHE_LIMIT * SPLIT_WIDTH {
+                break;
+            }
+            buf.cache_q[entry as usize] = (buf.q_rows.len() / SPLIT_WIDTH) as u32;
+            let i = i as usize;
+            buf.q_rows
+                .extend_from_slice(&buf.q_local[i * SPLIT_WIDTH..(i + 1) * SPLIT_WIDTH]);
+        }
+        for (k, enc) in self.encoders.iter().enumerate() {
             // Row r (padding included) sees [r-1, r, r+1]: 3*WIDTH contiguous floats of x,
             // zeros beyond the padded ends.
-            enc.forward(&buf.x, WIDTH, rows, &mut buf.scratch, &mut buf.delta);
+            if k > 0 {
+                enc.forward(&buf.x, WIDTH, rows, &mut buf.scratch, &mut buf.delta);
+            }
             buf.x[WIDTH..(rows + 1) * WIDTH]
                 .iter_mut()
                 .zip(&buf.delta)

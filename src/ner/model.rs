@@ -97,9 +97,13 @@ pub struct SpacySmModel {
     tok2vec: Tok2Vec<N_COLUMNS>,
     project_w: PackedMatrix,
     project_b: Vec<f32>,
-    /// Each feature slot's contribution to the hidden layer: (N_FEATURES * HIDDEN *
-    /// LOWER_PIECES) x HIDDEN.
-    lower_w: PackedMatrix,
+    /// Feature slot 0's contribution to the hidden layer ((HIDDEN * LOWER_PIECES) x
+    /// HIDDEN), computed for every token; slots 1 and 2 (the open entity's first token, the
+    /// previous token) are read only inside an entity, so `lower_rest` (the next 2 slots'
+    /// rows) runs only for tokens where one opens or continues. A row is the same bits
+    /// whichever matrix computes it.
+    lower_first: PackedMatrix,
+    lower_rest: PackedMatrix,
     lower_b: Vec<f32>,
     lower_pad: Vec<f32>,
     /// The output layer transposed (HIDDEN x n_actions), so each hidden unit adds its
@@ -221,7 +225,16 @@ impl SpacySmModel {
             tok2vec,
             project_w: PackedMatrix::new(&project_w, HIDDEN, WIDTH),
             project_b: tensor(&st, "project.b", &[HIDDEN]).map_err(weight)?,
-            lower_w: PackedMatrix::new(&lower_w, N_FEATURES * HIDDEN * LOWER_PIECES, HIDDEN),
+            lower_first: PackedMatrix::new(
+                &lower_w[..HIDDEN * LOWER_PIECES * HIDDEN],
+                HIDDEN * LOWER_PIECES,
+                HIDDEN,
+            ),
+            lower_rest: PackedMatrix::new(
+                &lower_w[HIDDEN * LOWER_PIECES * HIDDEN..],
+                (N_FEATURES - 1) * HIDDEN * LOWER_PIECES,
+                HIDDEN,
+            ),
             lower_b: tensor(&st, "lower.b", &[HIDDEN, LOWER_PIECES]).map_err(weight)?,
             lower_pad: tensor(&st, "lower.pad", &[1, N_FEATURES, HIDDEN, LOWER_PIECES])
                 .map_err(weight)?,
@@ -325,6 +338,7 @@ impl SpacySmModel {
             hidden: vec![0.0; slot],
             hid: vec![0.0; HIDDEN],
             scores: vec![0.0; self.actions.len()],
+            rest: vec![0.0; (N_FEATURES - 1) * slot],
             entities: Vec::new(),
         };
         // The network runs over windows of tokens so its buffers stay bounded whatever the
@@ -348,13 +362,21 @@ impl SpacySmModel {
                     .zip(&self.project_b)
                     .for_each(|(v, b)| *v += b);
             }
-            // Each token's contribution to the hidden layer for every feature slot.
-            let cached = zeroed(&mut ws.cached, m * N_FEATURES * slot);
-            self.lower_w
-                .matmul(&ws.projected, HIDDEN, m, cached, N_FEATURES * slot);
+            // Each token's contribution to the hidden layer for feature slot 0.
+            let cached = zeroed(&mut ws.cached, m * slot);
+            self.lower_first
+                .matmul(&ws.projected, HIDDEN, m, cached, slot);
             for i in a..b {
-                let row = &ws.cached[(i - a) * N_FEATURES * slot..(i - a + 1) * N_FEATURES * slot];
-                self.decode_step(text, tokens, sentence_start, i, row, &mut decoder);
+                let row = &ws.cached[(i - a) * slot..(i - a + 1) * slot];
+                let projected = &ws.projected[(i - a) * HIDDEN..(i - a + 1) * HIDDEN];
+                self.decode_step(
+                    text,
+                    tokens,
+                    sentence_start,
+                    i,
+                    (row, projected),
+                    &mut decoder,
+                );
             }
             a = b;
         }
@@ -362,14 +384,14 @@ impl SpacySmModel {
     }
 
     /// One greedy transition for token `i`; `row` is its precomputed hidden-layer input for
-    /// each feature slot.
+    /// feature slot 0 and its projected vector (for the other slots, computed if needed).
     fn decode_step<'m>(
         &'m self,
         text: &str,
         tokens: &[Token],
         sentence_start: &[bool],
         i: usize,
-        row: &[f32],
+        (row, projected): (&[f32], &[f32]),
         d: &mut Decoder<'m>,
     ) {
         let n = tokens.len();
@@ -399,10 +421,7 @@ impl SpacySmModel {
             *h = d.hidden[o * LOWER_PIECES].max(d.hidden[o * LOWER_PIECES + 1]);
         }
         let n_actions = self.actions.len();
-        d.scores.fill(0.0);
-        for (h, col) in d.hid.iter().zip(self.upper_wt.chunks_exact(n_actions)) {
-            d.scores.iter_mut().zip(col).for_each(|(s, w)| *s += w * h);
-        }
+        crate::nn::columns_dot(&d.hid, &self.upper_wt, n_actions, &mut d.scores);
         d.scores
             .iter_mut()
             .zip(&self.upper_b)
@@ -442,7 +461,11 @@ impl SpacySmModel {
             }
             Some((a, Move::Begin)) => {
                 d.open = Some((i, a));
-                d.open_row.copy_from_slice(&row[slot..2 * slot]);
+                self.lower_rest
+                    .matmul(projected, HIDDEN, 1, &mut d.rest, (N_FEATURES - 1) * slot);
+                d.open_row.copy_from_slice(&d.rest[..slot]);
+                d.prev_row.copy_from_slice(&d.rest[slot..2 * slot]);
+                return;
             }
             Some((_, Move::Last)) => {
                 if let Some((s, la)) = d.open.take() {
@@ -452,7 +475,12 @@ impl SpacySmModel {
             Some((a, Move::Unit)) => d.entities.push((i, i + 1, self.label_of(a))),
             Some((_, Move::In | Move::Out)) => {}
         }
-        d.prev_row.copy_from_slice(&row[2 * slot..3 * slot]);
+        // The next token reads this one's slot 2 only inside an entity.
+        if d.open.is_some() {
+            self.lower_rest
+                .matmul(projected, HIDDEN, 1, &mut d.rest, (N_FEATURES - 1) * slot);
+            d.prev_row.copy_from_slice(&d.rest[slot..2 * slot]);
+        }
     }
 }
 
@@ -468,6 +496,8 @@ struct Decoder<'m> {
     hidden: Vec<f32>,
     hid: Vec<f32>,
     scores: Vec<f32>,
+    /// Slots 1 and 2 of the current token, when needed.
+    rest: Vec<f32>,
     entities: Vec<(usize, usize, &'m str)>,
 }
 

@@ -48,12 +48,14 @@ struct Rule {
 
 pub(crate) struct AttributeRuler {
     rules: Vec<Rule>,
-    /// (rule, pattern) pairs by what their first token must equal, so a token is tried
-    /// only against the patterns that can start there (not all ~180 at every position).
-    by_tag: HashMap<String, Vec<(usize, usize)>>,
-    by_lower: HashMap<String, Vec<(usize, usize)>>,
-    /// Patterns whose first token has no equality on TAG or LOWER.
-    anywhere: Vec<(usize, usize)>,
+    /// Every (rule, pattern) pair, in rule order.
+    patterns: Vec<(usize, usize)>,
+    /// Patterns by a value their first token requires (LOWER, TAG or DEP equal to, or in,
+    /// a list): only these are tried at a token; `unindexed` ones are tried everywhere.
+    by_lower: HashMap<String, Vec<u32>>,
+    by_tag: HashMap<String, Vec<u32>>,
+    by_dep: HashMap<String, Vec<u32>>,
+    unindexed: Vec<u32>,
 }
 
 /// The token fields the ruler reads and writes.
@@ -171,33 +173,56 @@ impl AttributeRuler {
                 index,
             });
         }
+        Ok(Self::indexed(out))
+    }
+
+    fn indexed(rules: Vec<Rule>) -> Self {
         let mut ruler = AttributeRuler {
-            rules: out,
-            by_tag: HashMap::new(),
+            rules,
+            patterns: Vec::new(),
             by_lower: HashMap::new(),
-            anywhere: Vec::new(),
+            by_tag: HashMap::new(),
+            by_dep: HashMap::new(),
+            unindexed: Vec::new(),
         };
         for (r, rule) in ruler.rules.iter().enumerate() {
             for (p, pattern) in rule.patterns.iter().enumerate() {
-                let Some(first) = pattern.first() else {
+                let id = ruler.patterns.len() as u32;
+                ruler.patterns.push((r, p));
+                // The most selective required value of the first token: LOWER, then TAG,
+                // then DEP.
+                let first = pattern.first().map(Vec::as_slice).unwrap_or(&[]);
+                let key = [Attr::Lower, Attr::Tag, Attr::Dep]
+                    .into_iter()
+                    .find_map(|want| {
+                        first.iter().find_map(|(attr, pred)| {
+                            let values: Vec<&String> = match pred {
+                                Predicate::Eq(v) => vec![v],
+                                Predicate::In(vs) => vs.iter().collect(),
+                                _ => return None,
+                            };
+                            (std::mem::discriminant(attr) == std::mem::discriminant(&want))
+                                .then_some((want, values))
+                        })
+                    });
+                let Some((attr, values)) = key else {
+                    ruler.unindexed.push(id);
                     continue;
                 };
-                let eq = |want: fn(Attr) -> bool| {
-                    first.iter().find_map(|(a, pred)| match pred {
-                        Predicate::Eq(v) if want(*a) => Some(v.clone()),
-                        _ => None,
-                    })
+                let map = match attr {
+                    Attr::Lower => &mut ruler.by_lower,
+                    Attr::Tag => &mut ruler.by_tag,
+                    _ => &mut ruler.by_dep,
                 };
-                if let Some(tag) = eq(|a| matches!(a, Attr::Tag)) {
-                    ruler.by_tag.entry(tag).or_default().push((r, p));
-                } else if let Some(lower) = eq(|a| matches!(a, Attr::Lower)) {
-                    ruler.by_lower.entry(lower).or_default().push((r, p));
-                } else {
-                    ruler.anywhere.push((r, p));
+                for v in values {
+                    let ids = map.entry(v.clone()).or_default();
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
                 }
             }
         }
-        Ok(ruler)
+        ruler
     }
 
     fn matches(constraints: &[(Attr, Predicate)], t: &RulerToken) -> bool {
@@ -212,42 +237,44 @@ impl AttributeRuler {
     /// Matches every rule against the tokens as they are, then applies the matches in
     /// rule order (spaCy sorts matches by rule id, so later rules take precedence).
     pub(crate) fn apply(&self, tokens: &mut [RulerToken]) {
-        // Each position is tried against the patterns its first token can start (indexed by
-        // TAG or LOWER equality) and the few unindexed ones: linear in the tokens.
+        // At each position only the patterns whose first token's required LOWER, TAG or
+        // DEP is there (and the few unindexed ones): linear in the tokens.
         let n = tokens.len();
         let mut hits: Vec<(usize, usize)> = Vec::new(); // (rule, target token)
+        let none: &[u32] = &[];
         for start in 0..n {
             let t = &tokens[start];
-            let candidates = self
-                .by_tag
-                .get(t.tag.as_str())
-                .into_iter()
-                .flatten()
-                .chain(self.by_lower.get(t.lower).into_iter().flatten())
-                .chain(&self.anywhere);
-            for &(r, p) in candidates {
+            let lists = [
+                self.by_lower.get(t.lower).map_or(none, Vec::as_slice),
+                self.by_tag.get(&t.tag).map_or(none, Vec::as_slice),
+                self.by_dep.get(&t.dep).map_or(none, Vec::as_slice),
+                &self.unindexed,
+            ];
+            for &id in lists.into_iter().flatten() {
+                let (r, p) = self.patterns[id as usize];
                 let rule = &self.rules[r];
                 let pattern = &rule.patterns[p];
                 let len = pattern.len();
-                if start + len > n
-                    || !pattern
-                        .iter()
-                        .zip(&tokens[start..start + len])
-                        .all(|(c, t)| Self::matches(c, t))
-                {
+                if len == 0 || start + len > n {
                     continue;
                 }
-                let target = if rule.index >= 0 {
-                    start as i64 + rule.index
-                } else {
-                    (start + len) as i64 + rule.index
-                };
-                if target >= start as i64 && target < (start + len) as i64 {
-                    hits.push((r, target as usize));
+                if pattern
+                    .iter()
+                    .zip(&tokens[start..start + len])
+                    .all(|(c, t)| Self::matches(c, t))
+                {
+                    let target = if rule.index >= 0 {
+                        start as i64 + rule.index
+                    } else {
+                        (start + len) as i64 + rule.index
+                    };
+                    if target >= start as i64 && target < (start + len) as i64 {
+                        hits.push((r, target as usize));
+                    }
                 }
             }
         }
-        // Rule order; a rule's repeated hits on a token set the same values once.
+        // Applied in rule order (a token's later rules win), each (rule, token) once.
         hits.sort_unstable();
         hits.dedup();
         for (r, target) in hits {

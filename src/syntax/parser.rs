@@ -295,10 +295,7 @@ impl ParserNet {
             for (h, pair) in hidden.iter_mut().zip(unmaxed.chunks_exact(PIECES)) {
                 *h = if pair[1] > pair[0] { pair[1] } else { pair[0] };
             }
-            scores.fill(0.0);
-            for (h, col) in hidden.iter().zip(self.upper_wt.chunks_exact(n_actions)) {
-                scores.iter_mut().zip(col).for_each(|(s, w)| *s += w * h);
-            }
+            crate::nn::columns_dot(&hidden, &self.upper_wt, n_actions, &mut scores);
             scores
                 .iter_mut()
                 .zip(&self.upper_b)
