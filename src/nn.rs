@@ -297,12 +297,12 @@ unsafe fn columns_dot_avx(h: &[f32], wt: &[f32], n: usize, out: &mut [f32]) {
         _mm256_storeu_ps(out.as_mut_ptr().add(a0), acc);
         a0 += 8;
     }
-    for a in a0..n {
+    for (a, slot) in out.iter_mut().enumerate().take(n).skip(a0) {
         let mut s = 0.0f32;
         for (j, &hv) in h.iter().enumerate() {
             s += *w.add(j * n + a) * hv;
         }
-        out[a] = s;
+        *slot = s;
     }
 }
 

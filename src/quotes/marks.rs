@@ -120,8 +120,8 @@ fn nested_pairs(
     let mut stack: Vec<usize> = Vec::new();
     let mut pairs = Vec::new();
     let mut nested = false;
-    for k in 0..chars.len() {
-        if skip(chars[k].0) {
+    for (k, &(offset, _)) in chars.iter().enumerate() {
+        if skip(offset) {
             continue;
         }
         if is_open(k) {
