@@ -143,6 +143,14 @@ pub fn narration_subjects(
     }
 }
 
+/// Attributes `q` to `p` (mentioned at `mention`) found in the narration around it.
+fn give_paragraph_speaker(q: &mut Quote, p: &Person, mention: Span) {
+    q.speaker = Some(speaker_of(p, mention));
+    q.cue = None;
+    q.method = AttributionMethod::ParagraphSpeaker;
+    q.confidence = AttributionMethod::ParagraphSpeaker.confidence();
+}
+
 fn speaker_of(p: &Person, mention: Span) -> Speaker {
     Speaker {
         name: p.name.clone(),
@@ -289,11 +297,7 @@ pub fn narration_before(
             }
         }
         if let Some((m, p)) = found {
-            let q = &mut quotes[i];
-            q.speaker = Some(speaker_of(p, m));
-            q.cue = None;
-            q.method = AttributionMethod::ParagraphSpeaker;
-            q.confidence = AttributionMethod::ParagraphSpeaker.confidence();
+            give_paragraph_speaker(&mut quotes[i], p, m);
         }
     }
 }
@@ -351,11 +355,7 @@ pub fn action_beats(
             subject_person(doc, people, resolver, pos, before_end)
         });
         if let Some((m, p)) = found {
-            let q = &mut quotes[i];
-            q.speaker = Some(speaker_of(p, m));
-            q.cue = None;
-            q.method = AttributionMethod::ParagraphSpeaker;
-            q.confidence = AttributionMethod::ParagraphSpeaker.confidence();
+            give_paragraph_speaker(&mut quotes[i], p, m);
         }
     }
 }
