@@ -31,6 +31,41 @@ fn is_role_head(word: &str) -> bool {
 }
 
 const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
+
+/// What a kinship word is (`data/kinship.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kin {
+    /// "wife", "husband": carries the possessor's surname.
+    Spouse,
+    /// "mother", "father": carries the possessor's surname.
+    Parent,
+    /// An honorific of a married person ("Mrs."), which a spouse or parent carries.
+    Married,
+}
+
+/// Kinship nouns and married honorifics with their gender (`data/kinship.tsv`).
+static KINSHIP: LazyLock<HashMap<&'static str, (Gender, Kin)>> = LazyLock::new(|| {
+    tsv(include_str!("../../data/kinship.tsv"))
+        .filter_map(|(w, rest)| {
+            let (g, kind) = rest.split_once('\t')?;
+            let kind = match kind.trim() {
+                "spouse" => Kin::Spouse,
+                "parent" => Kin::Parent,
+                "married" => Kin::Married,
+                _ => return None,
+            };
+            Some((w, (parse_gender(g)?, kind)))
+        })
+        .collect()
+});
+
+/// Titles in or before a name and the person noun that describes their bearer
+/// (`data/title_nouns.tsv`: "Dr." -> "doctor").
+static TITLE_NOUNS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    tsv(include_str!("../../data/title_nouns.tsv"))
+        .map(|(t, n)| (t, n.trim()))
+        .collect()
+});
 const FIRST_NAMES: &str = include_str!("../../data/first_names.tsv");
 const GENDERED_NOUNS: &str = include_str!("../../data/gendered_nouns.tsv");
 /// Nouns for one person of unstated gender ("the nurse"), see [`add_described`].
@@ -258,7 +293,7 @@ impl People {
         // pronouns after them, the first name), so a surname with an honorific does not
         // join a namesake of the other gender ("Mrs. Ford" is not "Jock Ford").
         let no_counts = HashMap::new();
-        let first_gender: Vec<Option<Gender>> = persons
+        let mut first_gender: Vec<Option<Gender>> = persons
             .iter()
             .map(|p| gender_of(doc, p, &no_counts))
             .collect();
@@ -273,17 +308,27 @@ impl People {
             }
             // "Mr. Pett" is not "Nesta Pett": an honorific's gender must agree with the
             // gender the candidate's own honorific or first name gives.
-            if let Some(wanted) = honorific_gender(text, span) {
+            let wanted = honorific_gender(text, span);
+            let own_gender = |i: usize, persons: &[Person], first_gender: &[Option<Gender>]| {
+                let p = &persons[i];
+                p.mentions
+                    .first()
+                    .and_then(|m| honorific_gender(text, *m))
+                    .or_else(|| first_name_gender(&p.name))
+                    .or_else(|| first_gender.get(i).copied().flatten())
+            };
+            if let Some(wanted) = wanted {
                 candidates.retain(|&i| {
-                    let p = &persons[i];
-                    let own = p
-                        .mentions
-                        .first()
-                        .and_then(|m| honorific_gender(text, *m))
-                        .or_else(|| first_name_gender(&p.name))
-                        .or_else(|| first_gender.get(i).copied().flatten());
-                    own.is_none_or(|g| g == wanted)
+                    own_gender(i, &persons, &first_gender).is_none_or(|g| g == wanted)
                 });
+                // A namesake known to agree beats one of unknown gender ("Mr. Pett" is
+                // Peter Pett, not Nesta Pett whose gender the text has not said yet).
+                if candidates
+                    .iter()
+                    .any(|&i| own_gender(i, &persons, &first_gender) == Some(wanted))
+                {
+                    candidates.retain(|&i| own_gender(i, &persons, &first_gender) == Some(wanted));
+                }
             }
             if let Some(&i) = by_full_name.get(name) {
                 if !candidates.contains(&i) {
@@ -299,12 +344,23 @@ impl People {
                 .or_else(|| candidates.first().copied());
             match chosen {
                 Some(i) => {
+                    // The honorific now tells this person's gender ("Mrs. Pett" joined
+                    // Nesta Pett, so a later "Mr. Pett" is someone else).
+                    if let (Some(g), Some(slot)) = (wanted, first_gender.get_mut(i)) {
+                        slot.get_or_insert(g);
+                    }
                     persons[i].mentions.push(span);
                     ends[i].insert(span.end);
                 }
                 None if !title_case.at(span.start) => {
-                    // A person only ever named by one word ("Kilgrave", "Obama").
-                    let i = add_mention(&mut persons, &mut by_full_name, name, span);
+                    // A person only ever named by one word ("Kilgrave", "Obama"); with an
+                    // honorific, that is part of the name, so "Mr. Bennet" and "Mrs.
+                    // Bennet" stay two people.
+                    let titled = honorific_before(text, span)
+                        .filter(|_| wanted.is_some())
+                        .map(|h| format!("{h} {name}"));
+                    let key = titled.as_deref().unwrap_or(name);
+                    let i = add_mention(&mut persons, &mut by_full_name, key, span);
                     if ends.len() <= i {
                         by_surname.entry(surname).or_default().push(i);
                         ends.push(BTreeSet::new());
@@ -657,6 +713,13 @@ pub fn is_honorific(word: &str) -> bool {
     GENDER_WORDS.honorifics.contains_key(word)
 }
 
+/// The honorific right before a name ("Mrs." of "Mrs. Lennox"), if any.
+fn honorific_before(text: &str, name: Span) -> Option<&str> {
+    let before = text[..name.start].trim_end();
+    let last = before.rsplit(char::is_whitespace).next()?;
+    GENDER_WORDS.honorifics.contains_key(last).then_some(last)
+}
+
 /// The gender of the honorific right before a name or opening it ("Mrs. Lennox").
 fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
     let before = text[..name.start].trim_end();
@@ -804,6 +867,116 @@ fn descriptions(doc: &Document) -> Vec<Description> {
     out
 }
 
+/// The word right before a mention when it is an honorific or a title ("Dr.", "Parson").
+fn honorific_or_title_before(text: &str, m: Span) -> Option<&str> {
+    let before = text[..m.start].trim_end();
+    let last = before.rsplit(char::is_whitespace).next()?;
+    (GENDER_WORDS.honorifics.contains_key(last) || TITLE_NOUNS.contains_key(last)).then_some(last)
+}
+
+/// The named people by surname, for kinship possessives ("his wife" of Mr. Bennet is the
+/// Mrs. Bennet the text names).
+struct Family {
+    /// Every mention of a named person, by end: (end, person).
+    mentions: Vec<(usize, usize)>,
+    by_surname: HashMap<String, Vec<usize>>,
+    /// The gender of each named person, from their own gender or a gendered honorific.
+    gender: Vec<Option<Gender>>,
+    /// Whether a person carries a married honorific ("Mrs. Bennet").
+    married: Vec<bool>,
+}
+
+/// How many mentions back the possessor of "his"/"her" is looked for.
+const POSSESSOR_REACH: usize = 40;
+
+impl Family {
+    fn new(text: &str, persons: &[Person]) -> Self {
+        let mut mentions: Vec<(usize, usize)> = persons
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.end, i)))
+            .collect();
+        mentions.sort_unstable();
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut gender = Vec::with_capacity(persons.len());
+        let mut married = Vec::with_capacity(persons.len());
+        for (i, p) in persons.iter().enumerate() {
+            if let Some(last) = p.name.split_whitespace().last() {
+                by_surname.entry(last.to_string()).or_default().push(i);
+            }
+            // The honorifics the person carries: in the name, or before a mention.
+            let titles: Vec<&str> = p
+                .name
+                .split_whitespace()
+                .next()
+                .into_iter()
+                .chain(p.mentions.iter().filter_map(|m| honorific_before(text, *m)))
+                .collect();
+            let honorific = titles
+                .iter()
+                .find_map(|w| GENDER_WORDS.honorifics.get(*w).copied().flatten());
+            gender.push(p.gender.or(honorific));
+            married.push(
+                titles
+                    .iter()
+                    .any(|w| KINSHIP.get(w).is_some_and(|k| k.1 == Kin::Married)),
+            );
+        }
+        Family {
+            mentions,
+            by_surname,
+            gender,
+            married,
+        }
+    }
+
+    /// The named person a kinship description stands for: "his wife" / "her father" is
+    /// the person with a married honorific of the noun's gender who shares the surname
+    /// of the possessor, the nearest named person before it whose gender the possessive
+    /// agrees with (up to three such people are tried, nearest first).
+    fn kin_of(&self, text: &str, persons: &[Person], d: &Description) -> Option<usize> {
+        let (kin_gender, kin) = *KINSHIP.get(d.head.as_str())?;
+        if kin == Kin::Married {
+            return None;
+        }
+        let possessive = text
+            .get(d.span.start..d.span.end)?
+            .split_whitespace()
+            .next()?;
+        let owner_gender = match possessive.to_lowercase().as_str() {
+            "his" => Gender::Male,
+            "her" => Gender::Female,
+            _ => return None,
+        };
+        let k = self
+            .mentions
+            .partition_point(|&(end, _)| end <= d.span.start);
+        let mut tried: Vec<usize> = Vec::new();
+        for &(_, owner) in self.mentions[..k].iter().rev().take(POSSESSOR_REACH) {
+            if tried.contains(&owner) || self.gender[owner] != Some(owner_gender) {
+                continue;
+            }
+            tried.push(owner);
+            let surname = persons[owner].name.split_whitespace().last()?;
+            let kin: Vec<usize> = self
+                .by_surname
+                .get(surname)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| i != owner && self.married[i] && self.gender[i] == Some(kin_gender))
+                .collect();
+            if kin.len() == 1 {
+                return Some(kin[0]);
+            }
+            if tried.len() >= 3 {
+                break;
+            }
+        }
+        None
+    }
+}
+
 /// Characters the text only describes become people ("the nurse said", "she" after "the
 /// nurse"): one per head noun, named by its most frequent form with a lower-case
 /// determiner. A description joins a named person instead when exactly one person carries
@@ -827,8 +1000,13 @@ fn add_described(
     let mut linked: HashMap<String, Option<usize>> = HashMap::new();
     let mut groups: Vec<(String, Option<Gender>, Vec<Span>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
+    let family = Family::new(text, &persons[..named]);
     for d in descriptions(doc) {
         if overlaps_name(d.span) {
+            continue;
+        }
+        if let Some(p) = family.kin_of(text, persons, &d) {
+            persons[p].mentions.push(d.span);
             continue;
         }
         let link = *linked.entry(d.head.clone()).or_insert_with(|| {
@@ -836,10 +1014,16 @@ fn add_described(
                 .filter(|&i| {
                     let p = &persons[i];
                     let ws: Vec<&str> = p.name.split_whitespace().collect();
-                    let in_name = ws.len() > 1
-                        && ws[..ws.len() - 1]
+                    let is_head = |w: &str| {
+                        w.to_lowercase() == d.head
+                            || TITLE_NOUNS.get(w).is_some_and(|n| *n == d.head)
+                    };
+                    // A title in the name or right before a mention ("Dr. Archie" is
+                    // the doctor).
+                    let in_name = ws.len() > 1 && ws[..ws.len() - 1].iter().any(|w| is_head(w))
+                        || p.mentions
                             .iter()
-                            .any(|w| w.to_lowercase() == d.head);
+                            .any(|m| honorific_or_title_before(text, *m).is_some_and(is_head));
                     let in_role = p.role.as_ref().is_some_and(|r| {
                         r.split_whitespace().last().is_some_and(|w| {
                             w.trim_matches(|c: char| !c.is_alphanumeric())
