@@ -251,7 +251,7 @@ impl QuoteExtractor for RuleQuotes {
         dialogue::narration_subjects(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         dialogue::narration_before(doc, &people, &resolver, &raw, &mut quotes);
-        dialogue::name_the_narrator(doc, &people, &raw, &mut quotes);
+        dialogue::name_the_unnamed(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);
             quotes.push(Quote {

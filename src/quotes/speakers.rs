@@ -1037,6 +1037,10 @@ fn add_described(
             (carriers.len() == 1).then(|| carriers[0])
         });
         if let Some(p) = link {
+            // "the clergyman" tells Parson Tringham's gender when nothing else did.
+            if persons[p].gender.is_none() {
+                persons[p].gender = d.gender;
+            }
             persons[p].mentions.push(d.span);
             continue;
         }
