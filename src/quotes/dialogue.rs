@@ -513,6 +513,53 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
     }
 }
 
+/// A quote never speaks to its own speaker: a quote given by a fallback (action beat,
+/// narration, turn, previous quote) to the person it addresses by name ("“Don't, Jo.”"
+/// after a sentence about Jo) goes to the last other speaker of the exchange (within 12
+/// quotes and [`EXCHANGE_REACH`] bytes), else to no one, so later steps may find them.
+pub fn not_the_addressee(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+    let n = raw.len().min(quotes.len());
+    for i in 0..n {
+        let method = quotes[i].method;
+        if is_explicit(method) || method == AttributionMethod::None {
+            continue;
+        }
+        let Some(name) = quotes[i].speaker.as_ref().map(|s| s.name.clone()) else {
+            continue;
+        };
+        if addressee(doc, people, &raw[i].parts).is_none_or(|p| p.name != name) {
+            continue;
+        }
+        let here = raw[i].parts.first().map_or(0, |p| p.start);
+        let other = (i.saturating_sub(12)..i)
+            .rev()
+            .take_while(|&j| {
+                let end = raw[j].parts.last().map_or(0, |p| p.end);
+                here.saturating_sub(end) <= EXCHANGE_REACH
+            })
+            .find_map(|j| {
+                quotes[j]
+                    .speaker
+                    .as_ref()
+                    .filter(|s| s.name != name && (s.name == "I" || !is_pronoun(&s.name)))
+                    .cloned()
+            });
+        let q = &mut quotes[i];
+        q.cue = None;
+        match other {
+            Some(s) => {
+                q.speaker = Some(s);
+                q.method = AttributionMethod::DialogueTurn;
+            }
+            None => {
+                q.speaker = None;
+                q.method = AttributionMethod::None;
+            }
+        }
+        q.confidence = q.method.confidence();
+    }
+}
+
 /// Whether a speaker is not yet a name: the narrator "I" or a described character ("the
 /// man"), whom the text may name later.
 fn unnamed(people: &People, s: &Speaker) -> bool {

@@ -249,8 +249,10 @@ impl QuoteExtractor for RuleQuotes {
         }
         dialogue::action_beats(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::narration_subjects(doc, &people, &resolver, &raw, &mut quotes);
+        dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         dialogue::narration_before(doc, &people, &resolver, &raw, &mut quotes);
+        dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);
         dialogue::name_the_unnamed(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);

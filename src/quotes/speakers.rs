@@ -874,6 +874,79 @@ fn honorific_or_title_before(text: &str, m: Span) -> Option<&str> {
     (GENDER_WORDS.honorifics.contains_key(last) || TITLE_NOUNS.contains_key(last)).then_some(last)
 }
 
+/// Descriptions the text gives a name by apposition ("the artist himself, Basil
+/// Hallward," / "Basil Hallward, the artist," / "a man named Ames"): for each head noun,
+/// the one named person so linked (`None` when the text links it to several). A linked
+/// person's gender must agree with the noun's. One pass over the descriptions, each
+/// lookup a binary search.
+fn appositive_names(
+    text: &str,
+    persons: &[Person],
+    described: &[Description],
+) -> HashMap<String, Option<usize>> {
+    let mut mentions: Vec<(Span, usize)> = persons
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.mentions.iter().map(move |&m| (m, i)))
+        .collect();
+    mentions.sort_unstable_by_key(|(m, _)| (m.start, m.end));
+    let starting_at = |pos: usize| {
+        let k = mentions.partition_point(|(m, _)| m.start < pos);
+        mentions.get(k).filter(|(m, _)| m.start == pos).copied()
+    };
+    let ending_at = |pos: usize| {
+        let k = mentions.partition_point(|(m, _)| m.end <= pos);
+        k.checked_sub(1)
+            .map(|k| mentions[k])
+            .filter(|(m, _)| m.end == pos)
+    };
+    let mut out: HashMap<String, Option<usize>> = HashMap::new();
+    for d in described {
+        // After: ", Name" (an honorific may open it), or "named Name".
+        let rest = &text[d.span.end..];
+        let rest_trimmed = rest
+            .strip_prefix(" himself")
+            .or_else(|| rest.strip_prefix(" herself"))
+            .unwrap_or(rest);
+        let after = rest_trimmed
+            .strip_prefix(',')
+            .or_else(|| rest_trimmed.strip_prefix(" named"))
+            .or_else(|| rest_trimmed.strip_prefix(" called"))
+            .and_then(|r| {
+                let r2 = r.trim_start();
+                let mut pos = text.len() - r2.len();
+                if let Some(h) = r2.split_whitespace().next().filter(|w| is_honorific(w)) {
+                    pos += h.len() + (r2[h.len()..].len() - r2[h.len()..].trim_start().len());
+                }
+                let (m, p) = starting_at(pos)?;
+                // The name closes the apposition: punctuation or a relative pronoun next.
+                let next = text[m.end..].trim_start();
+                let closed = next.starts_with([',', '.', ';', ':', '!', '?', ')', '—'])
+                    || next.starts_with("who ");
+                closed.then_some(p)
+            });
+        // Before: "Name, the artist," (closed by a comma).
+        let before = || {
+            let b = text[..d.span.start].trim_end();
+            let b = b.strip_suffix(',')?.trim_end();
+            let (_, p) = ending_at(b.len())?;
+            text[d.span.end..].starts_with(',').then_some(p)
+        };
+        let Some(p) = after.or_else(before) else {
+            continue;
+        };
+        let agrees = d.gender.is_none() || persons[p].gender.is_none_or(|g| Some(g) == d.gender);
+        if !agrees {
+            continue;
+        }
+        let e = out.entry(d.head.clone()).or_insert(Some(p));
+        if *e != Some(p) {
+            *e = None;
+        }
+    }
+    out
+}
+
 /// The named people by surname, for kinship possessives ("his wife" of Mr. Bennet is the
 /// Mrs. Bennet the text names).
 struct Family {
@@ -884,6 +957,8 @@ struct Family {
     gender: Vec<Option<Gender>>,
     /// Whether a person carries a married honorific ("Mrs. Bennet").
     married: Vec<bool>,
+    /// The one married man and the one married woman the text names, if only one.
+    only_married: [Option<usize>; 2],
 }
 
 /// How many mentions back the possessor of "his"/"her" is looked for.
@@ -922,11 +997,24 @@ impl Family {
                     .any(|w| KINSHIP.get(w).is_some_and(|k| k.1 == Kin::Married)),
             );
         }
+        let mut only_married = [None, None];
+        for slot in 0..2 {
+            let wanted = if slot == 0 {
+                Gender::Male
+            } else {
+                Gender::Female
+            };
+            let mut all = (0..persons.len()).filter(|&i| married[i] && gender[i] == Some(wanted));
+            if let (Some(i), None) = (all.next(), all.next()) {
+                only_married[slot] = Some(i);
+            }
+        }
         Family {
             mentions,
             by_surname,
             gender,
             married,
+            only_married,
         }
     }
 
@@ -957,6 +1045,15 @@ impl Family {
                 continue;
             }
             tried.push(owner);
+            // A possessor known by one name ("William") has no surname to share: the
+            // kin is then the one married person of that gender the text names.
+            if persons[owner].name.split_whitespace().count() < 2 {
+                let only = self.only_married[usize::from(kin_gender == Gender::Female)];
+                if let Some(i) = only.filter(|&i| i != owner) {
+                    return Some(i);
+                }
+                continue;
+            }
             let surname = persons[owner].name.split_whitespace().last()?;
             let kin: Vec<usize> = self
                 .by_surname
@@ -1001,7 +1098,9 @@ fn add_described(
     let mut groups: Vec<(String, Option<Gender>, Vec<Span>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
     let family = Family::new(text, &persons[..named]);
-    for d in descriptions(doc) {
+    let described = descriptions(doc);
+    let appositives = appositive_names(text, &persons[..named], &described);
+    for d in described {
         if overlaps_name(d.span) {
             continue;
         }
@@ -1010,6 +1109,9 @@ fn add_described(
             continue;
         }
         let link = *linked.entry(d.head.clone()).or_insert_with(|| {
+            if let Some(&p) = appositives.get(&d.head) {
+                return p;
+            }
             let carriers: Vec<usize> = (0..named)
                 .filter(|&i| {
                     let p = &persons[i];
