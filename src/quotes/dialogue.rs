@@ -745,6 +745,9 @@ pub fn name_the_unnamed(doc: &Document, people: &People, raw: &[RawQuote], quote
             given.insert("I".to_string(), name);
         }
     }
+    // One name per speaker: a name given by the text first, then the narrator's votes,
+    // then the strongest, so the narrator's name is not also a visitor's.
+    let mut winners: Vec<(usize, bool, String, String)> = Vec::new();
     for (k, v) in votes {
         if given.contains_key(&k) {
             continue;
@@ -764,6 +767,13 @@ pub fn name_the_unnamed(doc: &Document, people: &People, raw: &[RawQuote], quote
             || gender(&name).is_none()
             || gender(&k) == gender(&name);
         if agrees {
+            winners.push((count, k == "I", k, name));
+        }
+    }
+    winners.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)).then(a.2.cmp(&b.2)));
+    let mut taken: HashSet<String> = given.values().cloned().collect();
+    for (_, _, k, name) in winners {
+        if taken.insert(name.clone()) {
             given.insert(k, name);
         }
     }

@@ -1031,9 +1031,11 @@ impl Family {
             .get(d.span.start..d.span.end)?
             .split_whitespace()
             .next()?;
+        // "their father": the possessor may be of either gender.
         let owner_gender = match possessive.to_lowercase().as_str() {
-            "his" => Gender::Male,
-            "her" => Gender::Female,
+            "his" => Some(Gender::Male),
+            "her" => Some(Gender::Female),
+            "their" => None,
             _ => return None,
         };
         let k = self
@@ -1041,7 +1043,8 @@ impl Family {
             .partition_point(|&(end, _)| end <= d.span.start);
         let mut tried: Vec<usize> = Vec::new();
         for &(_, owner) in self.mentions[..k].iter().rev().take(POSSESSOR_REACH) {
-            if tried.contains(&owner) || self.gender[owner] != Some(owner_gender) {
+            let agrees = owner_gender.is_none_or(|g| self.gender[owner] == Some(g));
+            if tried.contains(&owner) || !agrees {
                 continue;
             }
             tried.push(owner);
@@ -1095,6 +1098,9 @@ fn add_described(
         taken.get(k).is_some_and(|m| m.start < s.end)
     };
     let mut linked: HashMap<String, Option<usize>> = HashMap::new();
+    // Head nouns whose kinship possessives all name one person ("his mother" is Mrs.
+    // Morel): "the mother" of the same text is her too.
+    let mut kin_linked: HashMap<String, Option<usize>> = HashMap::new();
     let mut groups: Vec<(String, Option<Gender>, Vec<Span>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
     let family = Family::new(text, &persons[..named]);
@@ -1105,6 +1111,10 @@ fn add_described(
             continue;
         }
         if let Some(p) = family.kin_of(text, persons, &d) {
+            let e = kin_linked.entry(d.head.clone()).or_insert(Some(p));
+            if *e != Some(p) {
+                *e = None;
+            }
             persons[p].mentions.push(d.span);
             continue;
         }
@@ -1152,10 +1162,17 @@ fn add_described(
         });
         groups[g].2.push(d.span);
     }
+    let mut nominal_groups = Vec::with_capacity(groups.len());
+    for (head, gender, spans) in groups {
+        match kin_linked.get(&head).copied().flatten() {
+            Some(p) => persons[p].mentions.extend(spans),
+            None => nominal_groups.push((head, gender, spans)),
+        }
+    }
     for p in persons.iter_mut().take(named) {
         p.mentions.sort();
     }
-    for (_, gender, spans) in groups {
+    for (_, gender, spans) in nominal_groups {
         // The most frequent form, determiner in lower case ("The nurse" -> "the nurse").
         let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
         for (k, s) in spans.iter().enumerate() {
