@@ -847,10 +847,22 @@ fn descriptions(doc: &Document) -> Vec<Description> {
                 break;
             }
         }
-        let Some((j, head)) = found else {
+        let Some((mut j, mut head)) = found else {
             i += 1;
             continue;
         };
+        // "the child's nurse" is a nurse: a possessive noun is no head when a person
+        // noun follows it (at most one modifier between).
+        if matches!(toks.get(j + 1).map(|_| tok(j + 1)), Some("'s" | "’s")) {
+            let next = (j + 2..(j + 4).min(toks.len()))
+                .take_while(|&k| tok(k).chars().all(|c| c.is_alphabetic() || c == '-'))
+                .find(|&k| is_person_noun(&tok(k).to_lowercase()));
+            if let Some(k) = next {
+                j = k;
+                head = tok(k).to_lowercase();
+                gender = noun_gender(&head);
+            }
+        }
         let span = Span::new(toks[i].start, toks[j].end);
         let named = entities_overlapping(doc, span)
             .iter()
