@@ -165,6 +165,72 @@ fn trim_by_parse(doc: &Document, span: Span) -> Option<Span> {
     (first <= last).then(|| Span::new(doc.tokens[first].start, doc.tokens[last].end))
 }
 
+/// Names the entity tagger missed or gave another label ("Florence" tagged ORG for
+/// Florence Linden): a capitalised word that is the first name or surname of exactly one
+/// named person (or the one word a person is named by) becomes a mention of that person
+/// when it is a one-word entity of another label, or no entity and not the first word of
+/// a sentence. One pass over the tokens; each lookup a hash or a binary search.
+fn add_untagged_names(doc: &Document, persons: &mut [Person]) {
+    let text = &doc.text;
+    let mut by_word: HashMap<&str, Option<usize>> = HashMap::new();
+    for (i, p) in persons.iter().enumerate() {
+        let ws: Vec<&str> = p.name.split_whitespace().collect();
+        let keys: Vec<&str> = match ws.as_slice() {
+            [only] => vec![*only],
+            [first, .., last] if !is_honorific(first) => vec![*first, *last],
+            [_, .., last] => vec![*last],
+            [] => vec![],
+        };
+        for k in keys {
+            let e = by_word.entry(k).or_insert(Some(i));
+            if *e != Some(i) {
+                *e = None;
+            }
+        }
+    }
+    let mut known: Vec<Span> = persons
+        .iter()
+        .flat_map(|p| p.mentions.iter().copied())
+        .collect();
+    known.sort_unstable();
+    let is_known = |s: Span| {
+        let k = known.partition_point(|m| m.end <= s.start);
+        known.get(k).is_some_and(|m| m.start < s.end)
+    };
+    let mut added: Vec<(usize, Span)> = Vec::new();
+    for (ti, t) in doc.tokens.iter().enumerate() {
+        let span = Span::new(t.start, t.end);
+        let Some(w) = text.get(t.start..t.end) else {
+            continue;
+        };
+        if w.len() < 3 || !is_capitalised(w) || !w.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let Some(&Some(p)) = by_word.get(w) else {
+            continue;
+        };
+        if is_known(span) {
+            continue;
+        }
+        let entities = entities_overlapping(doc, span);
+        let ok = match entities {
+            [] => {
+                // Not the first word of a sentence ("Long ago …" is no Mrs. Long).
+                let before = text[..t.start].trim_end_matches([' ', '"', '“', '‘', '\'']);
+                ti > 0 && !before.is_empty() && !before.ends_with(['.', '!', '?', '\n', ':'])
+            }
+            [e] => e.label != EntityLabel::Person && e.span == span,
+            _ => false,
+        };
+        if ok {
+            added.push((p, span));
+        }
+    }
+    for (p, span) in added {
+        persons[p].mentions.push(span);
+    }
+}
+
 /// The role phrase right before a name: contiguous words ending in a role word
 /// ("Democratic presidential nominee Hillary Clinton", "showrunner Melissa Rosenberg").
 fn role_before(doc: &Document, name: Span) -> Option<String> {
@@ -370,6 +436,7 @@ impl People {
                 None => {}
             }
         }
+        add_untagged_names(doc, &mut persons);
         // How many different people each sentence names: pronouns after a sentence that
         // names several people say nothing about the gender of one of them.
         let mut people_in_sentence: HashMap<usize, (usize, usize)> = HashMap::new();
