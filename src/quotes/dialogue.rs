@@ -467,7 +467,15 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
         };
         let Some(speaker) = addressed
             .or(other)
-            .or_else(|| if asked { present() } else { None })
+            // A quote paragraph with no cue right after someone's quote is a new turn:
+            // with no other speaker yet, the person last present in the narration
+            // (after a question always; else only over a quote that merely continued
+            // the previous speaker's, which a new paragraph contradicts).
+            .or_else(|| {
+                (asked || method == AttributionMethod::PreviousQuote)
+                    .then(present)
+                    .flatten()
+            })
         else {
             continue;
         };
