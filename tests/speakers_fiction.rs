@@ -164,3 +164,20 @@ fn a_possessive_noun_is_no_head_before_a_person_noun() {
     assert_eq!(first, second, "{:#?}", direct(&d));
     assert!(first.is_some_and(|n| n.contains("nurse")));
 }
+
+#[test]
+fn a_new_quote_paragraph_is_a_new_turn_for_the_person_present() {
+    // The second quote has no cue; the previous-quote fallback would give it to the
+    // father again, but a new paragraph is a new turn: the daughter present speaks.
+    let d = doc(
+        "Ellen Marsh sat by the fire and sewed, while her father read by the lamp.\n\n\
+         \u{201c}What a pity the Graysons ever moved away!\u{201d} said Mr. Marsh.\n\n\
+         \u{201c}I cannot agree with you; they were never happy here.\u{201d}",
+    );
+    assert_eq!(
+        speaker_of(&d, "cannot agree").as_deref(),
+        Some("Ellen Marsh"),
+        "{:#?}",
+        direct(&d)
+    );
+}
