@@ -7,7 +7,7 @@ use safetensors::SafeTensors;
 
 use super::hash::murmur64a;
 use super::tokenizer::{Token, Tokenizer, TokenizerRules};
-use crate::nn::{tensor, PackedMatrix, Tok2Vec, Tok2VecBuffers, CONTEXT, WIDTH};
+use crate::nn::{tensor, DistinctRows, PackedMatrix, Tok2Vec, Tok2VecBuffers, CONTEXT, WIDTH};
 
 const HIDDEN: usize = 64;
 const LOWER_PIECES: usize = 2;
@@ -27,6 +27,7 @@ const KEEP_WORKSPACE_FLOATS: usize = 8 << 20;
 struct Workspace {
     keys: Vec<[u64; N_COLUMNS]>,
     t2v: Tok2VecBuffers<N_COLUMNS>,
+    distinct: DistinctRows,
     projected: Vec<f32>,
     cached: Vec<f32>,
 }
@@ -34,6 +35,7 @@ struct Workspace {
 impl Workspace {
     fn release_if_large(&mut self) {
         self.t2v.release_if_large();
+        self.distinct.release_if_large();
         for buf in [&mut self.projected, &mut self.cached] {
             if buf.capacity() > KEEP_WORKSPACE_FLOATS {
                 *buf = Vec::new();
@@ -294,7 +296,7 @@ impl SpacySmModel {
         ]
     }
 
-    /// tok2vec of `tokens` into `ws.t2v` (read with `ws.t2v.tokvecs()`).
+    /// tok2vec of `tokens` into `ws.t2v` (read with `ws.t2v.distinct_rows`).
     fn tok2vec(&self, text: &str, tokens: &[Token], ws: &mut Workspace) {
         ws.keys.clear();
         ws.keys
@@ -352,10 +354,13 @@ impl SpacySmModel {
             let lo = a.saturating_sub(CONTEXT);
             let hi = (b + CONTEXT).min(n);
             self.tok2vec(text, &tokens[lo..hi], ws);
-            let m = b - a;
-            let x = &ws.t2v.tokvecs()[(a - lo) * WIDTH..(b - lo) * WIDTH];
+            // The projection and slot 0's hidden contribution depend on the token vector
+            // alone: computed once per distinct vector (see `distinct_rows`).
+            ws.t2v.distinct_rows(a - lo, b - lo, &mut ws.distinct);
+            let m = ws.distinct.len();
             let projected = zeroed(&mut ws.projected, m * HIDDEN);
-            self.project_w.matmul(x, WIDTH, m, projected, HIDDEN);
+            self.project_w
+                .matmul(&ws.distinct.rows, WIDTH, m, projected, HIDDEN);
             for r in 0..m {
                 projected[r * HIDDEN..(r + 1) * HIDDEN]
                     .iter_mut()
@@ -367,8 +372,9 @@ impl SpacySmModel {
             self.lower_first
                 .matmul(&ws.projected, HIDDEN, m, cached, slot);
             for i in a..b {
-                let row = &ws.cached[(i - a) * slot..(i - a + 1) * slot];
-                let projected = &ws.projected[(i - a) * HIDDEN..(i - a + 1) * HIDDEN];
+                let s = ws.distinct.slots[i - a] as usize;
+                let row = &ws.cached[s * slot..(s + 1) * slot];
+                let projected = &ws.projected[s * HIDDEN..(s + 1) * HIDDEN];
                 self.decode_step(
                     text,
                     tokens,
@@ -536,9 +542,52 @@ mod tests {
             model.tok2vec(&text, &tokens[lo..hi], &mut part);
             let rows = |x: &[f32], first: usize| x[first * WIDTH..(first + b - a) * WIDTH].to_vec();
             assert!(
-                rows(whole.t2v.tokvecs(), a) == rows(part.t2v.tokvecs(), a - lo),
+                rows(&whole.t2v.tokvecs(), a) == rows(&part.t2v.tokvecs(), a - lo),
                 "rows {a}..{b} differ"
             );
+        }
+    }
+
+    /// Token vectors computed once per distinct receptive field are the bits of the plain
+    /// computation, on natural text and on repetitive text (runs, nesting, repeated
+    /// lines), whatever the mix and product caches hold from earlier calls.
+    #[test]
+    fn deduplicated_tok2vec_rows_equal_the_plain_computation() {
+        let model = crate::ner::embedded_model();
+        let article = include_str!("../../examples/harbor-lights.txt");
+        let texts = [
+            article.to_string(),
+            format!("{} word {}", "( ".repeat(300), " )".repeat(300)),
+            "| 1 | 2 |\n+---+---+\n".repeat(80),
+            format!("{article} {}", "Yes. No. ".repeat(100)),
+            "a".to_string(),
+            "x y".to_string(),
+        ];
+        let mut ws = Workspace::default();
+        for round in 0..2 {
+            for text in &texts {
+                let tokens = model.tokenizer.tokenize(text);
+                model.tok2vec(text, &tokens, &mut ws);
+                let want = model.tok2vec.forward_reference(&ws.keys);
+                assert!(
+                    ws.t2v.tokvecs() == want,
+                    "round {round}: rows differ on {:?}",
+                    &text[..text.len().min(40)]
+                );
+                // The distinct rows read back per token are the same rows.
+                let mut d = DistinctRows::default();
+                ws.t2v.distinct_rows(0, tokens.len(), &mut d);
+                let per_token: Vec<f32> = d
+                    .slots
+                    .iter()
+                    .flat_map(|&s| &d.rows[s as usize * WIDTH..(s as usize + 1) * WIDTH])
+                    .copied()
+                    .collect();
+                assert!(per_token == want);
+                if text.starts_with("( ") {
+                    assert!(d.len() * 10 < tokens.len(), "runs share their rows");
+                }
+            }
         }
     }
 

@@ -6,7 +6,9 @@ use safetensors::SafeTensors;
 
 use super::tok2vec::WIDTH;
 use super::SyntaxError;
-use crate::nn::PackedMatrix;
+use std::collections::HashMap;
+
+use crate::nn::{KeyHash, PackedMatrix};
 
 pub(crate) const HIDDEN: usize = 64;
 const PIECES: usize = 2;
@@ -46,6 +48,16 @@ pub(crate) struct ParserBuffers {
     back: Vec<f32>,
     back_lo: usize,
     back_hi: usize,
+    dedup: Dedup,
+}
+
+/// Scratch for computing a block's rows once per distinct token vector.
+#[derive(Default)]
+struct Dedup {
+    index: HashMap<u32, u32, KeyHash>,
+    slots: Vec<u32>,
+    input: Vec<f32>,
+    output: Vec<f32>,
 }
 
 impl Default for ParserBuffers {
@@ -61,6 +73,7 @@ impl Default for ParserBuffers {
             back: Vec::new(),
             back_lo: 0,
             back_hi: 0,
+            dedup: Dedup::default(),
         }
     }
 }
@@ -172,11 +185,52 @@ impl ParserNet {
         }
     }
 
+    /// The rows (all feature slots' contributions) of tokens `range` into `out`, computed
+    /// once per distinct token vector: tokens with equal `row_ids` have equal projected
+    /// vectors, and a row is the same bits whichever rows are computed with it.
+    fn lower_rows(
+        &self,
+        projected: &[f32],
+        row_ids: &[u32],
+        range: std::ops::Range<usize>,
+        out: &mut [f32],
+        d: &mut Dedup,
+    ) {
+        let (s, e) = (range.start, range.end);
+        d.index.clear();
+        d.slots.clear();
+        d.input.clear();
+        for t in s..e {
+            let next = d.index.len() as u32;
+            let j = *d.index.entry(row_ids[t]).or_insert(next);
+            if j == next {
+                d.input
+                    .extend_from_slice(&projected[t * HIDDEN..(t + 1) * HIDDEN]);
+            }
+            d.slots.push(j);
+        }
+        let m = d.index.len();
+        if m == e - s {
+            // No repeats (natural text): straight into place.
+            self.lower_w
+                .matmul(&projected[s * HIDDEN..e * HIDDEN], HIDDEN, e - s, out, ROW);
+            return;
+        }
+        d.output.clear();
+        d.output.resize(m * ROW, 0.0);
+        self.lower_w.matmul(&d.input, HIDDEN, m, &mut d.output, ROW);
+        for (dst, &j) in out.chunks_exact_mut(ROW).zip(&d.slots) {
+            let j = j as usize;
+            dst.copy_from_slice(&d.output[j * ROW..(j + 1) * ROW]);
+        }
+    }
+
     /// Adds token `t`'s contribution for feature slot `f` to `unmaxed`, computing its row
     /// if it is not at hand (spaCy's precomputable affine, computed as the buffer moves).
     fn add_feature(
         &self,
         projected: &[f32],
+        row_ids: &[u32],
         buf: &mut ParserBuffers,
         t: usize,
         f: usize,
@@ -195,12 +249,12 @@ impl ParserNet {
                 // Up to the end of the ring's storage, then wrap.
                 let e = end.min(s + size - s % size);
                 let slot = s % size;
-                self.lower_w.matmul(
-                    &projected[s * HIDDEN..e * HIDDEN],
-                    HIDDEN,
-                    e - s,
+                self.lower_rows(
+                    projected,
+                    row_ids,
+                    s..e,
                     &mut buf.ring[slot * ROW..(slot + e - s) * ROW],
-                    ROW,
+                    &mut buf.dedup,
                 );
                 s = e;
             }
@@ -216,12 +270,12 @@ impl ParserNet {
         {
             let lo = (t + 1).saturating_sub(BACK);
             buf.back.resize(BACK * ROW, 0.0);
-            self.lower_w.matmul(
-                &projected[lo * HIDDEN..(t + 1) * HIDDEN],
-                HIDDEN,
-                t + 1 - lo,
+            self.lower_rows(
+                projected,
+                row_ids,
+                lo..t + 1,
                 &mut buf.back[..(t + 1 - lo) * ROW],
-                ROW,
+                &mut buf.dedup,
             );
             buf.back_lo = lo;
             buf.back_hi = t + 1;
@@ -249,12 +303,14 @@ impl ParserNet {
     }
 
     /// Parses one document from its projected token vectors (n x HIDDEN, from
-    /// [`ParserNet::project`]). `is_space[i]` marks whitespace tokens (deprojectivize skips
+    /// [`ParserNet::project`]); `row_ids[i]` is equal for tokens with equal projected
+    /// vectors (their rows are computed once). `is_space[i]` marks whitespace tokens (deprojectivize skips
     /// them as new heads); `preset_starts[i]` (may be shorter) marks tokens that must start
     /// a sentence, as spaCy honours sentence starts set on a Doc before the parser runs.
     pub(crate) fn parse(
         &self,
         projected: &[f32],
+        row_ids: &[u32],
         is_space: &[bool],
         preset_starts: &[bool],
         buf: &mut ParserBuffers,
@@ -263,6 +319,14 @@ impl ParserNet {
         if n == 0 {
             return Vec::new();
         }
+        // Ids of the wrong length would be a caller's bug: every row then counts as distinct.
+        let own_ids: Vec<u32>;
+        let row_ids = if row_ids.len() == n {
+            row_ids
+        } else {
+            own_ids = (0..n as u32).collect();
+            &own_ids
+        };
         buf.size = buf.limit.clamp(1, n);
         buf.lo = 0;
         buf.hi = 0;
@@ -281,7 +345,7 @@ impl ParserNet {
             unmaxed.fill(0.0);
             for (f, id) in ids.iter().enumerate() {
                 match *id {
-                    Some(t) => self.add_feature(projected, buf, t, f, &mut unmaxed),
+                    Some(t) => self.add_feature(projected, row_ids, buf, t, f, &mut unmaxed),
                     None => unmaxed
                         .iter_mut()
                         .zip(&self.lower_pad[f * SLOT..(f + 1) * SLOT])
