@@ -1135,9 +1135,21 @@ impl Hasher for KeyHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        // Eight bytes per mix: keys of integers arrive here as one byte slice.
+        let chunks = bytes.chunks_exact(8);
+        let rest = chunks.remainder();
+        for c in chunks {
+            self.write_u64(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        for &b in rest {
             self.write_u64(u64::from(b));
         }
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
     }
 
     fn write_u64(&mut self, x: u64) {

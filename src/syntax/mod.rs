@@ -422,6 +422,27 @@ impl SyntaxModel {
 mod tests {
     use super::*;
 
+    /// Symbol runs and repeated lines: rows and states computed once per distinct
+    /// receptive field and feature ids give the analysis computed without the reuse.
+    #[test]
+    fn repetitive_text_gives_the_same_analysis_with_and_without_reuse() {
+        let syntax = embedded_syntax();
+        for text in [
+            format!("{} word {}", "( ".repeat(700), " )".repeat(700)),
+            "| 12 | 7 |\n+----+---+\n".repeat(150),
+            "He said no. ".repeat(200),
+        ] {
+            let tokens = syntax.lexical.tokenizer.tokenize(&text);
+            let mut plain = Buffers::default();
+            plain.parser.allow_memo = false;
+            let want = syntax.analyze_with(&text, &tokens, &[], WINDOW_TOKENS, &mut plain);
+            let mut buf = Buffers::default();
+            let got = syntax.analyze_with(&text, &tokens, &[], WINDOW_TOKENS, &mut buf);
+            assert!(got == want, "{:?}", &text[..20]);
+            assert!(buf.row_ids.iter().max().map_or(0, |&m| m as usize + 1) * 2 <= tokens.len());
+        }
+    }
+
     #[test]
     fn windows_and_a_small_parser_ring_give_the_same_analysis() {
         let article = include_str!("../../examples/harbor-lights.txt");

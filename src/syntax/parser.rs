@@ -29,6 +29,11 @@ const FAR: usize = 8;
 /// product would cost several times a block's row (a giant sentence of glued symbols
 /// spent half its time there).
 const BACK: usize = 64;
+/// States whose scores are kept for reuse (a few hundred floats each: 2 MB per thread);
+/// cleared when full.
+const MEMO_LIMIT: usize = 4096;
+/// The row id of a padding feature in a state's memo key.
+const PAD_ID: u32 = u32::MAX;
 
 /// The parser's per-thread buffers: the precomputed rows of the tokens around the buffer
 /// (a ring) and a few of earlier tokens. A row is the same bits whether computed alone or
@@ -49,6 +54,11 @@ pub(crate) struct ParserBuffers {
     back_lo: usize,
     back_hi: usize,
     dedup: Dedup,
+    /// Scores of the states seen in this document, by their feature row ids (tests turn
+    /// the reuse off with `allow_memo`).
+    pub(crate) allow_memo: bool,
+    memo: HashMap<[u32; N_FEATS], u32, KeyHash>,
+    memo_scores: Vec<f32>,
 }
 
 /// Scratch for computing a block's rows once per distinct token vector.
@@ -74,6 +84,9 @@ impl Default for ParserBuffers {
             back_lo: 0,
             back_hi: 0,
             dedup: Dedup::default(),
+            allow_memo: true,
+            memo: HashMap::default(),
+            memo_scores: Vec::new(),
         }
     }
 }
@@ -302,6 +315,40 @@ impl ParserNet {
         unmaxed.iter_mut().zip(src).for_each(|(u, s)| *u += s);
     }
 
+    /// The output layer's scores (n_actions) of a state with feature tokens `ids`.
+    fn scores(
+        &self,
+        projected: &[f32],
+        row_ids: &[u32],
+        buf: &mut ParserBuffers,
+        ids: &[Option<usize>; N_FEATS],
+        scores: &mut [f32],
+    ) {
+        let mut unmaxed = [0.0f32; SLOT];
+        let mut hidden = [0.0f32; HIDDEN];
+        for (f, id) in ids.iter().enumerate() {
+            match *id {
+                Some(t) => self.add_feature(projected, row_ids, buf, t, f, &mut unmaxed),
+                None => unmaxed
+                    .iter_mut()
+                    .zip(&self.lower_pad[f * SLOT..(f + 1) * SLOT])
+                    .for_each(|(u, s)| *u += s),
+            }
+        }
+        unmaxed
+            .iter_mut()
+            .zip(&self.lower_b)
+            .for_each(|(u, b)| *u += b);
+        for (h, pair) in hidden.iter_mut().zip(unmaxed.chunks_exact(PIECES)) {
+            *h = if pair[1] > pair[0] { pair[1] } else { pair[0] };
+        }
+        crate::nn::columns_dot(&hidden, &self.upper_wt, self.actions.len(), scores);
+        scores
+            .iter_mut()
+            .zip(&self.upper_b)
+            .for_each(|(s, b)| *s += b);
+    }
+
     /// Parses one document from its projected token vectors (n x HIDDEN, from
     /// [`ParserNet::project`]); `row_ids[i]` is equal for tokens with equal projected
     /// vectors (their rows are computed once). `is_space[i]` marks whitespace tokens (deprojectivize skips
@@ -337,33 +384,35 @@ impl ParserNet {
             *flag |= preset;
         }
         let n_actions = self.actions.len();
-        let mut unmaxed = [0.0f32; SLOT];
-        let mut hidden = [0.0f32; HIDDEN];
         let mut scores = vec![0.0f32; n_actions];
+        // A state's scores are a function of its feature tokens' rows, so of their row ids
+        // (or padding): when the document repeats its token vectors (symbol runs, tables),
+        // a state whose ids were seen reuses the scores. Natural text repeats few, and
+        // skips the lookups.
+        let distinct = row_ids.iter().max().map_or(0, |&m| m as usize + 1);
+        let memoize = buf.allow_memo && distinct * 2 <= n;
+        buf.memo.clear();
+        buf.memo_scores.clear();
         while !st.is_final() {
             let ids = st.context(n);
-            unmaxed.fill(0.0);
-            for (f, id) in ids.iter().enumerate() {
-                match *id {
-                    Some(t) => self.add_feature(projected, row_ids, buf, t, f, &mut unmaxed),
-                    None => unmaxed
-                        .iter_mut()
-                        .zip(&self.lower_pad[f * SLOT..(f + 1) * SLOT])
-                        .for_each(|(u, s)| *u += s),
+            let key = memoize.then(|| ids.map(|id| id.map_or(PAD_ID, |t| row_ids[t])));
+            match key.and_then(|k| buf.memo.get(&k)) {
+                Some(&j) => {
+                    let j = j as usize;
+                    scores.copy_from_slice(&buf.memo_scores[j * n_actions..(j + 1) * n_actions]);
+                }
+                None => {
+                    self.scores(projected, row_ids, buf, &ids, &mut scores);
+                    if let Some(k) = key {
+                        if buf.memo.len() >= MEMO_LIMIT {
+                            buf.memo.clear();
+                            buf.memo_scores.clear();
+                        }
+                        buf.memo.insert(k, buf.memo.len() as u32);
+                        buf.memo_scores.extend_from_slice(&scores);
+                    }
                 }
             }
-            unmaxed
-                .iter_mut()
-                .zip(&self.lower_b)
-                .for_each(|(u, b)| *u += b);
-            for (h, pair) in hidden.iter_mut().zip(unmaxed.chunks_exact(PIECES)) {
-                *h = if pair[1] > pair[0] { pair[1] } else { pair[0] };
-            }
-            crate::nn::columns_dot(&hidden, &self.upper_wt, n_actions, &mut scores);
-            scores
-                .iter_mut()
-                .zip(&self.upper_b)
-                .for_each(|(s, b)| *s += b);
             let valid = st.valid_moves();
             let mut best: Option<usize> = None;
             for (a, &(mv, _)) in self.actions.iter().enumerate() {
