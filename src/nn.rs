@@ -667,8 +667,9 @@ impl<const C: usize> Tok2VecBuffers<C> {
     }
 
     /// The distinct token vectors of tokens a..b (indices into the last forward pass's
-    /// keys) into `out`: tokens with the same last-layer window id have the same bits, so per-token layers downstream (projections, the tagger) can
-    /// run once per distinct row and be read through `out.slots`.
+    /// keys) into `out`: tokens with the same last-layer window id have the same bits,
+    /// so per-token layers downstream (projections, the tagger) can run once per
+    /// distinct row and be read through `out.slots`.
     pub(crate) fn distinct_rows(&self, a: usize, b: usize, out: &mut DistinctRows) {
         out.slots.clear();
         out.rows.clear();
