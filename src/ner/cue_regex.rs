@@ -835,6 +835,9 @@ mod tests {
         assert_eq!(a, b, "{pattern} on {text:?}");
     }
 
+    /// A match and its title group, as byte spans.
+    type Found = (usize, usize, Option<(usize, usize)>);
+
     /// The prefiltered search finds exactly the matches of `regex::Regex::captures_iter`
     /// on texts built from cue words, line breaks, non-ASCII letters and a Kelvin sign.
     #[test]
@@ -887,7 +890,7 @@ mod tests {
             }
             let regions = pre.scan(&text);
             for (((p, f), plain), r) in patterns.iter().zip(&fast).zip(&plain).zip(&regions) {
-                let a: Vec<(usize, usize, Option<(usize, usize)>)> = f
+                let a: Vec<Found> = f
                     .captures_iter_in(&text, r)
                     .map(|c| {
                         let m = c.get(0).unwrap();
@@ -898,7 +901,7 @@ mod tests {
                         )
                     })
                     .collect();
-                let b: Vec<(usize, usize, Option<(usize, usize)>)> = plain
+                let b: Vec<Found> = plain
                     .captures_iter(&text)
                     .map(|c| {
                         let m = c.get(0).unwrap();

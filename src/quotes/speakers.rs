@@ -1077,15 +1077,10 @@ impl Family {
             );
         }
         let mut only_married = [None, None];
-        for slot in 0..2 {
-            let wanted = if slot == 0 {
-                Gender::Male
-            } else {
-                Gender::Female
-            };
+        for (slot, wanted) in only_married.iter_mut().zip([Gender::Male, Gender::Female]) {
             let mut all = (0..persons.len()).filter(|&i| married[i] && gender[i] == Some(wanted));
             if let (Some(i), None) = (all.next(), all.next()) {
-                only_married[slot] = Some(i);
+                *slot = Some(i);
             }
         }
         Family {
