@@ -3,30 +3,10 @@
 //! description, honorific namesakes, narrators and described characters who are named
 //! later, quotes that address their own fallback speaker, cues inside quotes.
 
-use quotex::{Document, Pipeline, QuoteKind};
+mod common;
 
-fn doc(text: &str) -> Document {
-    Pipeline::default().process_text(text)
-}
-
-/// (quote text, speaker name, method) of every direct quote.
-fn direct(d: &Document) -> Vec<(String, Option<String>, &'static str)> {
-    d.quotes
-        .iter()
-        .filter(|q| q.kind == QuoteKind::Direct)
-        .map(|q| {
-            (
-                q.parts
-                    .iter()
-                    .map(|p| d.span_text(*p))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                q.speaker.as_ref().map(|s| s.name.clone()),
-                q.method.as_str(),
-            )
-        })
-        .collect()
-}
+use common::{direct, doc};
+use quotex::Document;
 
 fn speaker_of(d: &Document, needle: &str) -> Option<String> {
     direct(d)
