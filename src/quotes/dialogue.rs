@@ -574,18 +574,24 @@ fn unnamed(people: &People, s: &Speaker) -> bool {
     s.name == "I" || people.by_name(&s.name).is_some_and(|p| p.nominal)
 }
 
-/// Words a speaker says who they are with, inside their own quote.
-const SELF_NAMING: [&str; 6] = [
-    "I am ",
-    "I'm ",
-    "I’m ",
-    "my name is ",
-    "my name's ",
-    "my name’s ",
-];
+/// Words a speaker says who they are with, inside their own quote, lower-cased, each
+/// with the space that follows it (`data/self_naming.txt`, in file order).
+static SELF_NAMING: LazyLock<Vec<String>> =
+    LazyLock::new(|| phrase_list(include_str!("../../data/self_naming.txt")));
 
-/// Words of the narration that name the narrator ("I called myself Pip").
-const NARRATOR_NAMING: [&str; 3] = ["called myself ", "my name is ", "my name was "];
+/// Words of the narration that name the narrator ("I called myself Pip"), as above
+/// (`data/narrator_naming.txt`).
+static NARRATOR_NAMING: LazyLock<Vec<String>> =
+    LazyLock::new(|| phrase_list(include_str!("../../data/narrator_naming.txt")));
+
+/// The phrases of a `data/` list in file order, lower-cased, each followed by a space.
+fn phrase_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| format!("{} ", l.to_lowercase()))
+        .collect()
+}
 
 /// The named person whose mention starts at `pos` (after an honorific, "I am Mr. Pett"),
 /// not as a possessive ("I am Ann's friend").
@@ -615,10 +621,9 @@ fn self_named<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<
         if lower.len() != inside.len() {
             continue;
         }
-        for pattern in SELF_NAMING {
-            let pattern = pattern.to_lowercase();
+        for pattern in SELF_NAMING.iter() {
             let mut from = 0;
-            while let Some(k) = lower[from..].find(&pattern) {
+            while let Some(k) = lower[from..].find(pattern.as_str()) {
                 let at = from + k;
                 from = at + pattern.len();
                 // A word of its own: the pattern starts the quote or follows a space.
@@ -673,9 +678,9 @@ fn narrator_named(doc: &Document, people: &People, quoted: &[Span]) -> Option<St
     if lower.len() != text.len() {
         return None;
     }
-    for pattern in NARRATOR_NAMING {
+    for pattern in NARRATOR_NAMING.iter() {
         let mut from = 0;
-        while let Some(k) = lower[from..].find(pattern) {
+        while let Some(k) = lower[from..].find(pattern.as_str()) {
             let at = from + k;
             from = at + pattern.len();
             let q = quoted.partition_point(|q| q.start <= at);
