@@ -558,44 +558,45 @@ fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
-/// The characters of a small class as lower-case strings (`None` for a large class).
+/// The characters of a small class (at most 16) as lower-case strings (`None` for a
+/// larger class).
 fn class_words(class: &Class) -> Option<Vec<Vec<u8>>> {
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    match class {
+    const MAX_CLASS: u32 = 16;
+    let mut out: Vec<Vec<u8>> = match class {
         Class::Unicode(c) => {
             let n: u32 = c
                 .iter()
                 .map(|r| r.end() as u32 - r.start() as u32 + 1)
                 .sum();
-            if n > 16 {
+            if n > MAX_CLASS {
                 return None;
             }
-            for r in c.iter() {
-                for ch in r.start()..=r.end() {
-                    let ch = FOLDS_TO_ASCII
-                        .iter()
-                        .find(|(f, _)| *f == ch)
-                        .map_or(ch, |(_, b)| char::from(*b))
-                        .to_ascii_lowercase();
-                    out.push(ch.to_string().into_bytes());
-                }
-            }
+            let fold = |ch: char| {
+                FOLDS_TO_ASCII
+                    .iter()
+                    .find(|(f, _)| *f == ch)
+                    .map_or(ch, |(_, b)| char::from(*b))
+                    .to_ascii_lowercase()
+            };
+            c.iter()
+                .flat_map(|r| r.start()..=r.end())
+                .map(|ch| fold(ch).to_string().into_bytes())
+                .collect()
         }
         Class::Bytes(c) => {
-            let n: usize = c
+            let n: u32 = c
                 .iter()
-                .map(|r| r.end() as usize - r.start() as usize + 1)
+                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
                 .sum();
-            if n > 16 {
+            if n > MAX_CLASS {
                 return None;
             }
-            for r in c.iter() {
-                for b in r.start()..=r.end() {
-                    out.push(vec![b.to_ascii_lowercase()]);
-                }
-            }
+            c.iter()
+                .flat_map(|r| r.start()..=r.end())
+                .map(|b| vec![b.to_ascii_lowercase()])
+                .collect()
         }
-    }
+    };
     out.sort();
     out.dedup();
     Some(out)

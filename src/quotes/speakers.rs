@@ -188,15 +188,7 @@ fn add_untagged_names(doc: &Document, persons: &mut [Person]) {
             }
         }
     }
-    let mut known: Vec<Span> = persons
-        .iter()
-        .flat_map(|p| p.mentions.iter().copied())
-        .collect();
-    known.sort_unstable();
-    let is_known = |s: Span| {
-        let k = known.partition_point(|m| m.end <= s.start);
-        known.get(k).is_some_and(|m| m.start < s.end)
-    };
+    let is_known = overlaps_a_mention(persons);
     let mut added: Vec<(usize, Span)> = Vec::new();
     for (ti, t) in doc.tokens.iter().enumerate() {
         let span = Span::new(t.start, t.end);
@@ -1151,6 +1143,20 @@ impl Family {
     }
 }
 
+/// Whether a span overlaps a mention of one of `persons` (mentions sorted once, then a
+/// binary search per query).
+fn overlaps_a_mention(persons: &[Person]) -> impl Fn(Span) -> bool {
+    let mut mentions: Vec<Span> = persons
+        .iter()
+        .flat_map(|p| p.mentions.iter().copied())
+        .collect();
+    mentions.sort_unstable();
+    move |s: Span| {
+        let k = mentions.partition_point(|m| m.end <= s.start);
+        mentions.get(k).is_some_and(|m| m.start < s.end)
+    }
+}
+
 /// Characters the text only describes become people ("the nurse said", "she" after "the
 /// nurse"): one per head noun, named by its most frequent form with a lower-case
 /// determiner. A description joins a named person instead when exactly one person carries
@@ -1162,15 +1168,7 @@ fn add_described(
 ) {
     let text = &doc.text;
     let named = persons.len();
-    let mut taken: Vec<Span> = persons
-        .iter()
-        .flat_map(|p| p.mentions.iter().copied())
-        .collect();
-    taken.sort();
-    let overlaps_name = |s: Span| {
-        let k = taken.partition_point(|m| m.end <= s.start);
-        taken.get(k).is_some_and(|m| m.start < s.end)
-    };
+    let overlaps_name = overlaps_a_mention(persons);
     let mut linked: HashMap<String, Option<usize>> = HashMap::new();
     // Head nouns whose kinship possessives all name one person ("his mother" is Mrs.
     // Morel): "the mother" of the same text is her too.
