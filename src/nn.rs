@@ -517,6 +517,187 @@ impl MaxoutNorm {
     }
 }
 
+/// Output rows per Winograd tile: F(4,3) computes four window outputs from six inputs.
+const WINO_OUT: usize = 4;
+/// Input rows (and products) per tile.
+const WINO_POINTS: usize = 6;
+/// Window outputs per block of the Winograd path: 24 tiles, a whole number of GEMM
+/// micro-tiles (MR = 6) per product.
+const WINO_BLOCK: usize = 96;
+/// Lavin & Gray's F(4,3) weight transform (points 0, ±1, ±2, ∞): V_j = Σ_k G[j][k]·W_k.
+const WINO_G: [[f64; 3]; WINO_POINTS] = [
+    [1.0 / 4.0, 0.0, 0.0],
+    [-1.0 / 6.0, -1.0 / 6.0, -1.0 / 6.0],
+    [-1.0 / 6.0, 1.0 / 6.0, -1.0 / 6.0],
+    [1.0 / 24.0, 1.0 / 12.0, 1.0 / 6.0],
+    [1.0 / 24.0, -1.0 / 12.0, 1.0 / 6.0],
+    [0.0, 0.0, 1.0],
+];
+
+/// A window encoder's weights in the Winograd domain. A window layer is a convolution of
+/// width 3 over the token rows (y_t = W_prev·d_{t-1} + W_self·d_t + W_next·d_{t+1}), so
+/// F(4,3) gives four outputs from six products of 96 inputs each instead of twelve:
+/// half the multiply-adds of the layers after the first, which are most of the network.
+/// The transforms add about 2.5x the rounding of the plain product (~1e-6 relative),
+/// far below what changes a decision: the parity fixtures are identical.
+struct Winograd {
+    /// V_0..V_5 (pieces * n_out rows of WIDTH), packed.
+    v: Vec<PackedMatrix>,
+}
+
+impl Winograd {
+    /// From a window layer's piece-major weights (wide rows of [previous, self, next]).
+    fn new(w_pm: &[f32], wide: usize) -> Self {
+        let n_in = 3 * WIDTH;
+        assert_eq!(w_pm.len(), wide * n_in, "window layer size");
+        let v = WINO_G
+            .iter()
+            .map(|g| {
+                let mut vj = vec![0.0f32; wide * WIDTH];
+                for (o, row) in vj.chunks_exact_mut(WIDTH).enumerate() {
+                    for (c, out) in row.iter_mut().enumerate() {
+                        // In f64, rounded once.
+                        let s: f64 = (0..3)
+                            .map(|k| g[k] * f64::from(w_pm[o * n_in + k * WIDTH + c]))
+                            .sum();
+                        *out = s as f32;
+                    }
+                }
+                PackedMatrix::new(&vj, wide, WIDTH)
+            })
+            .collect();
+        Winograd { v }
+    }
+
+    /// Pre-activations of the window outputs at rows `lo..lo + count` (count a multiple of
+    /// WINO_OUT) into `pre` (count x wide), reading input row t from `row(t)` (None: zeros).
+    fn forward<'a>(
+        &self,
+        row: impl Fn(usize) -> Option<&'a [f32]>,
+        lo: usize,
+        count: usize,
+        bufs: &mut WinoBuffers,
+        pre: &mut [f32],
+        wide: usize,
+    ) {
+        debug_assert!(count % WINO_OUT == 0);
+        let tiles = count / WINO_OUT;
+        // Tile-major: a tile's six transformed inputs (and later its six products) are
+        // contiguous; product j reads every sixth row.
+        bufs.u.resize(tiles * WINO_POINTS * WIDTH, 0.0);
+        const ZEROS: [f32; WIDTH] = [0.0; WIDTH];
+        for (p, u) in bufs.u.chunks_exact_mut(WINO_POINTS * WIDTH).enumerate() {
+            // Inputs d_{t0-1} .. d_{t0+4} of the outputs t0 .. t0+3.
+            let t0 = lo + p * WINO_OUT;
+            let e: [&[f32]; WINO_POINTS] =
+                std::array::from_fn(|l| (t0 + l).checked_sub(1).and_then(&row).unwrap_or(&ZEROS));
+            input_transform(e, u);
+        }
+        bufs.m.resize(tiles * WINO_POINTS * wide, 0.0);
+        for (j, v) in self.v.iter().enumerate() {
+            v.matmul(
+                &bufs.u[j * WIDTH..],
+                WINO_POINTS * WIDTH,
+                tiles,
+                &mut bufs.m[j * wide..],
+                WINO_POINTS * wide,
+            );
+        }
+        output_transform(
+            &bufs.m[..tiles * WINO_POINTS * wide],
+            wide,
+            &mut pre[..count * wide],
+        );
+    }
+}
+
+/// Per-thread scratch of [`Winograd::forward`].
+#[derive(Default)]
+pub(crate) struct WinoBuffers {
+    u: Vec<f32>,
+    m: Vec<f32>,
+}
+
+/// A tile's six transformed inputs U_j = Σ_l BT[j][l]·e_l into `u` (6 x WIDTH), with
+/// Lavin & Gray's integer B^T written out (no products by zero).
+fn input_transform(e: [&[f32]; WINO_POINTS], u: &mut [f32]) {
+    #[inline(always)]
+    fn body(e: [&[f32]; WINO_POINTS], u: &mut [f32]) {
+        let [e0, e1, e2, e3, e4, e5] = e.map(|x| &x[..WIDTH]);
+        let (u0, rest) = u[..WINO_POINTS * WIDTH].split_at_mut(WIDTH);
+        let (u1, rest) = rest.split_at_mut(WIDTH);
+        let (u2, rest) = rest.split_at_mut(WIDTH);
+        let (u3, rest) = rest.split_at_mut(WIDTH);
+        let (u4, u5) = rest.split_at_mut(WIDTH);
+        for c in 0..WIDTH {
+            let (a, b, d, f) = (e1[c], e2[c], e3[c], e4[c]);
+            u0[c] = 4.0 * e0[c] - 5.0 * b + f;
+            u1[c] = -4.0 * a - 4.0 * b + d + f;
+            u2[c] = 4.0 * a - 4.0 * b - d + f;
+            u3[c] = -2.0 * a - b + 2.0 * d + f;
+            u4[c] = 2.0 * a - b - 2.0 * d + f;
+            u5[c] = 4.0 * a - 5.0 * d + e5[c];
+        }
+    }
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn body_avx2(e: [&[f32]; WINO_POINTS], u: &mut [f32]) {
+        body(e, u);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if use_fma() {
+        // SAFETY: `use_fma` checked that the CPU supports AVX2.
+        unsafe { body_avx2(e, u) };
+        return;
+    }
+    body(e, u);
+}
+
+/// Each tile's four output rows from its six products (A^T written out): `m` holds the
+/// tiles' products (6 x wide each), `pre` receives 4 x wide per tile.
+fn output_transform(m: &[f32], wide: usize, pre: &mut [f32]) {
+    #[inline(always)]
+    fn body(m: &[f32], wide: usize, pre: &mut [f32]) {
+        for (mt, out) in m
+            .chunks_exact(WINO_POINTS * wide)
+            .zip(pre.chunks_exact_mut(WINO_OUT * wide))
+        {
+            let (m0, rest) = mt.split_at(wide);
+            let (m1, rest) = rest.split_at(wide);
+            let (m2, rest) = rest.split_at(wide);
+            let (m3, rest) = rest.split_at(wide);
+            let (m4, m5) = rest.split_at(wide);
+            let (y0, rest) = out.split_at_mut(wide);
+            let (y1, rest) = rest.split_at_mut(wide);
+            let (y2, y3) = rest.split_at_mut(wide);
+            for c in 0..wide {
+                let (s12, d12) = (m1[c] + m2[c], m1[c] - m2[c]);
+                let (s34, d34) = (m3[c] + m4[c], m3[c] - m4[c]);
+                y0[c] = m0[c] + s12 + s34;
+                y1[c] = d12 + 2.0 * d34;
+                y2[c] = s12 + 4.0 * s34;
+                y3[c] = d12 + 8.0 * d34 + m5[c];
+            }
+        }
+    }
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn body_avx2(m: &[f32], wide: usize, pre: &mut [f32]) {
+        body(m, wide, pre);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if use_fma() {
+        // SAFETY: `use_fma` checked that the CPU supports AVX2.
+        unsafe { body_avx2(m, wide, pre) };
+        return;
+    }
+    body(m, wide, pre);
+}
+
 /// Width of spaCy sm's token vectors.
 pub(crate) const WIDTH: usize = 96;
 /// Maxout pieces of the mixer and the window encoders.
@@ -571,6 +752,8 @@ pub(crate) struct Tok2Vec<const C: usize> {
     /// first layer is computed once per distinct token (and cached for frequent ones),
     /// then summed per window, instead of once per token over its whole window.
     first_split: PackedMatrix,
+    /// Encoders 1.. in the Winograd domain (the first runs on `first_split`).
+    winograd: Vec<Winograd>,
 }
 
 /// Per-thread buffers of a [`Tok2Vec`], reused across documents.
@@ -617,6 +800,9 @@ pub(crate) struct Tok2VecBuffers<const C: usize> {
     cur: Vec<f32>,
     /// A block of gathered [previous, self, next] inputs (MAXOUT_ROWS x 3 * WIDTH).
     gathered: Vec<f32>,
+    wino: WinoBuffers,
+    /// Winograd outputs of a row range with gaps (rows whose window came earlier).
+    wino_pre: Vec<f32>,
 }
 
 impl<const C: usize> Default for Tok2VecBuffers<C> {
@@ -650,6 +836,8 @@ impl<const C: usize> Default for Tok2VecBuffers<C> {
             prev: Vec::new(),
             cur: Vec::new(),
             gathered: Vec::new(),
+            wino: WinoBuffers::default(),
+            wino_pre: Vec::new(),
         }
     }
 }
@@ -704,6 +892,9 @@ impl<const C: usize> Tok2VecBuffers<C> {
             &mut self.q_local,
             &mut self.prev,
             &mut self.cur,
+            &mut self.wino.u,
+            &mut self.wino.m,
+            &mut self.wino_pre,
         ] {
             if buf.capacity() > KEEP_FLOATS {
                 *buf = Vec::new();
@@ -758,6 +949,14 @@ impl<const C: usize> Tok2Vec<C> {
                 3 * WIDTH,
                 3,
             )?,
+            winograd: (1..DEPTH)
+                .map(|k| {
+                    let name = format!("{prefix}encode.{k}");
+                    let w =
+                        MaxoutNorm::piece_major_weights(st, &name, WIDTH, T2V_PIECES, 3 * WIDTH)?;
+                    Ok(Winograd::new(&w, T2V_PIECES * WIDTH))
+                })
+                .collect::<Result<Vec<_>, String>>()?,
         })
     }
 
@@ -901,14 +1100,15 @@ impl<const C: usize> Tok2Vec<C> {
                 &mut buf.windows,
             );
             let m = buf.windows.len();
+            let block_rows = if k == 0 { MAXOUT_ROWS } else { WINO_BLOCK };
             buf.cur.clear();
             buf.cur.resize(m * WIDTH, 0.0);
             buf.scratch.clear();
-            buf.scratch.resize(MAXOUT_ROWS.min(m) * wide, 0.0);
+            buf.scratch.resize(block_rows.min(m) * wide, 0.0);
             buf.delta.clear();
-            buf.delta.resize(MAXOUT_ROWS.min(m) * WIDTH, 0.0);
-            for j0 in (0..m).step_by(MAXOUT_ROWS) {
-                let count = MAXOUT_ROWS.min(m - j0);
+            buf.delta.resize(block_rows.min(m) * WIDTH, 0.0);
+            for j0 in (0..m).step_by(block_rows) {
+                let count = block_rows.min(m - j0);
                 let block = &buf.windows[j0..j0 + count];
                 if k == 0 {
                     // The first encoder: a window's pre-activation is the previous row's
@@ -935,9 +1135,36 @@ impl<const C: usize> Tok2Vec<C> {
                             ],
                         );
                     }
+                } else if let Some(span) = winograd_span(block) {
+                    // Later encoders on prose: the block's windows are (nearly) all the
+                    // rows of a range, so the range goes through the Winograd product and
+                    // the windows take their rows from it.
+                    let len = span.div_ceil(WINO_OUT) * WINO_OUT;
+                    let lo = block[0].row as usize;
+                    let (ids, prev) = (&buf.ids, &buf.prev);
+                    let row = |t: usize| -> Option<&[f32]> {
+                        let id = *ids.get(t)?;
+                        (id != ZERO_ID).then(|| &prev[id as usize * WIDTH..][..WIDTH])
+                    };
+                    let gaps = span != count;
+                    let target = if gaps {
+                        &mut buf.wino_pre
+                    } else {
+                        &mut buf.scratch
+                    };
+                    if target.len() < len * wide {
+                        target.resize(len * wide, 0.0);
+                    }
+                    self.winograd[k - 1].forward(row, lo, len, &mut buf.wino, target, wide);
+                    if gaps {
+                        for (dst, w) in buf.scratch.chunks_exact_mut(wide).zip(block) {
+                            let r = w.row as usize - lo;
+                            dst.copy_from_slice(&buf.wino_pre[r * wide..(r + 1) * wide]);
+                        }
+                    }
                 } else {
-                    // Later encoders: [previous, self, next] rows of the layer below,
-                    // gathered (zeros for ZERO_ID), through the whole layer's product.
+                    // Later encoders on repetitive text: [previous, self, next] rows of the
+                    // layer below, gathered (zeros for ZERO_ID), through the layer's product.
                     buf.gathered.clear();
                     for w in block {
                         for &id in &w.ids {
@@ -1076,6 +1303,15 @@ impl<const C: usize> Tok2Vec<C> {
         }
         x[(1 + PAD) * WIDTH..(1 + PAD + n) * WIDTH].to_vec()
     }
+}
+
+/// The row span of a block of windows when it is dense enough for the Winograd path: at
+/// most one row in eight of the span is a repeat whose window came earlier (prose has
+/// almost none; symbol runs and tables keep the per-window product).
+fn winograd_span(block: &[Window]) -> Option<usize> {
+    let (first, last) = (block.first()?, block.last()?);
+    let span = (last.row - first.row) as usize + 1;
+    (span <= block.len() + block.len() / 8).then_some(span)
 }
 
 /// One distinct window of a layer: the ids of its [previous, self, next] rows in the layer

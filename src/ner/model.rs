@@ -610,6 +610,19 @@ mod tests {
         assert_eq!(word_shape("aaaaaaaa"), "xxxx");
     }
 
+    /// How far two computations of the same token vectors may differ: the Winograd
+    /// encoders round differently from the plain product (and by the tile a row falls
+    /// in), by ~1e-6 relative; a real difference (a wrong row, a wrong window) is O(1).
+    const ROUNDING: f32 = 1e-4;
+
+    fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+        assert_eq!(a.len(), b.len(), "row counts differ");
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    }
+
     fn sample_text() -> String {
         let article = include_str!("../../examples/harbor-lights.txt");
         format!("{article}\n\n{article} Extra words for Ann Lee in Paris, France.")
@@ -632,10 +645,11 @@ mod tests {
             let mut part = Workspace::default();
             model.tok2vec(&text, &tokens[lo..hi], &mut part);
             let rows = |x: &[f32], first: usize| x[first * WIDTH..(first + b - a) * WIDTH].to_vec();
-            assert!(
-                rows(&whole.t2v.tokvecs(), a) == rows(&part.t2v.tokvecs(), a - lo),
-                "rows {a}..{b} differ"
+            let diff = max_abs_diff(
+                &rows(&whole.t2v.tokvecs(), a),
+                &rows(&part.t2v.tokvecs(), a - lo),
             );
+            assert!(diff <= ROUNDING, "rows {a}..{b} differ by {diff}");
         }
     }
 
@@ -660,9 +674,10 @@ mod tests {
                 let tokens = model.tokenizer.tokenize(text);
                 model.tok2vec(text, &tokens, &mut ws);
                 let want = model.tok2vec.forward_reference(&ws.keys);
+                let diff = max_abs_diff(&ws.t2v.tokvecs(), &want);
                 assert!(
-                    ws.t2v.tokvecs() == want,
-                    "round {round}: rows differ on {:?}",
+                    diff <= ROUNDING,
+                    "round {round}: rows differ by {diff} on {:?}",
                     &text[..text.len().min(40)]
                 );
                 // The distinct rows read back per token are the same rows.
@@ -674,7 +689,7 @@ mod tests {
                     .flat_map(|&s| &d.rows[s as usize * WIDTH..(s as usize + 1) * WIDTH])
                     .copied()
                     .collect();
-                assert!(per_token == want);
+                assert!(per_token == ws.t2v.tokvecs());
                 if text.starts_with("( ") {
                     assert!(d.len() * 10 < tokens.len(), "runs share their rows");
                 }
