@@ -580,7 +580,7 @@ impl Winograd {
         pre: &mut [f32],
         wide: usize,
     ) {
-        debug_assert!(count % WINO_OUT == 0);
+        debug_assert!(count.is_multiple_of(WINO_OUT));
         let tiles = count / WINO_OUT;
         // Tile-major: a tile's six transformed inputs (and later its six products) are
         // contiguous; product j reads every sixth row.
