@@ -1471,4 +1471,66 @@ mod tests {
             }
         }
     }
+
+    /// The Winograd F(4,3) window product equals the plain [previous, self, next] product
+    /// on every row of a range, with zero rows beyond the ends and for `None` rows, from
+    /// any start (tile phase) and for ranges that are not whole tiles.
+    #[test]
+    fn winograd_window_product_equals_the_plain_product() {
+        let wide = 2 * NR + 5;
+        let n_in = 3 * WIDTH;
+        let w: Vec<f32> = (0..wide * n_in)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 70.0)
+            .collect();
+        let wino = Winograd::new(&w, wide);
+        let plain = PackedMatrix::new(&w, wide, n_in);
+        let rows = 23;
+        let d: Vec<f32> = (0..rows * WIDTH)
+            .map(|i| ((i * 29 % 89) as f32 - 44.0) / 20.0)
+            .collect();
+        // Row 7 stands for a zero row (ZERO_ID); rows past `rows` do not exist.
+        let row = |t: usize| (t < rows && t != 7).then(|| &d[t * WIDTH..(t + 1) * WIDTH]);
+        let mut bufs = WinoBuffers::default();
+        for (lo, count) in [(0, 4), (0, 24), (3, 20), (5, 8), (17, 8), (22, 4)] {
+            let mut got = vec![f32::NAN; count * wide];
+            wino.forward(row, lo, count, &mut bufs, &mut got, wide);
+            for (i, got) in got.chunks_exact(wide).enumerate() {
+                let t = lo + i;
+                let mut input = vec![0.0f32; n_in];
+                for (part, src) in [t.checked_sub(1), Some(t), Some(t + 1)].iter().enumerate() {
+                    if let Some(r) = src.and_then(row) {
+                        input[part * WIDTH..(part + 1) * WIDTH].copy_from_slice(r);
+                    }
+                }
+                let mut want = vec![0.0f32; wide];
+                plain.matmul(&input, n_in, 1, &mut want, wide);
+                for (g, w) in got.iter().zip(&want) {
+                    assert!(
+                        (g - w).abs() <= 1e-4 * (1.0 + w.abs()),
+                        "row {t} (from {lo}): {g} vs {w}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_dense_blocks_take_the_winograd_path() {
+        let block = |rows: &[u32]| -> Vec<Window> {
+            rows.iter()
+                .map(|&row| Window { ids: [0; 3], row })
+                .collect()
+        };
+        assert_eq!(
+            winograd_span(&block(&(10..42).collect::<Vec<_>>())),
+            Some(32)
+        );
+        // Three repeats inside a span of 35 rows for 32 windows: within one in eight.
+        let mut gaps: Vec<u32> = (10..46).collect();
+        gaps.retain(|r| r % 9 != 0);
+        assert_eq!(winograd_span(&block(&gaps)), Some(35));
+        // A symbol run: the windows are spread over many rows.
+        assert_eq!(winograd_span(&block(&[0, 1, 2, 50, 51, 400])), None);
+        assert_eq!(winograd_span(&[]), None);
+    }
 }
