@@ -803,8 +803,8 @@ pub fn noun_gender(word: &str) -> Option<Gender> {
     GENDER_WORDS.nouns.get(&word.to_lowercase()).copied()
 }
 
-/// Gender from an honorific ("Mr. Brandt", inside or before the name), from the pronouns
-/// of the sentence after a mention, or else from an unambiguous first name.
+/// Gender from an honorific ("Mr. Brandt", inside or before the name), from an
+/// unambiguous first name, or else from the pronouns of the sentence after a mention.
 fn gender_of(
     doc: &Document,
     person: &Person,
@@ -821,6 +821,12 @@ fn gender_of(
                 return Some(*g);
             }
         }
+    }
+    // An unambiguous first name outweighs the pronouns near the name: those often belong
+    // to someone else of the sentence ("Charlotte … he said").
+    let first = person.name.split_whitespace().next().unwrap_or("");
+    if let Some(g) = gw.first_names.get(first) {
+        return Some(*g);
     }
     let (mut male, mut female) = (0, 0);
     for m in &person.mentions {
@@ -850,10 +856,7 @@ fn gender_of(
     match male.cmp(&female) {
         std::cmp::Ordering::Greater => Some(Gender::Male),
         std::cmp::Ordering::Less => Some(Gender::Female),
-        std::cmp::Ordering::Equal => {
-            let first = person.name.split_whitespace().next().unwrap_or("");
-            gw.first_names.get(first).copied()
-        }
+        std::cmp::Ordering::Equal => None,
     }
 }
 
