@@ -379,6 +379,10 @@ impl People {
                 candidates.retain(|&i| {
                     own_gender(i, &persons, &first_gender).is_none_or(|g| g == wanted)
                 });
+                // "Mrs. Lennox" is not Mary Lennox when the same paragraph calls Mary by
+                // her first name: two forms of address side by side are two people
+                // (mother and daughter, father and son).
+                candidates.retain(|&i| !first_name_nearby(text, &persons[i].name, span));
                 // A namesake known to agree beats one of unknown gender ("Mr. Pett" is
                 // Peter Pett, not Nesta Pett whose gender the text has not said yet).
                 if candidates
@@ -793,6 +797,53 @@ fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
 }
 
 /// The gender of a name's first word when it is an unambiguous given name.
+/// How far (bytes) around a mention its paragraph is searched for another form of a name.
+const NEARBY_REACH: usize = 600;
+
+/// Whether the first name of the full name `name` stands alone as a word in the paragraph
+/// of `span` (within [`NEARBY_REACH`] bytes), outside `span`.
+fn first_name_nearby(text: &str, name: &str, span: Span) -> bool {
+    let mut words = name.split_whitespace();
+    let (Some(first), Some(_)) = (words.next(), words.next()) else {
+        return false;
+    };
+    if is_honorific(first) || !first.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let mut from = span.start.saturating_sub(NEARBY_REACH);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (span.end + NEARBY_REACH).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    // The paragraph: the lines around the mention (hard wraps are undone upstream).
+    let from = text[from..span.start]
+        .rfind('\n')
+        .map_or(from, |k| from + k + 1);
+    let to = text[span.end..to].find('\n').map_or(to, |k| span.end + k);
+    let alone = |at: usize, end: usize| {
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        // Not the start of the full name again ("Mary Lennox").
+        let full = text[end..]
+            .strip_prefix(' ')
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_uppercase);
+        before.is_none_or(|c| !c.is_alphanumeric())
+            && after.is_none_or(|c| !c.is_alphanumeric())
+            && !full
+    };
+    [(from, span.start), (span.end, to)]
+        .into_iter()
+        .any(|(a, b)| {
+            text[a..b]
+                .match_indices(first)
+                .any(|(k, _)| alone(a + k, a + k + first.len()))
+        })
+}
+
 fn first_name_gender(name: &str) -> Option<Gender> {
     let first = name.split_whitespace().next()?;
     GENDER_WORDS.first_names.get(first).copied()
