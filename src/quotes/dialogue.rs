@@ -120,15 +120,17 @@ pub fn narration_subjects(
         else {
             continue;
         };
-        // Else the subject of the paragraph's last sentence, who acts right before the
-        // quote ("There was a noise, and she turned …").
-        let found = subject_person(doc, people, resolver, pos, before.len()).or_else(|| {
+        // First the subject of the paragraph's last sentence, who acts right before the
+        // quote ("She shook her head. The doctor bent down.⏎⏎“Let me …”"), else that
+        // opening subject.
+        let last = || {
             let si = doc.sentence_index_at(before.len() - 1)?;
             let sentence = doc.sentences[si];
             (sentence.start >= para_start)
                 .then(|| root_subject(doc, people, resolver, sentence))
                 .flatten()
-        });
+        };
+        let found = last().or_else(|| subject_person(doc, people, resolver, pos, before.len()));
         let Some((m, p)) = found else {
             continue;
         };

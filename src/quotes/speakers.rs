@@ -207,9 +207,15 @@ fn add_untagged_names(doc: &Document, persons: &mut [Person]) {
         let entities = entities_overlapping(doc, span);
         let ok = match entities {
             [] => {
-                // Not the first word of a sentence ("Long ago …" is no Mrs. Long).
+                // Not the first word of a sentence ("Long ago …" is no Mrs. Long), unless
+                // the parse makes it a proper noun subject ("Ogden sighed.").
                 let before = text[..t.start].trim_end_matches([' ', '"', '“', '‘', '\'']);
-                ti > 0 && !before.is_empty() && !before.ends_with(['.', '!', '?', '\n', ':'])
+                let mid_sentence =
+                    ti > 0 && !before.is_empty() && !before.ends_with(['.', '!', '?', '\n', ':']);
+                let subject = doc.syntax.len() == doc.tokens.len()
+                    && doc.syntax[ti].tag == "NNP"
+                    && doc.syntax[ti].dep.starts_with("nsubj");
+                mid_sentence || subject
             }
             [e] => e.label != EntityLabel::Person && e.span == span,
             _ => false,
