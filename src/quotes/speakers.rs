@@ -398,6 +398,14 @@ impl People {
                     candidates.retain(|&i| own_gender(i, &persons, &first_gender) == Some(wanted));
                 }
             }
+            // A titled person made earlier ("Mrs. Lennox", kept apart from Mary Lennox)
+            // is who the same title and surname name again.
+            let titled = honorific_before(text, span)
+                .filter(|_| wanted.is_some())
+                .and_then(|h| by_full_name.get(&format!("{h} {name}")));
+            if let Some(&i) = titled {
+                candidates = vec![i];
+            }
             if let Some(&i) = by_full_name.get(name) {
                 if !candidates.contains(&i) {
                     candidates.push(i);
