@@ -161,3 +161,81 @@ fn a_new_quote_paragraph_is_a_new_turn_for_the_person_present() {
         direct(&d)
     );
 }
+
+#[test]
+fn an_unambiguous_first_name_outweighs_the_pronouns_near_it() {
+    // The "he" after Charlotte's name is her brother's: her first name still says she.
+    let d = doc(
+        "Charlotte Wren walked along the lane with her brother Thomas Wren. Charlotte had \
+         not seen him for a year, and he looked older.\n\n\
+         \u{201c}The harvest was poor,\u{201d} said he. \u{201c}We must sell the mare.\u{201d}",
+    );
+    assert_eq!(
+        speaker_of(&d, "harvest was poor").as_deref(),
+        Some("Thomas Wren"),
+        "{:#?}",
+        direct(&d)
+    );
+}
+
+#[test]
+fn a_narrator_after_the_verb_keeps_no_full_stop() {
+    let d = doc("The clerk looked up from his desk.\n\n\
+         \u{201c}But the blots, sir,\u{201d} objected I.\n\n\
+         \u{201c}True,\u{201d} said the clerk.");
+    assert_eq!(speaker_of(&d, "the blots").as_deref(), Some("I"));
+}
+
+#[test]
+fn a_later_cue_anchors_every_other_turn_of_the_run_before_it() {
+    // A, B, A, B, A: the cue of the last turn names A; the turns two, four back are A's.
+    let d = doc("\u{201c}Is the boat in?\u{201d}\n\n\
+         \u{201c}Not yet.\u{201d}\n\n\
+         \u{201c}Then we wait here.\u{201d}\n\n\
+         \u{201c}As you like, miss.\u{201d}\n\n\
+         \u{201c}We will wait an hour,\u{201d} said Hannah Pike.");
+    for turn in ["boat in", "wait here"] {
+        assert_eq!(
+            speaker_of(&d, turn).as_deref(),
+            Some("Hannah Pike"),
+            "{turn}: {:#?}",
+            direct(&d)
+        );
+    }
+    assert_ne!(
+        speaker_of(&d, "As you like").as_deref(),
+        Some("Hannah Pike")
+    );
+}
+
+#[test]
+fn a_titled_surname_beside_a_first_name_is_another_person() {
+    // Mrs. Lennox and Mary in one paragraph: mother and daughter, not one person.
+    let d = doc(
+        "Mary Lennox sat on the stairs. The door opened and Mrs. Lennox came in, and Mary \
+         stood up at once.\n\n\
+         \u{201c}Go to your room,\u{201d} said Mrs. Lennox.",
+    );
+    assert_eq!(
+        speaker_of(&d, "your room").as_deref(),
+        Some("Mrs. Lennox"),
+        "{:#?}",
+        direct(&d)
+    );
+}
+
+#[test]
+fn the_last_actor_of_a_narration_paragraph_speaks_next() {
+    let d = doc(
+        "Ellen Marsh sat by the fire. Her father came in from the yard.\n\n\
+         \u{201c}Is the gate shut?\u{201d} said Ellen Marsh.\n\n\
+         She put down her sewing. Mr. Marsh took off his boots.\n\n\
+         \u{201c}It is shut and locked.\u{201d}",
+    );
+    assert_eq!(
+        speaker_of(&d, "shut and locked").as_deref(),
+        Some("Mr. Marsh"),
+        "{:#?}",
+        direct(&d)
+    );
+}

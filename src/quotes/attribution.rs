@@ -188,7 +188,16 @@ pub fn object_after(doc: &Document, ws: &[Word], k: usize) -> Option<Span> {
             .is_some_and(|c| c.tense == Tense::Past && t.ends_with("ed"))
             || is_auxiliary(&t)
     });
-    (first_ok && !verb_inside && plausible_speaker(doc, np)).then(|| hull(np))
+    let mut span = hull(np);
+    // "said I." : the tokenizer keeps a sentence's full stop on a one-letter word (it
+    // could be an initial); a pronoun speaker ends before it.
+    if np.len() == 1 {
+        let t = np[0].text(text);
+        if t.len() > 1 && t.ends_with('.') && is_pronoun(&t[..t.len() - 1]) {
+            span.end -= 1;
+        }
+    }
+    (first_ok && !verb_inside && plausible_speaker(doc, np)).then_some(span)
 }
 
 /// Words after which a verb form is a noun (`data/noun_markers.txt`).

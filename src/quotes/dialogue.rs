@@ -120,15 +120,17 @@ pub fn narration_subjects(
         else {
             continue;
         };
-        // Else the subject of the paragraph's last sentence, who acts right before the
-        // quote ("There was a noise, and she turned …").
-        let found = subject_person(doc, people, resolver, pos, before.len()).or_else(|| {
+        // First the subject of the paragraph's last sentence, who acts right before the
+        // quote ("She shook her head. The doctor bent down.⏎⏎“Let me …”"), else that
+        // opening subject.
+        let last = || {
             let si = doc.sentence_index_at(before.len() - 1)?;
             let sentence = doc.sentences[si];
             (sentence.start >= para_start)
                 .then(|| root_subject(doc, people, resolver, sentence))
                 .flatten()
-        });
+        };
+        let found = last().or_else(|| subject_person(doc, people, resolver, pos, before.len()));
         let Some((m, p)) = found else {
             continue;
         };
@@ -488,8 +490,10 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
     // Backwards: a run of uncued quote paragraphs anchored by a later attribution
     // ("“Amory.”⏎⏎“Oh, yes.”⏎⏎“Take a hot bath,” said his mother."): each unattributed
     // turn is the other side of the turn after it, the person that turn addresses or the
-    // one who speaks the turn after that.
-    for i in (0..raw.len().min(quotes.len()).saturating_sub(1)).rev() {
+    // one who speaks the turn after that (A, B, A: also when the middle turn has no
+    // speaker yet, so an anchor reaches every other turn of the run).
+    let n = raw.len().min(quotes.len());
+    for i in (0..n.saturating_sub(1)).rev() {
         let turn = |a: usize, b: usize| {
             opens_paragraph(text, start(&raw[b]))
                 && next_paragraph(text, end(&raw[a]), start(&raw[b]))
@@ -497,19 +501,38 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
         if quotes[i].method != AttributionMethod::None || !turn(i, i + 1) {
             continue;
         }
-        let Some(next) = quotes[i + 1].speaker.clone() else {
-            continue;
-        };
-        if is_pronoun(&next.name) && next.name != "I" {
+        // The next turn's speaker, when it is someone (not an unresolved he/she/they).
+        let next = quotes[i + 1]
+            .speaker
+            .clone()
+            .filter(|s| s.name == "I" || !is_pronoun(&s.name));
+        if next.is_none() && quotes[i + 1].speaker.is_some() {
             continue;
         }
+        let next_name = next.as_ref().map(|s| s.name.clone());
         let addressed = addressee(doc, people, &raw[i + 1].parts)
-            .filter(|p| p.name != next.name)
-            .map(|p| speaker_of(p, next.mention));
-        let after = (i + 2 < raw.len().min(quotes.len()) && turn(i + 1, i + 2))
+            .filter(|p| next_name.as_ref().is_none_or(|n| *n != p.name))
+            .and_then(|p| {
+                let m = p
+                    .mentions
+                    .iter()
+                    .find(|m| raw[i + 1].parts.iter().any(|q| q.contains(**m)))
+                    .copied()
+                    .or(next.as_ref().map(|s| s.mention));
+                m.map(|m| speaker_of(p, m))
+            });
+        let after = (i + 2 < n && turn(i + 1, i + 2))
             .then(|| quotes[i + 2].speaker.clone())
             .flatten()
-            .filter(|s| s.name != next.name && (s.name == "I" || !is_pronoun(&s.name)));
+            .filter(|s| {
+                next_name.as_ref().is_none_or(|n| *n != s.name)
+                    && (s.name == "I" || !is_pronoun(&s.name))
+            });
+        // With the middle turn unknown, this quote must not address the speaker of the
+        // turn after it (it would be speaking to itself).
+        let after = after.filter(|s| {
+            next.is_some() || addressee(doc, people, &raw[i].parts).is_none_or(|p| p.name != s.name)
+        });
         let Some(speaker) = addressed.or(after) else {
             continue;
         };

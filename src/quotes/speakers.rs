@@ -207,9 +207,15 @@ fn add_untagged_names(doc: &Document, persons: &mut [Person]) {
         let entities = entities_overlapping(doc, span);
         let ok = match entities {
             [] => {
-                // Not the first word of a sentence ("Long ago …" is no Mrs. Long).
+                // Not the first word of a sentence ("Long ago …" is no Mrs. Long), unless
+                // the parse makes it a proper noun subject ("Ogden sighed.").
                 let before = text[..t.start].trim_end_matches([' ', '"', '“', '‘', '\'']);
-                ti > 0 && !before.is_empty() && !before.ends_with(['.', '!', '?', '\n', ':'])
+                let mid_sentence =
+                    ti > 0 && !before.is_empty() && !before.ends_with(['.', '!', '?', '\n', ':']);
+                let subject = doc.syntax.len() == doc.tokens.len()
+                    && doc.syntax[ti].tag == "NNP"
+                    && doc.syntax[ti].dep.starts_with("nsubj");
+                mid_sentence || subject
             }
             [e] => e.label != EntityLabel::Person && e.span == span,
             _ => false,
@@ -379,6 +385,10 @@ impl People {
                 candidates.retain(|&i| {
                     own_gender(i, &persons, &first_gender).is_none_or(|g| g == wanted)
                 });
+                // "Mrs. Lennox" is not Mary Lennox when the same paragraph calls Mary by
+                // her first name: two forms of address side by side are two people
+                // (mother and daughter, father and son).
+                candidates.retain(|&i| !first_name_nearby(text, &persons[i].name, span));
                 // A namesake known to agree beats one of unknown gender ("Mr. Pett" is
                 // Peter Pett, not Nesta Pett whose gender the text has not said yet).
                 if candidates
@@ -387,6 +397,14 @@ impl People {
                 {
                     candidates.retain(|&i| own_gender(i, &persons, &first_gender) == Some(wanted));
                 }
+            }
+            // A titled person made earlier ("Mrs. Lennox", kept apart from Mary Lennox)
+            // is who the same title and surname name again.
+            let titled = honorific_before(text, span)
+                .filter(|_| wanted.is_some())
+                .and_then(|h| by_full_name.get(&format!("{h} {name}")));
+            if let Some(&i) = titled {
+                candidates = vec![i];
             }
             if let Some(&i) = by_full_name.get(name) {
                 if !candidates.contains(&i) {
@@ -793,6 +811,53 @@ fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
 }
 
 /// The gender of a name's first word when it is an unambiguous given name.
+/// How far (bytes) around a mention its paragraph is searched for another form of a name.
+const NEARBY_REACH: usize = 600;
+
+/// Whether the first name of the full name `name` stands alone as a word in the paragraph
+/// of `span` (within [`NEARBY_REACH`] bytes), outside `span`.
+fn first_name_nearby(text: &str, name: &str, span: Span) -> bool {
+    let mut words = name.split_whitespace();
+    let (Some(first), Some(_)) = (words.next(), words.next()) else {
+        return false;
+    };
+    if is_honorific(first) || !first.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let mut from = span.start.saturating_sub(NEARBY_REACH);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (span.end + NEARBY_REACH).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    // The paragraph: the lines around the mention (hard wraps are undone upstream).
+    let from = text[from..span.start]
+        .rfind('\n')
+        .map_or(from, |k| from + k + 1);
+    let to = text[span.end..to].find('\n').map_or(to, |k| span.end + k);
+    let alone = |at: usize, end: usize| {
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        // Not the start of the full name again ("Mary Lennox").
+        let full = text[end..]
+            .strip_prefix(' ')
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_uppercase);
+        before.is_none_or(|c| !c.is_alphanumeric())
+            && after.is_none_or(|c| !c.is_alphanumeric())
+            && !full
+    };
+    [(from, span.start), (span.end, to)]
+        .into_iter()
+        .any(|(a, b)| {
+            text[a..b]
+                .match_indices(first)
+                .any(|(k, _)| alone(a + k, a + k + first.len()))
+        })
+}
+
 fn first_name_gender(name: &str) -> Option<Gender> {
     let first = name.split_whitespace().next()?;
     GENDER_WORDS.first_names.get(first).copied()
@@ -803,8 +868,8 @@ pub fn noun_gender(word: &str) -> Option<Gender> {
     GENDER_WORDS.nouns.get(&word.to_lowercase()).copied()
 }
 
-/// Gender from an honorific ("Mr. Brandt", inside or before the name), from the pronouns
-/// of the sentence after a mention, or else from an unambiguous first name.
+/// Gender from an honorific ("Mr. Brandt", inside or before the name), from an
+/// unambiguous first name, or else from the pronouns of the sentence after a mention.
 fn gender_of(
     doc: &Document,
     person: &Person,
@@ -821,6 +886,12 @@ fn gender_of(
                 return Some(*g);
             }
         }
+    }
+    // An unambiguous first name outweighs the pronouns near the name: those often belong
+    // to someone else of the sentence ("Charlotte … he said").
+    let first = person.name.split_whitespace().next().unwrap_or("");
+    if let Some(g) = gw.first_names.get(first) {
+        return Some(*g);
     }
     let (mut male, mut female) = (0, 0);
     for m in &person.mentions {
@@ -850,10 +921,7 @@ fn gender_of(
     match male.cmp(&female) {
         std::cmp::Ordering::Greater => Some(Gender::Male),
         std::cmp::Ordering::Less => Some(Gender::Female),
-        std::cmp::Ordering::Equal => {
-            let first = person.name.split_whitespace().next().unwrap_or("");
-            gw.first_names.get(first).copied()
-        }
+        std::cmp::Ordering::Equal => None,
     }
 }
 
