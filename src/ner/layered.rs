@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::gazetteer::{is_word_char, Gazetteer};
 use super::rules::{self, Strength, CHARACTER, SHOW};
+use super::title_syntax;
 use super::titles::{self, list, FILM_CUES, SHOW_CUES};
 use super::{EntityRecognizer, ModelNer};
 use crate::doc::{Document, Entity, EntityLabel, EntitySource, Span};
@@ -940,9 +941,22 @@ impl LayeredNer {
                 doc.sentence_index_at(pos)
                     .map_or(Span::new(0, doc.text.len()), |i| doc.sentences[i])
             };
+            let model_index = SpanIndex::new(&model);
             let mut matches = rules::find(&doc.text);
             matches.extend(titles::find(&doc.text, screen, &sentence_of));
-            let model_index = SpanIndex::new(&model);
+            // Titles the parse marks (none when the pipeline runs without syntax).
+            let named = |span: Span| {
+                model_index.any_overlapping(span, |c| {
+                    matches!(
+                        c.label,
+                        EntityLabel::Person
+                            | EntityLabel::Org
+                            | EntityLabel::Gpe
+                            | EntityLabel::Norp
+                    )
+                })
+            };
+            matches.extend(title_syntax::find(doc, screen, &named));
             let model_persons: HashSet<Span> = model
                 .iter()
                 .filter(|c| c.label == EntityLabel::Person)
@@ -969,6 +983,19 @@ impl LayeredNer {
                                 Strength::Weakest => !blocked_by(&|_| true),
                                 Strength::Kind => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) && *l != EntityLabel::Fac
+                                }),
+                                Strength::Apposed => !blocked_by(&|l| {
+                                    matches!(
+                                        l,
+                                        EntityLabel::Person
+                                            | EntityLabel::Date
+                                            | EntityLabel::Time
+                                            | EntityLabel::Money
+                                            | EntityLabel::Percent
+                                            | EntityLabel::Quantity
+                                            | EntityLabel::Cardinal
+                                            | EntityLabel::Ordinal
+                                    )
                                 }),
                                 Strength::Named => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person

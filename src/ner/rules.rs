@@ -79,6 +79,10 @@ pub enum Strength {
     /// A title before a role noun and a name ("X star Y"): yields to the model's people and
     /// places ("Hollywood star Y"), not to its organisations ("Friends actress Y").
     Named,
+    /// A name in apposition to a kind noun ("latest film, X", "X, the crime caper sequel"):
+    /// yields only to the model's people, dates and numbers (it overrides the places and
+    /// organisations the model reads into titles).
+    Apposed,
 }
 
 fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {

@@ -1,0 +1,486 @@
+//! Titles found from the dependency parse, beside the regex cues of `titles.rs`: the parse
+//! says which proper noun a cue word belongs to, where the regexes only see adjacency.
+//!
+//! A candidate is always a run of capitalised tokens around a PROPN token (small words such
+//! as "of the" inside, "'s" and ":" between capitalised words), and it needs a creative-work
+//! cue linked to it by an arc:
+//! - a kind noun modifying it or in apposition ("hit film X", "show X", "X, the crime caper
+//!   sequel", "latest film, X") or a kind noun it modifies after a determiner ("the X
+//!   programme");
+//! - a kind noun as its predicate ("X has become one of the most watched programmes");
+//! - "in X" after an acting or directing word ("starred in X", "performance in X"), "for X"
+//!   after an award word ("won an Oscar for X");
+//! - the object or passive subject of a verb of making films ("directed X", "X was
+//!   released"), the subject of "stars" with an object ("X stars Y");
+//! - a screen role noun it modifies before a name ("X judge Y");
+//! - "kind nouns such as / including X, Y and Z" and the conjuncts of any title found.
+//!
+//! Every pass is one walk over the tokens (linear in the article).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::rules::{RuleMatch, Strength};
+use super::titles::list;
+use crate::doc::{Document, EntityLabel, Span};
+use crate::syntax::Pos;
+
+const KIND_NOUNS: &str = include_str!("../../data/entities/kind_nouns.txt");
+const GENRE_NOUNS: &str = include_str!("../../data/entities/genre_nouns.txt");
+const SMALL_WORDS: &str = include_str!("../../data/entities/title_small_words.txt");
+const OPENERS_NOT: &str = include_str!("../../data/entities/title_openers_not.txt");
+const IN_HEADS: &str = include_str!("../../data/entities/syntax_in_heads.txt");
+const AWARD_HEADS: &str = include_str!("../../data/entities/syntax_award_heads.txt");
+const WORK_VERBS: &str = include_str!("../../data/entities/syntax_work_verbs.txt");
+const ROLE_NOUNS: &str = include_str!("../../data/entities/syntax_role_nouns.txt");
+const MORE_KIND_NOUNS: &str = include_str!("../../data/entities/syntax_kind_nouns.txt");
+
+/// What a kind noun says about the work it names.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    /// "film", "series", "album": the label.
+    Named(EntityLabel),
+    /// "comedy", "thriller": a work whose kind the document's vote decides.
+    Genre,
+}
+
+struct Lists {
+    kinds: HashMap<&'static str, Kind>,
+    small: Vec<&'static str>,
+    openers_not: Vec<&'static str>,
+    in_heads: Vec<&'static str>,
+    award_heads: Vec<&'static str>,
+    work_verbs: Vec<&'static str>,
+    role_nouns: Vec<&'static str>,
+}
+
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
+    let mut kinds = HashMap::new();
+    for noun in list(GENRE_NOUNS).filter(|n| !n.contains(' ')) {
+        kinds.insert(noun, Kind::Genre);
+    }
+    for line in list(KIND_NOUNS).chain(list(MORE_KIND_NOUNS)) {
+        let Some((label, noun)) = line.split_once('\t') else {
+            continue;
+        };
+        // One-word nouns only: the parse gives the head noun ("drama" of "TV drama").
+        if noun.contains(' ') {
+            continue;
+        }
+        let kind = match label.trim() {
+            "OPEN" => Kind::Genre,
+            label => Kind::Named(EntityLabel::parse(label)),
+        };
+        kinds.insert(noun.trim(), kind);
+    }
+    Lists {
+        kinds,
+        small: list(SMALL_WORDS).collect(),
+        openers_not: list(OPENERS_NOT).collect(),
+        in_heads: list(IN_HEADS).collect(),
+        award_heads: list(AWARD_HEADS).collect(),
+        work_verbs: list(WORK_VERBS).collect(),
+        role_nouns: list(ROLE_NOUNS).collect(),
+    }
+});
+
+/// The parse of one document, with the helpers the rules share.
+struct View<'d> {
+    doc: &'d Document,
+    /// Children of each token, in order.
+    children: Vec<Vec<usize>>,
+    /// Whether a span holds a name the model gives (a person, organisation, place or
+    /// group): a possessive of such a name is the work's maker, not part of its title.
+    named: &'d dyn Fn(Span) -> bool,
+}
+
+impl<'d> View<'d> {
+    fn word(&self, i: usize) -> &'d str {
+        let t = &self.doc.tokens[i];
+        self.doc.text.get(t.start..t.end).unwrap_or("")
+    }
+
+    fn lemma(&self, i: usize) -> String {
+        self.doc.syntax[i].lemma.to_lowercase()
+    }
+
+    fn dep(&self, i: usize) -> &'d str {
+        &self.doc.syntax[i].dep
+    }
+
+    fn pos(&self, i: usize) -> Option<Pos> {
+        self.doc.syntax[i].pos
+    }
+
+    fn head(&self, i: usize) -> usize {
+        self.doc.syntax[i].head
+    }
+
+    fn capitalised(&self, i: usize) -> bool {
+        self.word(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    fn is_noun(&self, i: usize) -> bool {
+        matches!(self.pos(i), Some(Pos::Noun))
+    }
+
+    fn kind(&self, i: usize) -> Option<&'static Kind> {
+        if !self.is_noun(i) {
+            return None;
+        }
+        LISTS.kinds.get(self.lemma(i).as_str())
+    }
+
+    /// Token `i` ends where token `j` starts (no space between: "Howl" + "'s").
+    fn joined(&self, i: usize, j: usize) -> bool {
+        self.doc.tokens[i].end == self.doc.tokens[j].start
+    }
+
+    fn is_possessive(&self, i: usize) -> bool {
+        matches!(self.word(i), "'s" | "’s")
+    }
+
+    /// The capitalised run around PROPN token `h`, as token indices `first..=last`, inside
+    /// one sentence. Leftwards only capitalised words, "'s" and ":" (not small words: "X in
+    /// Y" there is a preposition); rightwards also small words before a capitalised word
+    /// ("Christmas with the Kranks").
+    fn name_run(&self, h: usize) -> Option<(usize, usize)> {
+        if !self.capitalised(h) || !matches!(self.pos(h), Some(Pos::Propn)) {
+            return None;
+        }
+        let n = self.doc.tokens.len();
+        let mut first = h;
+        while first > 0 && !self.doc.syntax[first].sent_start {
+            let p = first - 1;
+            if self.capitalised(p) && self.pos(p) != Some(Pos::Punct) {
+                first = p;
+            } else if (self.is_possessive(p) || self.word(p) == ":")
+                && p > 0
+                && self.capitalised(p - 1)
+                && !self.doc.syntax[p].sent_start
+            {
+                // A possessive before "The" or of a name the model gives is the maker
+                // ("Mel Gibson's The Passion …", "BBC World Service's X programme").
+                if self.is_possessive(p) {
+                    let mut q = p - 1;
+                    while q > 0 && self.capitalised(q - 1) && !self.doc.syntax[q].sent_start {
+                        q -= 1;
+                    }
+                    let owner = Span::new(self.doc.tokens[q].start, self.doc.tokens[p - 1].end);
+                    let owner_text = self.doc.span_text(owner);
+                    // One word the model names may be the title's own ("Howl's Moving
+                    // Castle"); a full name or an acronym is a maker.
+                    let maker = (self.named)(owner) && q < p - 1
+                        || !owner_text.chars().any(char::is_lowercase);
+                    if self.word(first) == "The" || maker {
+                        break;
+                    }
+                }
+                first = p - 1;
+            } else {
+                break;
+            }
+        }
+        let mut last = h;
+        loop {
+            let nx = last + 1;
+            if nx >= n || self.doc.syntax[nx].sent_start {
+                break;
+            }
+            let w = self.word(nx);
+            let capital_after = |k: usize| {
+                k < n
+                    && !self.doc.syntax[k].sent_start
+                    && self.word(k).chars().next().is_some_and(char::is_uppercase)
+            };
+            if self.capitalised(nx) && self.pos(nx) != Some(Pos::Punct) {
+                last = nx;
+            } else if (self.is_possessive(nx) && self.joined(last, nx) || w == ":")
+                && capital_after(nx + 1)
+            {
+                last = nx + 1;
+            } else if LISTS.small.contains(&w) && w != "and" && w != "or" {
+                // Up to two small words before a capitalised word ("with the Kranks").
+                if capital_after(nx + 1) {
+                    last = nx + 1;
+                } else if nx + 2 < n
+                    && LISTS.small.contains(&self.word(nx + 1))
+                    && capital_after(nx + 2)
+                {
+                    last = nx + 2;
+                } else {
+                    break;
+                }
+            } else if matches!(w, "!" | "?") && self.joined(last, nx) {
+                last = nx;
+                break;
+            } else {
+                break;
+            }
+        }
+        // "Mutants: On the form, varieties …": a subtitle that runs on in lower case (a
+        // word after the run hangs on a word inside it) is cut at the colon.
+        if let Some(colon) = (first..=last).find(|&k| self.word(k) == ":") {
+            let runs_on = last + 1 < n
+                && !self.doc.syntax[last + 1].sent_start
+                && self
+                    .word(last + 1)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+                && (colon + 1..=last).contains(&self.head(last + 1));
+            if runs_on {
+                if colon == first || colon - 1 < h {
+                    return None;
+                }
+                last = colon - 1;
+            }
+        }
+        Some((first, last))
+    }
+
+    /// The title span around PROPN token `h`, if it has a title's shape.
+    fn title_span(&self, h: usize) -> Option<Span> {
+        let (first, last) = self.name_run(h)?;
+        // Glued to the word before ("C-Murder", "x.Y"): part of another word.
+        if first > 0
+            && self.joined(first - 1, first)
+            && !matches!(
+                self.word(first - 1),
+                "\"" | "“" | "‘" | "'" | "(" | "[" | "#"
+            )
+        {
+            return None;
+        }
+        let span = Span::new(self.doc.tokens[first].start, self.doc.tokens[last].end);
+        let text = self.doc.span_text(span);
+        // All capitals is an acronym (an organisation), not a title.
+        if !text.chars().any(char::is_lowercase) {
+            return None;
+        }
+        if first == last && LISTS.openers_not.contains(&text.to_lowercase().as_str()) {
+            return None;
+        }
+        Some(span)
+    }
+}
+
+/// One title found by a parse rule, before it becomes a `RuleMatch`.
+struct Hit {
+    head: usize,
+    label: EntityLabel,
+    strength: Strength,
+    open_kind: bool,
+}
+
+fn from_kind(kind: &Kind, head: usize, strong: Strength) -> Hit {
+    match kind {
+        Kind::Named(label) => Hit {
+            head,
+            label: label.clone(),
+            strength: strong,
+            open_kind: false,
+        },
+        Kind::Genre => Hit {
+            head,
+            label: EntityLabel::Work,
+            strength: strong,
+            open_kind: true,
+        },
+    }
+}
+
+fn open(head: usize, strength: Strength) -> Hit {
+    Hit {
+        head,
+        label: EntityLabel::Work,
+        strength,
+        open_kind: true,
+    }
+}
+
+/// The titles the parse marks in `doc` (none without a parse). `screen`: the article is
+/// about film or television (acting and role cues count only there). `named`: whether the
+/// model gives a person, organisation, place or group overlapping a span.
+pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<RuleMatch> {
+    let n = doc.tokens.len();
+    if n == 0 || doc.syntax.len() != n {
+        return Vec::new();
+    }
+    let mut children = vec![Vec::new(); n];
+    for (i, s) in doc.syntax.iter().enumerate() {
+        if s.head != i && s.head < n {
+            children[s.head].push(i);
+        }
+    }
+    let v = View {
+        doc,
+        children,
+        named,
+    };
+    let propn = |i: usize| matches!(v.pos(i), Some(Pos::Propn)) && v.capitalised(i);
+    let mut hits: Vec<Hit> = Vec::new();
+    for i in 0..n {
+        let head = v.head(i);
+        let dep = v.dep(i);
+        // A kind noun right before the name it modifies ("hit film X", "comedy X").
+        if let Some(kind) = v.kind(i) {
+            if head > i
+                && head < n
+                && propn(head)
+                && matches!(dep, "compound" | "nmod" | "amod")
+                && v.name_run(head).is_some_and(|(first, _)| first == i + 1)
+            {
+                hits.push(from_kind(kind, head, Strength::Strong));
+            }
+            // "show X", "latest film, X": the name in apposition to the kind noun; right
+            // after it, the name overrides the model, after a comma not its people.
+            for &c in &v.children[i] {
+                if v.dep(c) == "appos" && propn(c) {
+                    let adjacent = v.name_run(c).is_some_and(|(first, _)| first == i + 1);
+                    let strength = if adjacent {
+                        Strength::Strong
+                    } else {
+                        Strength::Apposed
+                    };
+                    hits.push(from_kind(kind, c, strength));
+                }
+                // "series such as A, B and C", "films including A".
+                if v.dep(c) == "prep" && matches!(v.word(c), "as" | "including" | "like") {
+                    let such = v.word(c) != "as"
+                        || v.children[c].iter().any(|&k| v.word(k) == "such")
+                        || c > 0 && v.word(c - 1) == "such";
+                    if such {
+                        for &o in &v.children[c] {
+                            if v.dep(o) == "pobj" && propn(o) {
+                                hits.push(from_kind(kind, o, Strength::Kind));
+                            }
+                        }
+                    }
+                }
+            }
+            // "X, the crime caper sequel": the kind noun in apposition to the name.
+            if dep == "appos" && head < n && propn(head) {
+                hits.push(from_kind(kind, head, Strength::Apposed));
+            }
+        }
+        if !propn(i) || head >= n {
+            continue;
+        }
+        let head_lemma = v.lemma(head);
+        match dep {
+            // "the X programme", "Service's X programme": a name modifying a kind noun
+            // after a determiner or possessive; not when that noun modifies another
+            // ("the Venice film festival").
+            "compound" if head > i && v.dep(head) != "compound" => {
+                if let (Some(Kind::Named(label)), Some((first, last))) =
+                    (v.kind(head), v.name_run(i))
+                {
+                    let after_det = first > 0
+                        && (matches!(v.pos(first - 1), Some(Pos::Det))
+                            || v.is_possessive(first - 1));
+                    if last + 1 == head && after_det {
+                        hits.push(Hit {
+                            head: i,
+                            label: label.clone(),
+                            strength: Strength::Title,
+                            open_kind: false,
+                        });
+                    }
+                }
+                // "X judge Y": a screen role noun followed by a name.
+                if screen
+                    && LISTS.role_nouns.contains(&head_lemma.as_str())
+                    && v.name_run(i).is_some_and(|(_, last)| last + 1 == head)
+                    && head + 1 < n
+                    && propn(head + 1)
+                {
+                    hits.push(open(i, Strength::Title));
+                }
+            }
+            // "X has become one of the most watched programmes", "X is a film".
+            "nsubj" if matches!(head_lemma.as_str(), "be" | "become" | "remain") => {
+                for &a in &v.children[head] {
+                    if v.dep(a) != "attr" {
+                        continue;
+                    }
+                    let kind = v.kind(a).or_else(|| {
+                        (v.lemma(a) == "one")
+                            .then(|| {
+                                v.children[a]
+                                    .iter()
+                                    .filter(|&&p| v.word(p) == "of")
+                                    .flat_map(|&p| v.children[p].iter())
+                                    .find_map(|&o| v.kind(o))
+                            })
+                            .flatten()
+                    });
+                    if let Some(kind) = kind {
+                        hits.push(from_kind(kind, i, Strength::Title));
+                    }
+                }
+            }
+            // "X stars Y".
+            "nsubj"
+                if head_lemma == "star"
+                    && matches!(v.pos(head), Some(Pos::Verb))
+                    && v.children[head].iter().any(|&c| v.dep(c) == "dobj") =>
+            {
+                hits.push(open(i, Strength::Title));
+            }
+            // The model reads many titles as organisations: these arcs override those.
+            "dobj" | "nsubjpass" if LISTS.work_verbs.contains(&head_lemma.as_str()) => {
+                hits.push(open(i, Strength::Named));
+            }
+            "pobj" => {
+                let grand = v.head(head);
+                if grand >= n {
+                    continue;
+                }
+                let grand_lemma = v.lemma(grand);
+                let prep = v.word(head);
+                if prep == "in" && screen && LISTS.in_heads.contains(&grand_lemma.as_str())
+                    || prep == "for" && LISTS.award_heads.contains(&grand_lemma.as_str())
+                {
+                    hits.push(open(i, Strength::Named));
+                }
+            }
+            _ => {}
+        }
+    }
+    // The conjuncts of a title ("He-Man and Transformers"), as open titles that yield to
+    // the model's names.
+    let mut seen: std::collections::HashSet<usize> = hits.iter().map(|h| h.head).collect();
+    let mut k = 0;
+    while k < hits.len() {
+        let h = hits[k].head;
+        let label = hits[k].label.clone();
+        let open_kind = hits[k].open_kind;
+        for &c in &v.children[h] {
+            if v.dep(c) == "conj" && propn(c) && seen.insert(c) {
+                hits.push(Hit {
+                    head: c,
+                    label: label.clone(),
+                    strength: Strength::Title,
+                    open_kind,
+                });
+            }
+        }
+        k += 1;
+    }
+    let mut out: Vec<RuleMatch> = Vec::new();
+    for hit in hits {
+        let Some(span) = v.title_span(hit.head) else {
+            continue;
+        };
+        out.push(RuleMatch {
+            span,
+            label: hit.label,
+            strength: hit.strength,
+            open_kind: hit.open_kind,
+        });
+    }
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out.dedup_by(|a, b| a.span == b.span);
+    out
+}
