@@ -199,7 +199,12 @@ impl<'d> View<'d> {
                 && capital_after(nx + 1)
             {
                 last = nx + 1;
-            } else if LISTS.small.contains(&w) && w != "and" && w != "or" {
+            } else if (LISTS.small.contains(&w) && w != "and" && w != "or"
+                || matches!(self.pos(nx), Some(Pos::Adp))
+                    && (first..=last).contains(&self.head(nx)))
+                && w.chars().all(char::is_lowercase)
+            {
+                // A preposition counts when it hangs on the title ("Christmas with").
                 // Up to two small words before a capitalised word ("with the Kranks").
                 if capital_after(nx + 1) {
                     last = nx + 1;
@@ -218,9 +223,11 @@ impl<'d> View<'d> {
                 break;
             }
         }
-        // "Mutants: On the form, varieties …": a subtitle that runs on in lower case (a
-        // word after the run hangs on a word inside it) is cut at the colon.
+        // "Mutants: On the form, varieties …": a subtitle that runs on in lower case is
+        // cut at the colon.
         if let Some(colon) = (first..=last).find(|&k| self.word(k) == ":") {
+            // A determiner, adjective or noun next: the phrase goes on ("On the form");
+            // a verb or punctuation ends it ("Blade: Trinity was").
             let runs_on = last + 1 < n
                 && !self.doc.syntax[last + 1].sent_start
                 && self
@@ -228,7 +235,10 @@ impl<'d> View<'d> {
                     .chars()
                     .next()
                     .is_some_and(char::is_lowercase)
-                && (colon + 1..=last).contains(&self.head(last + 1));
+                && matches!(
+                    self.pos(last + 1),
+                    Some(Pos::Det | Pos::Adj | Pos::Noun | Pos::Num)
+                );
             if runs_on {
                 if colon == first || colon - 1 < h {
                     return None;
