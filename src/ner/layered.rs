@@ -997,6 +997,10 @@ impl LayeredNer {
                                             | EntityLabel::Ordinal
                                     )
                                 }),
+                                Strength::Credit => !blocked_by(&|l| {
+                                    NOT_A_TITLE.contains(l)
+                                        || matches!(l, EntityLabel::Org | EntityLabel::Law)
+                                }),
                                 Strength::Named => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
                                 }),

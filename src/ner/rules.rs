@@ -83,6 +83,10 @@ pub enum Strength {
     /// yields only to the model's people, dates and numbers (it overrides the places and
     /// organisations the model reads into titles).
     Apposed,
+    /// A title before a screen role noun and a name ("X star Y", "X judge Y") found in the
+    /// parse: overrides the model's people (one name before "star" and another is no
+    /// person), yields to its organisations and places ("Hollywood star Y").
+    Credit,
 }
 
 fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {

@@ -33,6 +33,7 @@ const IN_HEADS: &str = include_str!("../../data/entities/syntax_in_heads.txt");
 const AWARD_HEADS: &str = include_str!("../../data/entities/syntax_award_heads.txt");
 const WORK_VERBS: &str = include_str!("../../data/entities/syntax_work_verbs.txt");
 const ROLE_NOUNS: &str = include_str!("../../data/entities/syntax_role_nouns.txt");
+const AS_VERBS: &str = include_str!("../../data/entities/syntax_as_verbs.txt");
 const MORE_KIND_NOUNS: &str = include_str!("../../data/entities/syntax_kind_nouns.txt");
 
 /// What a kind noun says about the work it names.
@@ -52,6 +53,7 @@ struct Lists {
     award_heads: Vec<&'static str>,
     work_verbs: Vec<&'static str>,
     role_nouns: Vec<&'static str>,
+    as_verbs: Vec<&'static str>,
 }
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
@@ -81,6 +83,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         award_heads: list(AWARD_HEADS).collect(),
         work_verbs: list(WORK_VERBS).collect(),
         role_nouns: list(ROLE_NOUNS).collect(),
+        as_verbs: list(AS_VERBS).collect(),
     }
 });
 
@@ -255,6 +258,7 @@ impl<'d> View<'d> {
         // Glued to the word before ("C-Murder", "x.Y"): part of another word.
         if first > 0
             && self.joined(first - 1, first)
+            && !self.word(first - 1).chars().all(char::is_whitespace)
             && !matches!(
                 self.word(first - 1),
                 "\"" | "“" | "‘" | "'" | "(" | "[" | "#"
@@ -382,9 +386,9 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
             // "the X programme", "Service's X programme": a name modifying a kind noun
             // after a determiner or possessive; not when that noun modifies another
             // ("the Venice film festival").
-            "compound" if head > i && v.dep(head) != "compound" => {
-                if let (Some(Kind::Named(label)), Some((first, last))) =
-                    (v.kind(head), v.name_run(i))
+            "compound" if head > i => {
+                if let (Some(Kind::Named(label)), Some((first, last)), false) =
+                    (v.kind(head), v.name_run(i), v.dep(head) == "compound")
                 {
                     let after_det = first > 0
                         && (matches!(v.pos(first - 1), Some(Pos::Det))
@@ -405,7 +409,7 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
                     && head + 1 < n
                     && propn(head + 1)
                 {
-                    hits.push(open(i, Strength::Title));
+                    hits.push(open(i, Strength::Credit));
                 }
             }
             // "X has become one of the most watched programmes", "X is a film".
@@ -449,6 +453,19 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
                 }
                 let grand_lemma = v.lemma(grand);
                 let prep = v.word(head);
+                // "stars Y as Captain X", "was cast as X": the role, a character.
+                let acted = |k: usize| LISTS.as_verbs.contains(&v.lemma(k).as_str());
+                if prep == "as"
+                    && screen
+                    && (acted(grand) || propn(grand) && v.head(grand) < n && acted(v.head(grand)))
+                {
+                    hits.push(Hit {
+                        head: i,
+                        label: EntityLabel::Character,
+                        strength: Strength::Weak,
+                        open_kind: false,
+                    });
+                }
                 if prep == "in" && screen && LISTS.in_heads.contains(&grand_lemma.as_str())
                     || prep == "for" && LISTS.award_heads.contains(&grand_lemma.as_str())
                 {
@@ -466,12 +483,17 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
         let h = hits[k].head;
         let label = hits[k].label.clone();
         let open_kind = hits[k].open_kind;
+        // A list after a kind noun keeps some of its strength; others yield to names.
+        let strength = match hits[k].strength {
+            Strength::Strong | Strength::Apposed | Strength::Kind => Strength::Kind,
+            _ => Strength::Title,
+        };
         for &c in &v.children[h] {
             if v.dep(c) == "conj" && propn(c) && seen.insert(c) {
                 hits.push(Hit {
                     head: c,
                     label: label.clone(),
-                    strength: Strength::Title,
+                    strength,
                     open_kind,
                 });
             }
