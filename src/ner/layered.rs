@@ -956,7 +956,11 @@ impl LayeredNer {
                     )
                 })
             };
-            matches.extend(title_syntax::find(doc, screen, &named));
+            let person_at = |span: Span| {
+                model_index
+                    .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
+            };
+            matches.extend(title_syntax::find(doc, screen, &named, &person_at));
             let model_persons: HashSet<Span> = model
                 .iter()
                 .filter(|c| c.label == EntityLabel::Person)

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::rules::{RuleMatch, Strength};
-use super::titles::list;
+use super::titles::{list, FILM_CUES, SHOW_CUES};
 use crate::doc::{Document, EntityLabel, Span};
 use crate::syntax::Pos;
 
@@ -54,6 +54,8 @@ struct Lists {
     work_verbs: Vec<&'static str>,
     role_nouns: Vec<&'static str>,
     as_verbs: Vec<&'static str>,
+    /// Film and show words ("Oscar", "film"): alone, never a title.
+    kind_words: std::collections::HashSet<String>,
 }
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
@@ -84,6 +86,10 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         work_verbs: list(WORK_VERBS).collect(),
         role_nouns: list(ROLE_NOUNS).collect(),
         as_verbs: list(AS_VERBS).collect(),
+        kind_words: list(FILM_CUES)
+            .chain(list(SHOW_CUES))
+            .map(str::to_lowercase)
+            .collect(),
     }
 });
 
@@ -95,6 +101,8 @@ struct View<'d> {
     /// Whether a span holds a name the model gives (a person, organisation, place or
     /// group): a possessive of such a name is the work's maker, not part of its title.
     named: &'d dyn Fn(Span) -> bool,
+    /// Words the text writes in lower case somewhere.
+    lower_words: std::collections::HashSet<&'d str>,
 }
 
 impl<'d> View<'d> {
@@ -157,7 +165,27 @@ impl<'d> View<'d> {
             let p = first - 1;
             if self.capitalised(p) && self.pos(p) != Some(Pos::Punct) {
                 first = p;
-            } else if (self.is_possessive(p) || self.word(p) == ":")
+            } else if p > 1
+                && LISTS.small.contains(&self.word(p))
+                && !matches!(self.word(p), "and" | "or" | "&")
+                && self.word(p).chars().all(char::is_lowercase)
+                && (self.capitalised(p - 1)
+                    || LISTS.small.contains(&self.word(p - 1))
+                        && self.capitalised(p - 2)
+                        && self.head(p - 1) == first)
+                && !self.doc.syntax[p].sent_start
+                && (self.head(p) == p - 1
+                    || self.head(p) == first
+                    || p >= 2 && self.head(p) == p - 2)
+            {
+                // "The Passion of the Christ" from "Christ": small words that hang on the
+                // words around them.
+                first = if self.capitalised(p - 1) {
+                    p - 1
+                } else {
+                    p - 2
+                };
+            } else if (self.is_possessive(p) && self.dep(p) == "case" || self.word(p) == ":")
                 && p > 0
                 && self.capitalised(p - 1)
                 && !self.doc.syntax[p].sent_start
@@ -204,7 +232,12 @@ impl<'d> View<'d> {
                 last = nx + 1;
             } else if (LISTS.small.contains(&w) && w != "and" && w != "or"
                 || matches!(self.pos(nx), Some(Pos::Adp))
-                    && (first..=last).contains(&self.head(nx)))
+                    && (first..=last).contains(&self.head(nx))
+                    && !(nx + 1 < n
+                        && (self.named)(Span::new(
+                            self.doc.tokens[nx + 1].start,
+                            self.doc.tokens[nx + 1].end,
+                        ))))
                 && w.chars().all(char::is_lowercase)
             {
                 // A preposition counts when it hangs on the title ("Christmas with").
@@ -249,6 +282,28 @@ impl<'d> View<'d> {
                 last = colon - 1;
             }
         }
+        // A capitalised sentence opener that is no name ("Former X star", "With X star"):
+        // not part of the title.
+        if self.doc.syntax[first].sent_start
+            && first < last
+            && matches!(
+                self.pos(first),
+                Some(
+                    Pos::Adp
+                        | Pos::Adj
+                        | Pos::Adv
+                        | Pos::Sconj
+                        | Pos::Cconj
+                        | Pos::Verb
+                        | Pos::Aux
+                        | Pos::Pron
+                        | Pos::Part
+                        | Pos::Intj
+                )
+            )
+        {
+            first += 1;
+        }
         Some((first, last))
     }
 
@@ -272,10 +327,57 @@ impl<'d> View<'d> {
         if !text.chars().any(char::is_lowercase) {
             return None;
         }
-        if first == last && LISTS.openers_not.contains(&text.to_lowercase().as_str()) {
+        let lower = text.to_lowercase();
+        if first == last
+            && (LISTS.openers_not.contains(&lower.as_str())
+                || LISTS.kind_words.contains(lower.as_str())
+                || LISTS.kinds.contains_key(lower.as_str())
+                // A capitalised sentence opener that the text also writes in lower case
+                // ("Festival director X"): a common word.
+                || self.doc.syntax[first].sent_start && self.lower_words.contains(lower.as_str()))
+        {
+            return None;
+        }
+        // An award ("the Brit Awards", "Academy Awards") is no title.
+        if LISTS.award_heads.contains(&self.lemma(last).as_str()) {
             return None;
         }
         Some(span)
+    }
+}
+
+impl View<'_> {
+    /// One word joined by "and" to one other capitalised word ("Hide and Seek", "Secrets and
+    /// Lies"): one title, unless the pair ends a comma list ("X, Minder and Bergerac").
+    fn and_pair(&self, span: Span) -> Option<Span> {
+        let toks = self.doc.tokens_in(span);
+        if toks.len() != 1 {
+            return None;
+        }
+        let i = toks.start;
+        let n = self.doc.tokens.len();
+        let single = |k: usize| {
+            k < n
+                && self.capitalised(k)
+                && self.pos(k) != Some(Pos::Punct)
+                && self.name_run(k).is_none_or(|(f, l)| f == k && l == k)
+                && (k + 1 >= n || !self.capitalised(k + 1))
+                && !(k > 0 && self.capitalised(k - 1) && self.word(k - 1) != "and")
+        };
+        let (a, b) = if i + 2 < n && self.word(i + 1) == "and" && single(i + 2) {
+            (i, i + 2)
+        } else if i >= 2 && self.word(i - 1) == "and" && single(i - 2) {
+            (i - 2, i)
+        } else {
+            return None;
+        };
+        if !single(a) || !single(b) || a > 0 && self.word(a - 1) == "," {
+            return None;
+        }
+        if self.doc.syntax[b].sent_start {
+            return None;
+        }
+        Some(Span::new(self.doc.tokens[a].start, self.doc.tokens[b].end))
     }
 }
 
@@ -316,7 +418,14 @@ fn open(head: usize, strength: Strength) -> Hit {
 /// The titles the parse marks in `doc` (none without a parse). `screen`: the article is
 /// about film or television (acting and role cues count only there). `named`: whether the
 /// model gives a person, organisation, place or group overlapping a span.
-pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<RuleMatch> {
+/// `person`: whether the model gives exactly this span as a person (a real person an actor
+/// plays: "DiCaprio as Howard Hughes" stays a person).
+pub fn find(
+    doc: &Document,
+    screen: bool,
+    named: &dyn Fn(Span) -> bool,
+    person: &dyn Fn(Span) -> bool,
+) -> Vec<RuleMatch> {
     let n = doc.tokens.len();
     if n == 0 || doc.syntax.len() != n {
         return Vec::new();
@@ -327,10 +436,17 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
             children[s.head].push(i);
         }
     }
+    let lower_words = doc
+        .tokens
+        .iter()
+        .filter_map(|t| doc.text.get(t.start..t.end))
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .collect();
     let v = View {
         doc,
         children,
         named,
+        lower_words,
     };
     let propn = |i: usize| matches!(v.pos(i), Some(Pos::Propn)) && v.capitalised(i);
     let mut hits: Vec<Hit> = Vec::new();
@@ -393,7 +509,9 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
                     let after_det = first > 0
                         && (matches!(v.pos(first - 1), Some(Pos::Det))
                             || v.is_possessive(first - 1));
-                    if last + 1 == head && after_det {
+                    // "the Whitney Houston film The Bodyguard": the name after is the title.
+                    let name_after = head + 1 < n && propn(head + 1);
+                    if last + 1 == head && after_det && !name_after {
                         hits.push(Hit {
                             head: i,
                             label: label.clone(),
@@ -458,6 +576,7 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
                 if prep == "as"
                     && screen
                     && (acted(grand) || propn(grand) && v.head(grand) < n && acted(v.head(grand)))
+                    && !v.title_span(i).is_some_and(|span| person(span))
                 {
                     hits.push(Hit {
                         head: i,
@@ -484,8 +603,9 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
         let label = hits[k].label.clone();
         let open_kind = hits[k].open_kind;
         // A list after a kind noun keeps some of its strength; others yield to names.
+        // (not its people: "Ray and Mike Leigh's drama").
         let strength = match hits[k].strength {
-            Strength::Strong | Strength::Apposed | Strength::Kind => Strength::Kind,
+            Strength::Strong | Strength::Apposed | Strength::Kind => Strength::Named,
             _ => Strength::Title,
         };
         for &c in &v.children[h] {
@@ -502,9 +622,12 @@ pub fn find(doc: &Document, screen: bool, named: &dyn Fn(Span) -> bool) -> Vec<R
     }
     let mut out: Vec<RuleMatch> = Vec::new();
     for hit in hits {
-        let Some(span) = v.title_span(hit.head) else {
+        let Some(mut span) = v.title_span(hit.head) else {
             continue;
         };
+        if let Some(joint) = v.and_pair(span) {
+            span = joint;
+        }
         out.push(RuleMatch {
             span,
             label: hit.label,
