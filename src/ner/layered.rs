@@ -960,7 +960,10 @@ impl LayeredNer {
                 model_index
                     .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
             };
-            matches.extend(title_syntax::find(doc, screen, &named, &person_at));
+            let parsed = title_syntax::find(doc, screen, &named, &person_at);
+            let from_parse = parsed.len();
+            matches.extend(parsed);
+            let first_parsed = matches.len() - from_parse;
             let model_persons: HashSet<Span> = model
                 .iter()
                 .filter(|c| c.label == EntityLabel::Person)
@@ -969,9 +972,17 @@ impl LayeredNer {
             typed.extend(
                 matches
                     .into_iter()
-                    .filter(|m| {
+                    .enumerate()
+                    .filter(|(k, m)| {
+                        // A model name strictly inside a title the parse delimits is a
+                        // misreading of it ("Lies" of "Secrets and Lies", "Robin Hood" of
+                        // "Robin Hood: Prince of Thieves").
+                        let parsed = *k >= first_parsed;
                         let blocked_by = |blocks: &dyn Fn(&EntityLabel) -> bool| {
-                            model_index.any_overlapping(m.span, |c| blocks(&c.label))
+                            model_index.any_overlapping(m.span, |c| {
+                                blocks(&c.label)
+                                    && !(parsed && m.span.contains(c.span) && m.span != c.span)
+                            })
                         };
                         // A role in a film about real people that the model names a
                         // person is that person ("her role as <a real actress>").
@@ -1010,7 +1021,7 @@ impl LayeredNer {
                                 }),
                             }
                     })
-                    .map(|m| Candidate {
+                    .map(|(_, m)| Candidate {
                         span: m.span,
                         label: m.label,
                         evidence: Evidence::Context,

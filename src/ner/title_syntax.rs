@@ -362,7 +362,6 @@ impl View<'_> {
                 && self.pos(k) != Some(Pos::Punct)
                 && self.name_run(k).is_none_or(|(f, l)| f == k && l == k)
                 && (k + 1 >= n || !self.capitalised(k + 1))
-                && !(k > 0 && self.capitalised(k - 1) && self.word(k - 1) != "and")
         };
         let (a, b) = if i + 2 < n && self.word(i + 1) == "and" && single(i + 2) {
             (i, i + 2)
@@ -603,13 +602,16 @@ pub fn find(
         let label = hits[k].label.clone();
         let open_kind = hits[k].open_kind;
         // A list after a kind noun keeps some of its strength; others yield to names.
-        // (not its people: "Ray and Mike Leigh's drama").
         let strength = match hits[k].strength {
-            Strength::Strong | Strength::Apposed | Strength::Kind => Strength::Named,
+            Strength::Strong | Strength::Apposed | Strength::Kind => Strength::Kind,
             _ => Strength::Title,
         };
         for &c in &v.children[h] {
-            if v.dep(c) == "conj" && propn(c) && seen.insert(c) {
+            // A possessor is no item ("Ray and Mike Leigh's drama X").
+            let possessor = v
+                .name_run(c)
+                .is_some_and(|(_, l)| l + 1 < n && v.is_possessive(l + 1));
+            if v.dep(c) == "conj" && propn(c) && !possessor && seen.insert(c) {
                 hits.push(Hit {
                     head: c,
                     label: label.clone(),
