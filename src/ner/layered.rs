@@ -946,15 +946,20 @@ impl LayeredNer {
             matches.extend(titles::find(&doc.text, screen, &sentence_of));
             // Titles the parse marks (none when the pipeline runs without syntax).
             let named = |span: Span| {
-                model_index.any_overlapping(span, |c| {
-                    matches!(
-                        c.label,
-                        EntityLabel::Person
-                            | EntityLabel::Org
-                            | EntityLabel::Gpe
-                            | EntityLabel::Norp
-                    )
-                })
+                model_index
+                    .near(span)
+                    .iter()
+                    .find(|c| {
+                        c.span.overlaps(span)
+                            && matches!(
+                                c.label,
+                                EntityLabel::Person
+                                    | EntityLabel::Org
+                                    | EntityLabel::Gpe
+                                    | EntityLabel::Norp
+                            )
+                    })
+                    .map(|c| c.label.clone())
             };
             let person_at = |span: Span| {
                 model_index
@@ -974,14 +979,17 @@ impl LayeredNer {
                     .into_iter()
                     .enumerate()
                     .filter(|(k, m)| {
-                        // A model name strictly inside a title the parse delimits is a
+                        // A model person strictly inside a title the parse delimits is a
                         // misreading of it ("Lies" of "Secrets and Lies", "Robin Hood" of
                         // "Robin Hood: Prince of Thieves").
                         let parsed = *k >= first_parsed;
                         let blocked_by = |blocks: &dyn Fn(&EntityLabel) -> bool| {
                             model_index.any_overlapping(m.span, |c| {
                                 blocks(&c.label)
-                                    && !(parsed && m.span.contains(c.span) && m.span != c.span)
+                                    && !(parsed
+                                        && c.label == EntityLabel::Person
+                                        && m.span.contains(c.span)
+                                        && m.span != c.span)
                             })
                         };
                         // A role in a film about real people that the model names a

@@ -100,7 +100,7 @@ struct View<'d> {
     children: Vec<Vec<usize>>,
     /// Whether a span holds a name the model gives (a person, organisation, place or
     /// group): a possessive of such a name is the work's maker, not part of its title.
-    named: &'d dyn Fn(Span) -> bool,
+    named: &'d dyn Fn(Span) -> Option<EntityLabel>,
     /// Words the text writes in lower case somewhere.
     lower_words: std::collections::HashSet<&'d str>,
 }
@@ -201,8 +201,14 @@ impl<'d> View<'d> {
                     let owner_text = self.doc.span_text(owner);
                     // One word the model names may be the title's own ("Howl's Moving
                     // Castle"); a full name or an acronym is a maker.
-                    let maker = (self.named)(owner) && q < p - 1
-                        || !owner_text.chars().any(char::is_lowercase);
+                    // A one-word place may be the title's own ("Howl's Moving Castle" -
+                    // the model's place), a one-word person or group is a maker
+                    // ("Westlife's X"), as is a full name or an acronym.
+                    let maker = match (self.named)(owner) {
+                        Some(EntityLabel::Person | EntityLabel::Org) => true,
+                        Some(_) => q < p - 1,
+                        None => false,
+                    } || !owner_text.chars().any(char::is_lowercase);
                     if self.word(first) == "The" || maker {
                         break;
                     }
@@ -213,6 +219,7 @@ impl<'d> View<'d> {
             }
         }
         let mut last = h;
+        let mut prep_seen = false;
         loop {
             let nx = last + 1;
             if nx >= n || self.doc.syntax[nx].sent_start {
@@ -233,14 +240,18 @@ impl<'d> View<'d> {
             } else if (LISTS.small.contains(&w) && w != "and" && w != "or"
                 || matches!(self.pos(nx), Some(Pos::Adp))
                     && (first..=last).contains(&self.head(nx))
+                    && !prep_seen
                     && !(nx + 1 < n
                         && (self.named)(Span::new(
                             self.doc.tokens[nx + 1].start,
                             self.doc.tokens[nx + 1].end,
-                        ))))
+                        ))
+                        .is_some()))
                 && w.chars().all(char::is_lowercase)
             {
-                // A preposition counts when it hangs on the title ("Christmas with").
+                // A preposition counts when it hangs on the title ("Christmas with"),
+                // once ("X for The Producers at Theatre Royal" is two phrases).
+                prep_seen |= !LISTS.small.contains(&w);
                 // Up to two small words before a capitalised word ("with the Kranks").
                 if capital_after(nx + 1) {
                     last = nx + 1;
@@ -370,7 +381,14 @@ impl View<'_> {
         } else {
             return None;
         };
-        if !single(a) || !single(b) || a > 0 && self.word(a - 1) == "," {
+        let place = |k: usize| {
+            let t = &self.doc.tokens[k];
+            matches!(
+                (self.named)(Span::new(t.start, t.end)),
+                Some(EntityLabel::Gpe)
+            )
+        };
+        if !single(a) || !single(b) || a > 0 && self.word(a - 1) == "," || place(a) || place(b) {
             return None;
         }
         if self.doc.syntax[b].sent_start {
@@ -422,7 +440,7 @@ fn open(head: usize, strength: Strength) -> Hit {
 pub fn find(
     doc: &Document,
     screen: bool,
-    named: &dyn Fn(Span) -> bool,
+    named: &dyn Fn(Span) -> Option<EntityLabel>,
     person: &dyn Fn(Span) -> bool,
 ) -> Vec<RuleMatch> {
     let n = doc.tokens.len();
