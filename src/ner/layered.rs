@@ -979,15 +979,22 @@ impl LayeredNer {
                     .into_iter()
                     .enumerate()
                     .filter(|(k, m)| {
-                        // A model person strictly inside a title the parse delimits is a
-                        // misreading of it ("Lies" of "Secrets and Lies", "Robin Hood" of
+                        // A model name strictly inside a title the parse delimits is a
+                        // misreading of it (not a town, a date or a number: "London's West
+                        // End", "Happy Mondays") ("Lies" of "Secrets and Lies", "Robin Hood" of
                         // "Robin Hood: Prince of Thieves").
                         let parsed = *k >= first_parsed;
                         let blocked_by = |blocks: &dyn Fn(&EntityLabel) -> bool| {
                             model_index.any_overlapping(m.span, |c| {
                                 blocks(&c.label)
                                     && !(parsed
-                                        && c.label == EntityLabel::Person
+                                        && matches!(
+                                            c.label,
+                                            EntityLabel::Person
+                                                | EntityLabel::Org
+                                                | EntityLabel::Norp
+                                                | EntityLabel::Loc
+                                        )
                                         && m.span.contains(c.span)
                                         && m.span != c.span)
                             })

@@ -241,6 +241,14 @@ impl<'d> View<'d> {
                 || matches!(self.pos(nx), Some(Pos::Adp))
                     && (first..=last).contains(&self.head(nx))
                     && !prep_seen
+                    // Not after a person ("X for The Producers": a credit).
+                    && !matches!(
+                        (self.named)(Span::new(
+                            self.doc.tokens[first].start,
+                            self.doc.tokens[last].end
+                        )),
+                        Some(EntityLabel::Person)
+                    )
                     && !(nx + 1 < n
                         && (self.named)(Span::new(
                             self.doc.tokens[nx + 1].start,
