@@ -488,17 +488,11 @@ pub fn find(
             {
                 hits.push(from_kind(kind, head, Strength::Strong));
             }
-            // "show X", "latest film, X": the name in apposition to the kind noun; right
-            // after it, the name overrides the model, after a comma not its people.
+            // "show X", "latest film, X": the name in apposition to the kind noun it
+            // follows overrides the model (which reads many titles as people).
             for &c in &v.children[i] {
-                if v.dep(c) == "appos" && propn(c) {
-                    let adjacent = v.name_run(c).is_some_and(|(first, _)| first == i + 1);
-                    let strength = if adjacent {
-                        Strength::Strong
-                    } else {
-                        Strength::Apposed
-                    };
-                    hits.push(from_kind(kind, c, strength));
+                if v.dep(c) == "appos" && propn(c) && c > i {
+                    hits.push(from_kind(kind, c, Strength::Strong));
                 }
                 // "series such as A, B and C", "films including A".
                 if v.dep(c) == "prep" && matches!(v.word(c), "as" | "including" | "like") {
@@ -573,7 +567,7 @@ pub fn find(
                             .flatten()
                     });
                     if let Some(kind) = kind {
-                        hits.push(from_kind(kind, i, Strength::Title));
+                        hits.push(from_kind(kind, i, Strength::Named));
                     }
                 }
             }
