@@ -101,8 +101,8 @@ struct View<'d> {
     /// Whether a span holds a name the model gives (a person, organisation, place or
     /// group): a possessive of such a name is the work's maker, not part of its title.
     named: &'d dyn Fn(Span) -> Option<EntityLabel>,
-    /// Words the text writes in lower case somewhere.
-    lower_words: std::collections::HashSet<&'d str>,
+    /// Words the text writes in lower case somewhere (built when first needed).
+    lower_words: std::cell::OnceCell<std::collections::HashSet<&'d str>>,
 }
 
 impl<'d> View<'d> {
@@ -111,8 +111,10 @@ impl<'d> View<'d> {
         self.doc.text.get(t.start..t.end).unwrap_or("")
     }
 
-    fn lemma(&self, i: usize) -> String {
-        self.doc.syntax[i].lemma.to_lowercase()
+    /// The lemma; the lemmatizer writes the lemmas of common words in lower case, which is
+    /// all the lists hold (no allocation per token).
+    fn lemma(&self, i: usize) -> &'d str {
+        &self.doc.syntax[i].lemma
     }
 
     fn dep(&self, i: usize) -> &'d str {
@@ -139,7 +141,7 @@ impl<'d> View<'d> {
         if !self.is_noun(i) {
             return None;
         }
-        LISTS.kinds.get(self.lemma(i).as_str())
+        LISTS.kinds.get(self.lemma(i))
     }
 
     /// Token `i` ends where token `j` starts (no space between: "Howl" + "'s").
@@ -326,6 +328,19 @@ impl<'d> View<'d> {
         Some((first, last))
     }
 
+    fn writes_lower(&self, word: &str) -> bool {
+        self.lower_words
+            .get_or_init(|| {
+                self.doc
+                    .tokens
+                    .iter()
+                    .filter_map(|t| self.doc.text.get(t.start..t.end))
+                    .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+                    .collect()
+            })
+            .contains(word)
+    }
+
     /// The title span around PROPN token `h`, if it has a title's shape.
     fn title_span(&self, h: usize) -> Option<Span> {
         let (first, last) = self.name_run(h)?;
@@ -353,12 +368,15 @@ impl<'d> View<'d> {
                 || LISTS.kinds.contains_key(lower.as_str())
                 // A capitalised sentence opener that the text also writes in lower case
                 // ("Festival director X"): a common word.
-                || self.doc.syntax[first].sent_start && self.lower_words.contains(lower.as_str()))
+                || self.doc.syntax[first].sent_start && self.writes_lower(lower.as_str()))
         {
             return None;
         }
         // An award ("the Brit Awards", "Academy Awards") is no title.
-        if LISTS.award_heads.contains(&self.lemma(last).as_str()) {
+        if LISTS
+            .award_heads
+            .contains(&self.lemma(last).to_lowercase().as_str())
+        {
             return None;
         }
         Some(span)
@@ -461,12 +479,7 @@ pub fn find(
             children[s.head].push(i);
         }
     }
-    let lower_words = doc
-        .tokens
-        .iter()
-        .filter_map(|t| doc.text.get(t.start..t.end))
-        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
-        .collect();
+    let lower_words = std::cell::OnceCell::new();
     let v = View {
         doc,
         children,
@@ -516,7 +529,7 @@ pub fn find(
         if !propn(i) || head >= n {
             continue;
         }
-        let head_lemma = v.lemma(head);
+        let head_lemma = v.lemma(head).to_string();
         match dep {
             // "the X programme", "Service's X programme": a name modifying a kind noun
             // after a determiner or possessive; not when that noun modifies another
@@ -588,10 +601,10 @@ pub fn find(
                 if grand >= n {
                     continue;
                 }
-                let grand_lemma = v.lemma(grand);
+                let grand_lemma = v.lemma(grand).to_lowercase();
                 let prep = v.word(head);
                 // "stars Y as Captain X", "was cast as X": the role, a character.
-                let acted = |k: usize| LISTS.as_verbs.contains(&v.lemma(k).as_str());
+                let acted = |k: usize| LISTS.as_verbs.contains(&v.lemma(k));
                 if prep == "as"
                     && screen
                     && (acted(grand) || propn(grand) && v.head(grand) < n && acted(v.head(grand)))
