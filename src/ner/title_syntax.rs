@@ -11,7 +11,7 @@
 //! - "in X" after an acting or directing word ("starred in X", "performance in X"), "for X"
 //!   after an award word ("won an Oscar for X");
 //! - the object or passive subject of a verb of making films ("directed X", "X was
-//!   released"), the subject of "stars" with an object ("X stars Y");
+//!   remade"), the subject of "stars" with an object ("X stars Y");
 //! - a screen role noun it modifies before a name ("X judge Y");
 //! - "kind nouns such as / including X, Y and Z" and the conjuncts of any title found.
 //!
@@ -34,6 +34,7 @@ const AWARD_HEADS: &str = include_str!("../../data/entities/syntax_award_heads.t
 const WORK_VERBS: &str = include_str!("../../data/entities/syntax_work_verbs.txt");
 const ROLE_NOUNS: &str = include_str!("../../data/entities/syntax_role_nouns.txt");
 const AS_VERBS: &str = include_str!("../../data/entities/syntax_as_verbs.txt");
+const HONORIFICS: &str = include_str!("../../data/honorifics.txt");
 const MORE_KIND_NOUNS: &str = include_str!("../../data/entities/syntax_kind_nouns.txt");
 
 /// What a kind noun says about the work it names.
@@ -54,6 +55,7 @@ struct Lists {
     work_verbs: Vec<&'static str>,
     role_nouns: Vec<&'static str>,
     as_verbs: Vec<&'static str>,
+    honorifics: Vec<&'static str>,
     /// Film and show words ("Oscar", "film"): alone, never a title.
     kind_words: std::collections::HashSet<String>,
 }
@@ -86,6 +88,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         work_verbs: list(WORK_VERBS).collect(),
         role_nouns: list(ROLE_NOUNS).collect(),
         as_verbs: list(AS_VERBS).collect(),
+        honorifics: list(HONORIFICS).collect(),
         kind_words: list(FILM_CUES)
             .chain(list(SHOW_CUES))
             .map(str::to_lowercase)
@@ -362,6 +365,11 @@ impl<'d> View<'d> {
             return None;
         }
         let lower = text.to_lowercase();
+        // A name with an honorific is a person ("Mr X").
+        let first_word = self.word(first).trim_end_matches('.').to_lowercase();
+        if LISTS.honorifics.contains(&first_word.as_str()) {
+            return None;
+        }
         if first == last
             && (LISTS.openers_not.contains(&lower.as_str())
                 || LISTS.kind_words.contains(lower.as_str())
@@ -563,7 +571,8 @@ pub fn find(
                 }
             }
             // "X has become one of the most watched programmes", "X is a film".
-            "nsubj" if matches!(head_lemma.as_str(), "be" | "become" | "remain") => {
+            // Only in articles about the screen ("X is clearly a show in decline": a fair).
+            "nsubj" if screen && matches!(head_lemma.as_str(), "be" | "become" | "remain") => {
                 for &a in &v.children[head] {
                     if v.dep(a) != "attr" {
                         continue;
