@@ -52,10 +52,11 @@ fn kind_noun_in_apposition_or_before() {
     );
 }
 
+/// (Only in articles about the screen: "episodes" here.)
 #[test]
 fn kind_noun_as_predicate() {
     assert_label(
-        "The Midnight Orchestra has become one of the most watched programmes on television, and the channel has ordered another series.",
+        "The Midnight Orchestra has become one of the most watched programmes on television, and the channel has ordered ten more episodes.",
         "The Midnight Orchestra",
         EntityLabel::Show,
     );
