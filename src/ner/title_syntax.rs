@@ -617,7 +617,7 @@ pub fn find(
                 if prep == "as"
                     && screen
                     && (acted(grand) || propn(grand) && v.head(grand) < n && acted(v.head(grand)))
-                    && !v.title_span(i).is_some_and(|span| person(span))
+                    && !v.title_span(i).is_some_and(person)
                 {
                     hits.push(Hit {
                         head: i,
