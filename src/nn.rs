@@ -541,6 +541,8 @@ const Q_ADMIT_HITS: u32 = 4;
 /// Marks a `q_src` entry as a slot of the product cache.
 const CACHED: u32 = 1 << 31;
 const NO_SLOT: u32 = u32::MAX;
+/// The window id of a zero row: padding at depth 0, and beyond the padded ends.
+const ZERO_ID: u32 = u32::MAX;
 /// Buffers above this many floats are released after a document, so one huge document
 /// does not pin its memory for the rest of the run.
 const KEEP_FLOATS: usize = 4 << 20;
@@ -573,8 +575,7 @@ pub(crate) struct Tok2Vec<const C: usize> {
 
 /// Per-thread buffers of a [`Tok2Vec`], reused across documents.
 pub(crate) struct Tok2VecBuffers<const C: usize> {
-    /// One zero row, PAD rows, the tokens, PAD rows, one zero row: the encoders read each
-    /// row's [previous, itself, next] window straight from here.
+    /// One zero row, PAD rows, the tokens' mix rows (depth 0), PAD rows, one zero row.
     x: Vec<f32>,
     n: usize,
     delta: Vec<f32>,
@@ -605,6 +606,17 @@ pub(crate) struct Tok2VecBuffers<const C: usize> {
     q_admit: Vec<(u32, u32)>,
     q_input: Vec<f32>,
     q_local: Vec<f32>,
+    /// Per padded row: its window id at the current depth, and at the next.
+    ids: Vec<u32>,
+    next_ids: Vec<u32>,
+    /// The distinct windows of the layer being computed, and their index.
+    windows: Vec<Window>,
+    window_index: HashMap<[u32; 3], u32, KeyHash>,
+    /// Rows of the distinct windows: the layer below (`prev`) and this one (`cur`).
+    prev: Vec<f32>,
+    cur: Vec<f32>,
+    /// A block of gathered [previous, self, next] inputs (MAXOUT_ROWS x 3 * WIDTH).
+    gathered: Vec<f32>,
 }
 
 impl<const C: usize> Default for Tok2VecBuffers<C> {
@@ -631,18 +643,57 @@ impl<const C: usize> Default for Tok2VecBuffers<C> {
             q_admit: Vec::new(),
             q_input: Vec::new(),
             q_local: Vec::new(),
+            ids: Vec::new(),
+            next_ids: Vec::new(),
+            windows: Vec::new(),
+            window_index: HashMap::default(),
+            prev: Vec::new(),
+            cur: Vec::new(),
+            gathered: Vec::new(),
         }
     }
 }
 
 impl<const C: usize> Tok2VecBuffers<C> {
-    /// The token vectors of the last forward pass (n x WIDTH).
-    pub(crate) fn tokvecs(&self) -> &[f32] {
-        &self.x[(1 + PAD) * WIDTH..(1 + PAD + self.n) * WIDTH]
+    /// The token vectors of the last forward pass (n x WIDTH), gathered from the distinct
+    /// last-layer rows (the product reads those directly: [`Tok2VecBuffers::distinct_rows`]).
+    #[cfg(test)]
+    pub(crate) fn tokvecs(&self) -> Vec<f32> {
+        self.ids[PAD..PAD + self.n]
+            .iter()
+            .flat_map(|&id| &self.prev[id as usize * WIDTH..(id as usize + 1) * WIDTH])
+            .copied()
+            .collect()
+    }
+
+    /// The distinct token vectors of tokens a..b (indices into the last forward pass's
+    /// keys) into `out`: tokens with the same last-layer window id have the same bits,
+    /// so per-token layers downstream (projections, the tagger) can run once per
+    /// distinct row and be read through `out.slots`.
+    pub(crate) fn distinct_rows(&self, a: usize, b: usize, out: &mut DistinctRows) {
+        out.slots.clear();
+        out.rows.clear();
+        out.map.clear();
+        out.map.resize(self.prev.len() / WIDTH, NO_SLOT);
+        for &id in &self.ids[PAD + a..PAD + b] {
+            let id = id as usize;
+            if out.map[id] == NO_SLOT {
+                out.map[id] = (out.rows.len() / WIDTH) as u32;
+                out.rows
+                    .extend_from_slice(&self.prev[id * WIDTH..(id + 1) * WIDTH]);
+            }
+            out.slots.push(out.map[id]);
+        }
     }
 
     /// Frees the buffers a huge document grew (the cache keeps its bounded size).
     pub(crate) fn release_if_large(&mut self) {
+        if self.ids.capacity() > KEEP_FLOATS {
+            self.ids = Vec::new();
+            self.next_ids = Vec::new();
+            self.windows = Vec::new();
+            self.window_index = HashMap::default();
+        }
         for buf in [
             &mut self.x,
             &mut self.delta,
@@ -651,6 +702,8 @@ impl<const C: usize> Tok2VecBuffers<C> {
             &mut self.mixed,
             &mut self.q_input,
             &mut self.q_local,
+            &mut self.prev,
+            &mut self.cur,
         ] {
             if buf.capacity() > KEEP_FLOATS {
                 *buf = Vec::new();
@@ -709,7 +762,7 @@ impl<const C: usize> Tok2Vec<C> {
     }
 
     /// Token vectors of a document (or of a window of one with CONTEXT tokens around it)
-    /// from each token's attribute keys, into `buf` (read them with `buf.tokvecs()`).
+    /// from each token's attribute keys, into `buf` (read them with `buf.distinct_rows`).
     pub(crate) fn forward(&self, keys: &[[u64; C]], buf: &mut Tok2VecBuffers<C>) {
         let n = keys.len();
         let rows = n + 2 * PAD;
@@ -825,67 +878,250 @@ impl<const C: usize> Tok2Vec<C> {
         self.first_split
             .matmul(&buf.q_input, WIDTH, mq, &mut buf.q_local, SPLIT_WIDTH);
 
-        // Every row is overwritten by each encoder: no need to zero it.
-        buf.delta.resize(rows * WIDTH, 0.0);
-        // The first encoder: padded row r's pre-activation is the previous row's token's
-        // first block + its own token's second + the next row's token's third (padding
-        // rows contribute nothing: their inputs are zeros).
+        // The encoders, once per distinct receptive field. Each is a window-1 convolution
+        // (padded row r reads rows r-1, r, r+1 of the layer below; zeros beyond the padded
+        // ends), so a row at depth l is a function of the ids of those three rows at depth
+        // l-1: rows with the same id triple have the same bits. Depth 0's id is the row's
+        // key (`q_src`, unique per key within a call; padding rows and the ends are zeros:
+        // ZERO_ID). Each layer interns its triples and computes each distinct one once;
+        // repetitive text (symbol runs, tables, boilerplate) then costs a fraction, and
+        // natural text pays a hash lookup per row and layer.
+        buf.ids.clear();
+        buf.ids.extend((0..rows).map(|r| {
+            r.checked_sub(PAD)
+                .filter(|&t| t < n)
+                .map_or(ZERO_ID, |t| buf.q_src[t])
+        }));
         let wide = T2V_PIECES * WIDTH;
-        let first = &self.encoders[0];
-        buf.scratch.clear();
-        buf.scratch.resize(MAXOUT_ROWS.min(rows) * wide, 0.0);
-        let products = |u: usize| -> Option<&[f32]> {
-            let t = u.checked_sub(PAD).filter(|&t| t < n)?;
-            let src = buf.q_src[t];
-            Some(if src & CACHED != 0 {
-                let s = (src & !CACHED) as usize;
-                &buf.q_rows[s * SPLIT_WIDTH..(s + 1) * SPLIT_WIDTH]
-            } else {
-                let s = src as usize;
-                &buf.q_local[s * SPLIT_WIDTH..(s + 1) * SPLIT_WIDTH]
-            })
-        };
-        for r0 in (0..rows).step_by(MAXOUT_ROWS) {
-            let count = MAXOUT_ROWS.min(rows - r0);
-            for (i, pre) in buf.scratch[..count * wide]
-                .chunks_exact_mut(wide)
-                .enumerate()
-            {
-                let r = r0 + i;
-                sum_parts(
-                    pre,
-                    [
-                        r.checked_sub(1).and_then(&products).map(|q| &q[..wide]),
-                        products(r).map(|q| &q[wide..2 * wide]),
-                        products(r + 1).map(|q| &q[2 * wide..]),
-                    ],
-                );
-            }
-            first.finish(
-                &buf.scratch[..count * wide],
-                &mut buf.delta[r0 * WIDTH..(r0 + count) * WIDTH],
+        for (k, enc) in self.encoders.iter().enumerate() {
+            intern_windows(
+                &buf.ids,
+                &mut buf.next_ids,
+                &mut buf.window_index,
+                &mut buf.windows,
             );
-        }
-        for &(i, entry) in &buf.q_admit {
-            if buf.q_rows.len() >= Q_CACHE_LIMIT * SPLIT_WIDTH {
-                break;
+            let m = buf.windows.len();
+            buf.cur.clear();
+            buf.cur.resize(m * WIDTH, 0.0);
+            buf.scratch.clear();
+            buf.scratch.resize(MAXOUT_ROWS.min(m) * wide, 0.0);
+            buf.delta.clear();
+            buf.delta.resize(MAXOUT_ROWS.min(m) * WIDTH, 0.0);
+            for j0 in (0..m).step_by(MAXOUT_ROWS) {
+                let count = MAXOUT_ROWS.min(m - j0);
+                let block = &buf.windows[j0..j0 + count];
+                if k == 0 {
+                    // The first encoder: a window's pre-activation is the previous row's
+                    // first block + its own second + the next row's third (zero rows
+                    // contribute nothing), summed as before the dedup.
+                    let products = |src: u32| -> Option<&[f32]> {
+                        if src == ZERO_ID {
+                            None
+                        } else if src & CACHED != 0 {
+                            let s = (src & !CACHED) as usize;
+                            Some(&buf.q_rows[s * SPLIT_WIDTH..(s + 1) * SPLIT_WIDTH])
+                        } else {
+                            let s = src as usize;
+                            Some(&buf.q_local[s * SPLIT_WIDTH..(s + 1) * SPLIT_WIDTH])
+                        }
+                    };
+                    for (pre, w) in buf.scratch.chunks_exact_mut(wide).zip(block) {
+                        sum_parts(
+                            pre,
+                            [
+                                products(w.ids[0]).map(|q| &q[..wide]),
+                                products(w.ids[1]).map(|q| &q[wide..2 * wide]),
+                                products(w.ids[2]).map(|q| &q[2 * wide..]),
+                            ],
+                        );
+                    }
+                } else {
+                    // Later encoders: [previous, self, next] rows of the layer below,
+                    // gathered (zeros for ZERO_ID), through the whole layer's product.
+                    buf.gathered.clear();
+                    for w in block {
+                        for &id in &w.ids {
+                            if id == ZERO_ID {
+                                buf.gathered.extend_from_slice(&[0.0; WIDTH]);
+                            } else {
+                                let i = id as usize;
+                                buf.gathered
+                                    .extend_from_slice(&buf.prev[i * WIDTH..(i + 1) * WIDTH]);
+                            }
+                        }
+                    }
+                    enc.w
+                        .matmul(&buf.gathered, 3 * WIDTH, count, &mut buf.scratch, wide);
+                }
+                enc.finish(
+                    &buf.scratch[..count * wide],
+                    &mut buf.delta[..count * WIDTH],
+                );
+                // The residual: the window's own row below plus the layer's output.
+                for ((x, d), w) in buf.cur[j0 * WIDTH..(j0 + count) * WIDTH]
+                    .chunks_exact_mut(WIDTH)
+                    .zip(buf.delta.chunks_exact(WIDTH))
+                    .zip(block)
+                {
+                    let below: &[f32] = if k == 0 {
+                        // Depth 0 rows are the token rows of `x` (zeros for padding).
+                        let r = w.row as usize;
+                        &buf.x[(1 + r) * WIDTH..(2 + r) * WIDTH]
+                    } else {
+                        let i = w.ids[1] as usize;
+                        &buf.prev[i * WIDTH..(i + 1) * WIDTH]
+                    };
+                    x.iter_mut()
+                        .zip(below.iter().zip(d))
+                        .for_each(|(x, (b, d))| *x = b + d);
+                }
             }
-            buf.cache_q[entry as usize] = (buf.q_rows.len() / SPLIT_WIDTH) as u32;
-            let i = i as usize;
-            buf.q_rows
-                .extend_from_slice(&buf.q_local[i * SPLIT_WIDTH..(i + 1) * SPLIT_WIDTH]);
+            if k == 0 {
+                for &(i, entry) in &buf.q_admit {
+                    if buf.q_rows.len() >= Q_CACHE_LIMIT * SPLIT_WIDTH {
+                        break;
+                    }
+                    buf.cache_q[entry as usize] = (buf.q_rows.len() / SPLIT_WIDTH) as u32;
+                    let i = i as usize;
+                    buf.q_rows
+                        .extend_from_slice(&buf.q_local[i * SPLIT_WIDTH..(i + 1) * SPLIT_WIDTH]);
+                }
+            }
+            std::mem::swap(&mut buf.ids, &mut buf.next_ids);
+            std::mem::swap(&mut buf.prev, &mut buf.cur);
+        }
+    }
+}
+
+/// Distinct token vectors of a run of tokens (see [`Tok2VecBuffers::distinct_rows`]).
+#[derive(Default)]
+pub(crate) struct DistinctRows {
+    /// Per token: its row in `rows`.
+    pub(crate) slots: Vec<u32>,
+    /// The distinct rows, WIDTH floats each, in order of first use.
+    pub(crate) rows: Vec<f32>,
+    /// Per last-layer window id: its row in `rows` (scratch).
+    map: Vec<u32>,
+}
+
+impl DistinctRows {
+    /// Number of distinct rows.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len() / WIDTH
+    }
+
+    /// Frees what a huge document grew.
+    pub(crate) fn release_if_large(&mut self) {
+        if self.rows.capacity() > KEEP_FLOATS {
+            *self = DistinctRows::default();
+        }
+    }
+}
+
+#[cfg(test)]
+impl<const C: usize> Tok2Vec<C> {
+    /// The network computed the plain way, every row of every layer (no caches, no
+    /// dedup), as the token vectors (n x WIDTH): the reference the tests compare with.
+    pub(crate) fn forward_reference(&self, keys: &[[u64; C]]) -> Vec<f32> {
+        let n = keys.len();
+        let rows = n + 2 * PAD;
+        let wide = T2V_PIECES * WIDTH;
+        let mut embedded = vec![0.0f32; n * C * WIDTH];
+        for (row, k) in embedded.chunks_exact_mut(C * WIDTH).zip(keys) {
+            for ((dst, e), &key) in row.chunks_exact_mut(WIDTH).zip(&self.embeddings).zip(k) {
+                for h in murmur3_128_u64(key, e.seed) {
+                    let r = (h as usize) % e.rows;
+                    let src = &e.table[r * WIDTH..(r + 1) * WIDTH];
+                    dst.iter_mut().zip(src).for_each(|(d, s)| *d += s);
+                }
+            }
+        }
+        let mut scratch = Vec::new();
+        let mut x = vec![0.0f32; (rows + 2) * WIDTH];
+        self.mix.forward(
+            &embedded,
+            C * WIDTH,
+            n,
+            &mut scratch,
+            &mut x[(1 + PAD) * WIDTH..(1 + PAD + n) * WIDTH],
+        );
+        let mut q = vec![0.0f32; n * SPLIT_WIDTH];
+        self.first_split
+            .matmul(&x[(1 + PAD) * WIDTH..], WIDTH, n, &mut q, SPLIT_WIDTH);
+        let products = |u: usize| {
+            let t = u.checked_sub(PAD).filter(|&t| t < n)?;
+            Some(&q[t * SPLIT_WIDTH..(t + 1) * SPLIT_WIDTH])
+        };
+        let mut delta = vec![0.0f32; rows * WIDTH];
+        let mut pre = vec![0.0f32; wide];
+        for r in 0..rows {
+            sum_parts(
+                &mut pre,
+                [
+                    r.checked_sub(1).and_then(products).map(|q| &q[..wide]),
+                    products(r).map(|q| &q[wide..2 * wide]),
+                    products(r + 1).map(|q| &q[2 * wide..]),
+                ],
+            );
+            self.encoders[0].finish(&pre, &mut delta[r * WIDTH..(r + 1) * WIDTH]);
         }
         for (k, enc) in self.encoders.iter().enumerate() {
-            // Row r (padding included) sees [r-1, r, r+1]: 3*WIDTH contiguous floats of x,
-            // zeros beyond the padded ends.
             if k > 0 {
-                enc.forward(&buf.x, WIDTH, rows, &mut buf.scratch, &mut buf.delta);
+                enc.forward(&x, WIDTH, rows, &mut scratch, &mut delta);
             }
-            buf.x[WIDTH..(rows + 1) * WIDTH]
+            x[WIDTH..(rows + 1) * WIDTH]
                 .iter_mut()
-                .zip(&buf.delta)
+                .zip(&delta)
                 .for_each(|(x, d)| *x += d);
         }
+        x[(1 + PAD) * WIDTH..(1 + PAD + n) * WIDTH].to_vec()
+    }
+}
+
+/// One distinct window of a layer: the ids of its [previous, self, next] rows in the layer
+/// below, and the first padded row that has it.
+#[derive(Clone, Copy)]
+struct Window {
+    ids: [u32; 3],
+    row: u32,
+}
+
+/// Gives each row of `ids` the id of its [previous, self, next] triple (ZERO_ID beyond the
+/// ends) in `next_ids`: dense, in order of first occurrence, the triples in `windows`.
+fn intern_windows(
+    ids: &[u32],
+    next_ids: &mut Vec<u32>,
+    index: &mut HashMap<[u32; 3], u32, KeyHash>,
+    windows: &mut Vec<Window>,
+) {
+    index.clear();
+    windows.clear();
+    next_ids.clear();
+    let rows = ids.len();
+    let mut last: Option<([u32; 3], u32)> = None;
+    for r in 0..rows {
+        let key = [
+            if r > 0 { ids[r - 1] } else { ZERO_ID },
+            ids[r],
+            ids.get(r + 1).copied().unwrap_or(ZERO_ID),
+        ];
+        // Runs of one window (symbol runs) skip the hash.
+        let id = match last {
+            Some((k, id)) if k == key => id,
+            _ => {
+                let next = windows.len() as u32;
+                let id = *index.entry(key).or_insert(next);
+                if id == next {
+                    windows.push(Window {
+                        ids: key,
+                        row: r as u32,
+                    });
+                }
+                id
+            }
+        };
+        last = Some((key, id));
+        next_ids.push(id);
     }
 }
 
@@ -900,9 +1136,21 @@ impl Hasher for KeyHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        // Eight bytes per mix: keys of integers arrive here as one byte slice.
+        let chunks = bytes.chunks_exact(8);
+        let rest = chunks.remainder();
+        for c in chunks {
+            self.write_u64(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        for &b in rest {
             self.write_u64(u64::from(b));
         }
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
     }
 
     fn write_u64(&mut self, x: u64) {

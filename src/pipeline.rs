@@ -14,6 +14,12 @@ use crate::syntax::SyntaxModel;
 /// tok2vec context of the few tokens at a cut differs from one whole-document pass.
 const SYNTAX_CHUNK_TOKENS: usize = 4096;
 
+/// A run of more tokens than this with no sentence start (a table, a symbol run, a text
+/// with no punctuation) is cut at this length: the parser's per-token buffers (256 bytes
+/// a token) then stay bounded whatever the input. Real sentences are far shorter, so this
+/// only changes the parse of such junk.
+const SYNTAX_MAX_UNBROKEN_TOKENS: usize = 8 * SYNTAX_CHUNK_TOKENS;
+
 /// Runs the annotation stages over one article. Cheap to share across threads.
 pub struct Pipeline {
     tokenizer: Arc<crate::ner::SpacySmModel>,
@@ -117,9 +123,8 @@ fn parse(
             .find(|&i| starts[i])
             .unwrap_or(limit);
         if end == limit && limit < tokens.len() && !starts[limit] {
-            end = (limit..tokens.len())
-                .find(|&i| starts[i])
-                .unwrap_or(tokens.len());
+            let cap = (begin + SYNTAX_MAX_UNBROKEN_TOKENS).min(tokens.len());
+            end = (limit..cap).find(|&i| starts[i]).unwrap_or(cap);
         }
         let chunk = syntax.analyze_within(text, &tokens[begin..end], &starts[begin..end]);
         // Heads are chunk-relative.

@@ -2,30 +2,10 @@
 //! these tests: short quotes with a cue, speech verbs by position, pronouns by gender,
 //! descriptions, dialogue turns, interview transcripts and hard-wrapped text.
 
+mod common;
+
+use common::{direct, doc};
 use quotex::{Document, Pipeline, QuoteKind};
-
-fn doc(text: &str) -> Document {
-    Pipeline::default().process_text(text)
-}
-
-/// (quote text, speaker name, method) of every direct quote.
-fn direct(d: &Document) -> Vec<(String, Option<String>, &'static str)> {
-    d.quotes
-        .iter()
-        .filter(|q| q.kind == QuoteKind::Direct)
-        .map(|q| {
-            (
-                q.parts
-                    .iter()
-                    .map(|p| d.span_text(*p))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                q.speaker.as_ref().map(|s| s.name.clone()),
-                q.method.as_str(),
-            )
-        })
-        .collect()
-}
 
 fn speaker_of(d: &Document, needle: &str) -> (Option<String>, &'static str) {
     let q = direct(d)

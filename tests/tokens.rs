@@ -363,3 +363,28 @@ fn conllu_refuses_tables_and_resume_and_sends_error_records_aside() {
     assert!(out.stderr.is_empty());
     assert_eq!(json_lines(&std::fs::read(&errs).unwrap()).len(), 1);
 }
+
+/// A run with no sentence start longer than the parser's cap (32,768 tokens) is parsed in
+/// pieces: every token gets a parse, and no arc crosses the cut, so the parser's buffers
+/// stay bounded on junk such as a megabyte of spaced brackets.
+#[test]
+fn an_unbroken_run_is_parsed_in_bounded_pieces() {
+    let n = 40_000;
+    let text = "( ".repeat(n);
+    let doc = quotex::Pipeline::builder()
+        .quotes(None)
+        .build()
+        .process_text(&text);
+    assert_eq!(doc.tokens.len(), n, "one token per bracket");
+    assert_eq!(doc.syntax.len(), n, "every token is parsed");
+    let cut = 32_768;
+    for (i, t) in doc.syntax.iter().enumerate() {
+        assert!(t.head < n, "token {i}: head {} out of range", t.head);
+        assert_eq!(
+            i < cut,
+            t.head < cut,
+            "token {i}: arc to {} crosses the cut",
+            t.head
+        );
+    }
+}

@@ -7,7 +7,9 @@ use safetensors::SafeTensors;
 
 use super::hash::murmur64a;
 use super::tokenizer::{Token, Tokenizer, TokenizerRules};
-use crate::nn::{tensor, PackedMatrix, Tok2Vec, Tok2VecBuffers, CONTEXT, WIDTH};
+use crate::nn::{
+    tensor, DistinctRows, KeyHash, PackedMatrix, Tok2Vec, Tok2VecBuffers, CONTEXT, WIDTH,
+};
 
 const HIDDEN: usize = 64;
 const LOWER_PIECES: usize = 2;
@@ -20,6 +22,12 @@ const N_COLUMNS: usize = 4;
 /// Workspace buffers above this many floats are released after use, so one huge
 /// document does not pin its memory for the rest of the run.
 const KEEP_WORKSPACE_FLOATS: usize = 8 << 20;
+/// Decoder states whose scores are kept for reuse (~0.3 KB each); cleared when full.
+const MEMO_LIMIT: usize = 4096;
+/// Tokens whose slot 1 and 2 rows are kept for reuse (1 KB each); cleared when full.
+const REST_LIMIT: usize = 1024;
+/// The id of a padding feature in a state's memo key.
+const PAD_ID: u32 = u32::MAX;
 
 /// Per-thread buffers for the network, reused across documents: allocating them per
 /// document costs time and fragments the heap.
@@ -27,13 +35,17 @@ const KEEP_WORKSPACE_FLOATS: usize = 8 << 20;
 struct Workspace {
     keys: Vec<[u64; N_COLUMNS]>,
     t2v: Tok2VecBuffers<N_COLUMNS>,
+    distinct: DistinctRows,
     projected: Vec<f32>,
     cached: Vec<f32>,
+    /// Tests turn the decoder's reuse of states off (see `Decoder::memo`).
+    no_memo: bool,
 }
 
 impl Workspace {
     fn release_if_large(&mut self) {
         self.t2v.release_if_large();
+        self.distinct.release_if_large();
         for buf in [&mut self.projected, &mut self.cached] {
             if buf.capacity() > KEEP_WORKSPACE_FLOATS {
                 *buf = Vec::new();
@@ -294,7 +306,7 @@ impl SpacySmModel {
         ]
     }
 
-    /// tok2vec of `tokens` into `ws.t2v` (read with `ws.t2v.tokvecs()`).
+    /// tok2vec of `tokens` into `ws.t2v` (read with `ws.t2v.distinct_rows`).
     fn tok2vec(&self, text: &str, tokens: &[Token], ws: &mut Workspace) {
         ws.keys.clear();
         ws.keys
@@ -340,7 +352,18 @@ impl SpacySmModel {
             scores: vec![0.0; self.actions.len()],
             rest: vec![0.0; (N_FEATURES - 1) * slot],
             entities: Vec::new(),
+            id: 0,
+            open_id: 0,
+            prev_id: 0,
+            memo: false,
+            memo_index: HashMap::default(),
+            memo_scores: Vec::new(),
+            rest_index: HashMap::default(),
+            rest_rows: Vec::new(),
         };
+        // Document-wide ids of the token vectors: a window's distinct rows get the ids
+        // base.. (equal ids, equal vectors).
+        let mut base = 0u32;
         // The network runs over windows of tokens so its buffers stay bounded whatever the
         // document's length. Exact: a token's tok2vec row depends on the CONTEXT tokens on
         // each side only, so each window is computed with that many real tokens around it
@@ -352,10 +375,13 @@ impl SpacySmModel {
             let lo = a.saturating_sub(CONTEXT);
             let hi = (b + CONTEXT).min(n);
             self.tok2vec(text, &tokens[lo..hi], ws);
-            let m = b - a;
-            let x = &ws.t2v.tokvecs()[(a - lo) * WIDTH..(b - lo) * WIDTH];
+            // The projection and slot 0's hidden contribution depend on the token vector
+            // alone: computed once per distinct vector (see `distinct_rows`).
+            ws.t2v.distinct_rows(a - lo, b - lo, &mut ws.distinct);
+            let m = ws.distinct.len();
             let projected = zeroed(&mut ws.projected, m * HIDDEN);
-            self.project_w.matmul(x, WIDTH, m, projected, HIDDEN);
+            self.project_w
+                .matmul(&ws.distinct.rows, WIDTH, m, projected, HIDDEN);
             for r in 0..m {
                 projected[r * HIDDEN..(r + 1) * HIDDEN]
                     .iter_mut()
@@ -366,9 +392,14 @@ impl SpacySmModel {
             let cached = zeroed(&mut ws.cached, m * slot);
             self.lower_first
                 .matmul(&ws.projected, HIDDEN, m, cached, slot);
+            // A window that repeats its token vectors reuses the scores of states seen
+            // before (see `Decoder::memo`); natural text skips the lookups.
+            decoder.memo = !ws.no_memo && m * 2 <= b - a;
             for i in a..b {
-                let row = &ws.cached[(i - a) * slot..(i - a + 1) * slot];
-                let projected = &ws.projected[(i - a) * HIDDEN..(i - a + 1) * HIDDEN];
+                let s = ws.distinct.slots[i - a] as usize;
+                let row = &ws.cached[s * slot..(s + 1) * slot];
+                let projected = &ws.projected[s * HIDDEN..(s + 1) * HIDDEN];
+                decoder.id = base + s as u32;
                 self.decode_step(
                     text,
                     tokens,
@@ -377,10 +408,36 @@ impl SpacySmModel {
                     (row, projected),
                     &mut decoder,
                 );
+                decoder.prev_id = decoder.id;
             }
+            base += m as u32;
             a = b;
         }
         decoder.entities
+    }
+
+    /// Feature slots 1 and 2 of the current token (`d.id`) into `d.rest`; kept by id when
+    /// the window repeats its token vectors.
+    fn rest_rows(&self, projected: &[f32], d: &mut Decoder) {
+        let width = (N_FEATURES - 1) * HIDDEN * LOWER_PIECES;
+        if d.memo {
+            if let Some(&j) = d.rest_index.get(&d.id) {
+                let j = j as usize;
+                d.rest
+                    .copy_from_slice(&d.rest_rows[j * width..(j + 1) * width]);
+                return;
+            }
+        }
+        self.lower_rest
+            .matmul(projected, HIDDEN, 1, &mut d.rest, width);
+        if d.memo {
+            if d.rest_index.len() >= REST_LIMIT {
+                d.rest_index.clear();
+                d.rest_rows.clear();
+            }
+            d.rest_index.insert(d.id, d.rest_index.len() as u32);
+            d.rest_rows.extend_from_slice(&d.rest);
+        }
     }
 
     /// One greedy transition for token `i`; `row` is its precomputed hidden-layer input for
@@ -399,33 +456,62 @@ impl SpacySmModel {
         let starts_sentence = |i: usize| sentence_start.get(i).copied().unwrap_or(false);
         let open = d.open;
         // Feature slots: the current token, the open entity's first token, the previous
-        // token (the last two only while an entity is open).
-        d.hidden.copy_from_slice(&self.lower_b);
-        let sources: [&[f32]; N_FEATURES] = [
-            &row[..slot],
-            if open.is_some() {
-                &d.open_row
-            } else {
-                &self.lower_pad[slot..2 * slot]
-            },
+        // token (the last two only while an entity is open). The scores are a function of
+        // the three tokens' vector ids (or padding), so a state seen before reuses them.
+        let key = [
+            d.id,
+            if open.is_some() { d.open_id } else { PAD_ID },
             if open.is_some() && i > 0 {
-                &d.prev_row
+                d.prev_id
             } else {
-                &self.lower_pad[2 * slot..3 * slot]
+                PAD_ID
             },
         ];
-        for src in sources {
-            d.hidden.iter_mut().zip(src).for_each(|(h, s)| *h += s);
-        }
-        for (o, h) in d.hid.iter_mut().enumerate() {
-            *h = d.hidden[o * LOWER_PIECES].max(d.hidden[o * LOWER_PIECES + 1]);
-        }
         let n_actions = self.actions.len();
-        crate::nn::columns_dot(&d.hid, &self.upper_wt, n_actions, &mut d.scores);
-        d.scores
-            .iter_mut()
-            .zip(&self.upper_b)
-            .for_each(|(s, b)| *s += b);
+        let hit = if d.memo {
+            d.memo_index.get(&key).copied()
+        } else {
+            None
+        };
+        if let Some(j) = hit {
+            let j = j as usize;
+            d.scores
+                .copy_from_slice(&d.memo_scores[j * n_actions..(j + 1) * n_actions]);
+        } else {
+            d.hidden.copy_from_slice(&self.lower_b);
+            let sources: [&[f32]; N_FEATURES] = [
+                &row[..slot],
+                if open.is_some() {
+                    &d.open_row
+                } else {
+                    &self.lower_pad[slot..2 * slot]
+                },
+                if open.is_some() && i > 0 {
+                    &d.prev_row
+                } else {
+                    &self.lower_pad[2 * slot..3 * slot]
+                },
+            ];
+            for src in sources {
+                d.hidden.iter_mut().zip(src).for_each(|(h, s)| *h += s);
+            }
+            for (o, h) in d.hid.iter_mut().enumerate() {
+                *h = d.hidden[o * LOWER_PIECES].max(d.hidden[o * LOWER_PIECES + 1]);
+            }
+            crate::nn::columns_dot(&d.hid, &self.upper_wt, n_actions, &mut d.scores);
+            d.scores
+                .iter_mut()
+                .zip(&self.upper_b)
+                .for_each(|(s, b)| *s += b);
+            if d.memo {
+                if d.memo_index.len() >= MEMO_LIMIT {
+                    d.memo_index.clear();
+                    d.memo_scores.clear();
+                }
+                d.memo_index.insert(key, d.memo_index.len() as u32);
+                d.memo_scores.extend_from_slice(&d.scores);
+            }
+        }
         let buffer_len = n - i;
         let next_starts_sentence = starts_sentence(i + 1);
         let is_space = text[tokens[i].start..tokens[i].end]
@@ -461,8 +547,8 @@ impl SpacySmModel {
             }
             Some((a, Move::Begin)) => {
                 d.open = Some((i, a));
-                self.lower_rest
-                    .matmul(projected, HIDDEN, 1, &mut d.rest, (N_FEATURES - 1) * slot);
+                d.open_id = d.id;
+                self.rest_rows(projected, d);
                 d.open_row.copy_from_slice(&d.rest[..slot]);
                 d.prev_row.copy_from_slice(&d.rest[slot..2 * slot]);
                 return;
@@ -477,8 +563,7 @@ impl SpacySmModel {
         }
         // The next token reads this one's slot 2 only inside an entity.
         if d.open.is_some() {
-            self.lower_rest
-                .matmul(projected, HIDDEN, 1, &mut d.rest, (N_FEATURES - 1) * slot);
+            self.rest_rows(projected, d);
             d.prev_row.copy_from_slice(&d.rest[slot..2 * slot]);
         }
     }
@@ -499,6 +584,18 @@ struct Decoder<'m> {
     /// Slots 1 and 2 of the current token, when needed.
     rest: Vec<f32>,
     entities: Vec<(usize, usize, &'m str)>,
+    /// Document-wide ids of the token vectors of the current token, of the open entity's
+    /// first token and of the previous token (equal ids, equal vectors).
+    id: u32,
+    open_id: u32,
+    prev_id: u32,
+    /// Whether to reuse scores and slot rows by ids (a window that repeats its vectors):
+    /// a state's scores depend on its three feature rows only.
+    memo: bool,
+    memo_index: HashMap<[u32; N_FEATURES], u32, KeyHash>,
+    memo_scores: Vec<f32>,
+    rest_index: HashMap<u32, u32, KeyHash>,
+    rest_rows: Vec<f32>,
 }
 
 #[cfg(test)]
@@ -536,10 +633,78 @@ mod tests {
             model.tok2vec(&text, &tokens[lo..hi], &mut part);
             let rows = |x: &[f32], first: usize| x[first * WIDTH..(first + b - a) * WIDTH].to_vec();
             assert!(
-                rows(whole.t2v.tokvecs(), a) == rows(part.t2v.tokvecs(), a - lo),
+                rows(&whole.t2v.tokvecs(), a) == rows(&part.t2v.tokvecs(), a - lo),
                 "rows {a}..{b} differ"
             );
         }
+    }
+
+    /// Token vectors computed once per distinct receptive field are the bits of the plain
+    /// computation, on natural text and on repetitive text (runs, nesting, repeated
+    /// lines), whatever the mix and product caches hold from earlier calls.
+    #[test]
+    fn deduplicated_tok2vec_rows_equal_the_plain_computation() {
+        let model = crate::ner::embedded_model();
+        let article = include_str!("../../examples/harbor-lights.txt");
+        let texts = [
+            article.to_string(),
+            format!("{} word {}", "( ".repeat(300), " )".repeat(300)),
+            "| 1 | 2 |\n+---+---+\n".repeat(80),
+            format!("{article} {}", "Yes. No. ".repeat(100)),
+            "a".to_string(),
+            "x y".to_string(),
+        ];
+        let mut ws = Workspace::default();
+        for round in 0..2 {
+            for text in &texts {
+                let tokens = model.tokenizer.tokenize(text);
+                model.tok2vec(text, &tokens, &mut ws);
+                let want = model.tok2vec.forward_reference(&ws.keys);
+                assert!(
+                    ws.t2v.tokvecs() == want,
+                    "round {round}: rows differ on {:?}",
+                    &text[..text.len().min(40)]
+                );
+                // The distinct rows read back per token are the same rows.
+                let mut d = DistinctRows::default();
+                ws.t2v.distinct_rows(0, tokens.len(), &mut d);
+                let per_token: Vec<f32> = d
+                    .slots
+                    .iter()
+                    .flat_map(|&s| &d.rows[s as usize * WIDTH..(s as usize + 1) * WIDTH])
+                    .copied()
+                    .collect();
+                assert!(per_token == want);
+                if text.starts_with("( ") {
+                    assert!(d.len() * 10 < tokens.len(), "runs share their rows");
+                }
+            }
+        }
+    }
+
+    /// Repeated sentences: the decoder's reuse of scores and rows by token vector ids
+    /// gives the entities computed without it.
+    #[test]
+    fn reused_decoder_states_give_the_same_entities() {
+        let model = crate::ner::embedded_model();
+        let text = "Ann Lee met Bob Smith of Acme Corp in Paris on Monday. ".repeat(120);
+        let tokens = model.tokenizer.tokenize(&text);
+        let mut plain = Workspace {
+            no_memo: true,
+            ..Workspace::default()
+        };
+        let want = model.predict_with(&text, &tokens, &[], WINDOW_TOKENS, &mut plain);
+        assert!(want.len() >= 240, "the text has entities");
+        let mut ws = Workspace::default();
+        for window in [WINDOW_TOKENS, 100] {
+            let got = model.predict_with(&text, &tokens, &[], window, &mut ws);
+            assert_eq!(got, want, "window {window}");
+        }
+        // The windows do repeat their vectors (the reuse ran).
+        let w = WINDOW_TOKENS.min(tokens.len());
+        model.tok2vec(&text, &tokens[..w], &mut ws);
+        ws.t2v.distinct_rows(0, w, &mut ws.distinct);
+        assert!(ws.distinct.len() * 2 <= w);
     }
 
     #[test]

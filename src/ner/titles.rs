@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::cue_regex::CueRegex;
+use super::cue_regex::{CuePrefilter, CueRegex};
 use super::rules::{RuleMatch, Strength};
 use crate::doc::{EntityLabel, Span};
 
@@ -290,6 +290,12 @@ static CUE_WORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::
         .collect()
 });
 
+/// One pass for the cue words of every cue, which tells each cue the lines to search.
+static CUE_PREFILTER: LazyLock<CuePrefilter> = LazyLock::new(|| {
+    let cues: Vec<&CueRegex> = CUES.iter().map(|c| &c.re).collect();
+    CuePrefilter::new(&cues)
+});
+
 static QUOTED_INDEX: LazyLock<usize> = LazyLock::new(|| CUES.len() - 1);
 
 static KIND_WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -440,11 +446,12 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
     let mut common_words: Option<std::collections::HashSet<String>> = None;
     let mut names_inside: Option<std::collections::HashSet<&str>> = None;
     let mut kind_word_in: std::collections::HashMap<Span, bool> = std::collections::HashMap::new();
-    for (i, cue) in CUES.iter().enumerate() {
+    let regions = CUE_PREFILTER.scan(text);
+    for ((i, cue), regions) in CUES.iter().enumerate().zip(&regions) {
         if cue.needs_screen && !screen {
             continue;
         }
-        for caps in cue.re.captures_iter(text) {
+        for caps in cue.re.captures_iter_in(text, regions) {
             let Some(t) = caps.name("title") else {
                 continue;
             };
@@ -694,6 +701,61 @@ mod tests {
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v.dedup_by(|a, b| a.0 == b.0);
         v
+    }
+
+    /// Every cue but the quoted-title one (which can start at a line break) gets words
+    /// that confine its search to a few lines.
+    #[test]
+    fn cues_have_required_words() {
+        for (i, cue) in CUES.iter().enumerate() {
+            let sets = cue.re.required_words();
+            if std::env::var_os("QUOTEX_SHOW_CUE_WORDS").is_some() {
+                let shown: Vec<Vec<String>> = sets
+                    .iter()
+                    .map(|set| {
+                        set.iter()
+                            .map(|w| String::from_utf8_lossy(w).into_owned())
+                            .collect()
+                    })
+                    .collect();
+                eprintln!("cue {i}: {shown:?}");
+            }
+            assert_eq!(sets.is_empty(), i == *QUOTED_INDEX, "cue {i}");
+        }
+    }
+
+    /// Time per cue over a corpus (`QUOTEX_CUE_CORPUS=file.jsonl cargo test --release
+    /// --lib cue_costs -- --ignored --nocapture`): where the title cues spend.
+    #[test]
+    #[ignore]
+    fn cue_costs() {
+        let Some(path) = std::env::var_os("QUOTEX_CUE_CORPUS") else {
+            return;
+        };
+        let texts: Vec<String> = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["text"].as_str().map(str::to_string))
+            .collect();
+        let _ = &*CUE_PREFILTER;
+        let mut per_cue = vec![std::time::Duration::ZERO; CUES.len()];
+        let mut scan = std::time::Duration::ZERO;
+        let mut found = 0usize;
+        for text in &texts {
+            let t = std::time::Instant::now();
+            let regions = CUE_PREFILTER.scan(text);
+            scan += t.elapsed();
+            for (i, cue) in CUES.iter().enumerate() {
+                let t = std::time::Instant::now();
+                found += cue.re.captures_iter_in(text, &regions[i]).count();
+                per_cue[i] += t.elapsed();
+            }
+        }
+        eprintln!("{} texts, {found} matches; scan {scan:?}", texts.len());
+        for (i, d) in per_cue.iter().enumerate() {
+            eprintln!("cue {i}: {d:?}");
+        }
     }
 
     #[test]

@@ -467,7 +467,15 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
         };
         let Some(speaker) = addressed
             .or(other)
-            .or_else(|| if asked { present() } else { None })
+            // A quote paragraph with no cue right after someone's quote is a new turn:
+            // with no other speaker yet, the person last present in the narration
+            // (after a question always; else only over a quote that merely continued
+            // the previous speaker's, which a new paragraph contradicts).
+            .or_else(|| {
+                (asked || method == AttributionMethod::PreviousQuote)
+                    .then(present)
+                    .flatten()
+            })
         else {
             continue;
         };
@@ -513,42 +521,282 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
     }
 }
 
-/// A first-person narrator named by the text: the name other speakers address in the
-/// quotes right before or after the narrator's own ("“…, Watson?”" answered by "I said").
-/// With one such name (at least twice, and more than any other), every speaker "I" takes
-/// it; otherwise "I" stays "I".
-pub fn name_the_narrator(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+/// A quote never speaks to its own speaker: a quote given by a fallback (action beat,
+/// narration, turn, previous quote) to the person it addresses by name ("“Don't, Jo.”"
+/// after a sentence about Jo) goes to the last other speaker of the exchange (within 12
+/// quotes and [`EXCHANGE_REACH`] bytes), else to no one, so later steps may find them.
+pub fn not_the_addressee(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
     let n = raw.len().min(quotes.len());
-    let is_i = |q: &Quote| q.speaker.as_ref().is_some_and(|s| s.name == "I");
-    let mut votes: HashMap<&str, usize> = HashMap::new();
     for i in 0..n {
-        if is_i(&quotes[i]) || quotes[i].speaker.is_none() {
+        let method = quotes[i].method;
+        if is_explicit(method) || method == AttributionMethod::None {
             continue;
         }
-        let near_i = (i > 0 && is_i(&quotes[i - 1])) || (i + 1 < n && is_i(&quotes[i + 1]));
-        if !near_i {
+        let Some(name) = quotes[i].speaker.as_ref().map(|s| s.name.clone()) else {
+            continue;
+        };
+        if addressee(doc, people, &raw[i].parts).is_none_or(|p| p.name != name) {
             continue;
         }
-        if let Some(p) = addressee(doc, people, &raw[i].parts) {
-            *votes.entry(p.name.as_str()).or_default() += 1;
+        let here = raw[i].parts.first().map_or(0, |p| p.start);
+        let other = (i.saturating_sub(12)..i)
+            .rev()
+            .take_while(|&j| {
+                let end = raw[j].parts.last().map_or(0, |p| p.end);
+                here.saturating_sub(end) <= EXCHANGE_REACH
+            })
+            .find_map(|j| {
+                quotes[j]
+                    .speaker
+                    .as_ref()
+                    .filter(|s| s.name != name && (s.name == "I" || !is_pronoun(&s.name)))
+                    .cloned()
+            });
+        let q = &mut quotes[i];
+        q.cue = None;
+        match other {
+            Some(s) => {
+                q.speaker = Some(s);
+                q.method = AttributionMethod::DialogueTurn;
+            }
+            None => {
+                q.speaker = None;
+                q.method = AttributionMethod::None;
+            }
+        }
+        q.confidence = q.method.confidence();
+    }
+}
+
+/// Whether a speaker is not yet a name: the narrator "I" or a described character ("the
+/// man"), whom the text may name later.
+fn unnamed(people: &People, s: &Speaker) -> bool {
+    s.name == "I" || people.by_name(&s.name).is_some_and(|p| p.nominal)
+}
+
+/// Words a speaker says who they are with, inside their own quote, lower-cased, each
+/// with the space that follows it (`data/self_naming.txt`, in file order).
+static SELF_NAMING: LazyLock<Vec<String>> =
+    LazyLock::new(|| phrase_list(include_str!("../../data/self_naming.txt")));
+
+/// Words of the narration that name the narrator ("I called myself Pip"), as above
+/// (`data/narrator_naming.txt`).
+static NARRATOR_NAMING: LazyLock<Vec<String>> =
+    LazyLock::new(|| phrase_list(include_str!("../../data/narrator_naming.txt")));
+
+/// The phrases of a `data/` list in file order, lower-cased, each followed by a space.
+fn phrase_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| format!("{} ", l.to_lowercase()))
+        .collect()
+}
+
+/// The named person whose mention starts at `pos` (after an honorific, "I am Mr. Pett"),
+/// not as a possessive ("I am Ann's friend").
+fn named_at<'p>(doc: &Document, people: &'p People, pos: usize, end: usize) -> Option<&'p Person> {
+    let text = &doc.text;
+    let rest = text.get(pos..end)?;
+    let lead = rest
+        .split_whitespace()
+        .next()
+        .filter(|w| is_honorific(w))
+        .map_or(pos, |w| pos + rest.find(w).unwrap_or(0) + w.len() + 1);
+    let (m, p) = people.mentions_in(Span::new(pos, end)).next()?;
+    let possessive = text[m.end..].starts_with(['\'', '’']);
+    ((m.start == pos || m.start == lead) && !p.nominal && !possessive).then_some(p)
+}
+
+/// The name a quote gives its own speaker ("I am Mary Lennox," / "My name is Ann."): a
+/// named person right after the words of [`SELF_NAMING`] (any case).
+fn self_named<'p>(doc: &Document, people: &'p People, parts: &[Span]) -> Option<&'p Person> {
+    let text = &doc.text;
+    for part in parts {
+        let Some(inside) = text.get(part.start..part.end) else {
+            continue;
+        };
+        let lower = inside.to_lowercase();
+        // Lower-casing keeps byte offsets for the ASCII patterns, checked below.
+        if lower.len() != inside.len() {
+            continue;
+        }
+        for pattern in SELF_NAMING.iter() {
+            let mut from = 0;
+            while let Some(k) = lower[from..].find(pattern.as_str()) {
+                let at = from + k;
+                from = at + pattern.len();
+                // A word of its own: the pattern starts the quote or follows a space.
+                let starts_word = inside[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                if !starts_word {
+                    continue;
+                }
+                if let Some(p) = named_at(doc, people, part.start + from, part.end) {
+                    return Some(p);
+                }
+            }
         }
     }
-    let mut ranked: Vec<(&str, usize)> = votes.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let Some(&(name, count)) = ranked.first() else {
-        return;
-    };
-    let runner_up = ranked.get(1).map_or(0, |r| r.1);
-    if count < 2 || count <= runner_up {
-        return;
+    None
+}
+
+/// A name answering a question about a name: the previous quote asks for it (it holds
+/// "name") and this one is nothing but one or two capitalised words before an optional
+/// form of address ("Tell us your name!" / "Pip, sir.").
+fn name_answer(doc: &Document, asked: &[Span], answer: &[Span]) -> Option<String> {
+    let text = &doc.text;
+    let asks = asked.iter().any(|p| {
+        text.get(p.start..p.end).is_some_and(|t| {
+            t.split(|c: char| !c.is_alphabetic())
+                .any(|w| w.eq_ignore_ascii_case("name"))
+        })
+    });
+    if !asks || answer.len() != 1 {
+        return None;
     }
-    let Some(person) = people.by_name(name) else {
-        return;
+    let inside = text.get(answer[0].start..answer[0].end)?;
+    let inside = inside.trim_matches(|c: char| !c.is_alphanumeric());
+    if inside.split_whitespace().count() > 5 {
+        return None;
+    }
+    let first = inside.split([',', '.', '!', '?', ';']).next()?.trim();
+    let ws: Vec<&str> = first.split_whitespace().collect();
+    let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    (!ws.is_empty() && ws.len() <= 2 && ws.iter().all(capitalised) && !is_pronoun(ws[0]))
+        .then(|| first.to_string())
+}
+
+/// The narrator's name in the narration: a capitalised name right after the words of
+/// [`NARRATOR_NAMING`] outside quotes ("So, I called myself Pip"). Scans the text once
+/// per pattern.
+fn narrator_named(doc: &Document, people: &People, quoted: &[Span]) -> Option<String> {
+    let text = &doc.text;
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return None;
+    }
+    for pattern in NARRATOR_NAMING.iter() {
+        let mut from = 0;
+        while let Some(k) = lower[from..].find(pattern.as_str()) {
+            let at = from + k;
+            from = at + pattern.len();
+            let q = quoted.partition_point(|q| q.start <= at);
+            if q > 0 && quoted[q - 1].end > at {
+                continue;
+            }
+            let name: Vec<&str> = text[from..]
+                .split_whitespace()
+                .take(3)
+                .map(|w| w.trim_end_matches(|c: char| !c.is_alphanumeric()))
+                .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .collect();
+            let Some(first) = name.first().filter(|w| !is_pronoun(w)) else {
+                continue;
+            };
+            let start = from + text[from..].find(first).unwrap_or(0);
+            return Some(
+                match people.person_at(text, Span::new(start, start + first.len())) {
+                    Some(p) if !p.nominal => p.name.clone(),
+                    _ => name.join(" "),
+                },
+            );
+        }
+    }
+    None
+}
+
+/// Speakers the text names after all: the narrator "I" and described characters ("the
+/// man") take the name they give themselves in a quote ("I am Mary Lennox"), the name
+/// they answer with when asked for it, the narrator the name the narration gives ("I
+/// called myself Pip"); else the one name the other speakers address them by in the
+/// quotes right before or after theirs (at least twice and more than any other, of an
+/// agreeing gender). Otherwise "I" stays "I" and a description its words.
+pub fn name_the_unnamed(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+    let n = raw.len().min(quotes.len());
+    let key = |q: &Quote| {
+        q.speaker
+            .as_ref()
+            .filter(|s| unnamed(people, s))
+            .map(|s| s.name.clone())
     };
+    let mut given: HashMap<String, String> = HashMap::new();
+    let mut votes: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    for i in 0..n {
+        let Some(k) = key(&quotes[i]) else { continue };
+        if let Some(p) = self_named(doc, people, &raw[i].parts) {
+            given.entry(k.clone()).or_insert_with(|| p.name.clone());
+        }
+        if k == "I" && i > 0 && quotes[i - 1].speaker.as_ref().is_some_and(|s| s.name != k) {
+            if let Some(name) = name_answer(doc, &raw[i - 1].parts, &raw[i].parts) {
+                let name = people
+                    .by_surname(&name)
+                    .filter(|p| !p.nominal)
+                    .map_or(name, |p| p.name.clone());
+                given.entry(k.clone()).or_insert(name);
+            }
+        }
+        // The people the neighbouring quotes of someone else address.
+        for j in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
+            if j >= n || quotes[j].speaker.as_ref().is_none_or(|s| s.name == k) {
+                continue;
+            }
+            if let Some(p) = addressee(doc, people, &raw[j].parts).filter(|p| !p.nominal) {
+                *votes
+                    .entry(k.clone())
+                    .or_default()
+                    .entry(p.name.clone())
+                    .or_default() += 1;
+            }
+        }
+    }
+    if !given.contains_key("I") {
+        let quoted: Vec<Span> = raw.iter().flat_map(|q| q.parts.iter().copied()).collect();
+        if let Some(name) = narrator_named(doc, people, &quoted) {
+            given.insert("I".to_string(), name);
+        }
+    }
+    // One name per speaker: a name given by the text first, then the narrator's votes,
+    // then the strongest, so the narrator's name is not also a visitor's.
+    let mut winners: Vec<(usize, bool, String, String)> = Vec::new();
+    for (k, v) in votes {
+        if given.contains_key(&k) {
+            continue;
+        }
+        let mut ranked: Vec<(String, usize)> = v.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some((name, count)) = ranked.first().cloned() else {
+            continue;
+        };
+        let runner_up = ranked.get(1).map_or(0, |r| r.1);
+        if count < 2 || count <= runner_up {
+            continue;
+        }
+        let gender = |name: &str| people.by_name(name).and_then(|p| p.gender);
+        let agrees = k == "I"
+            || gender(&k).is_none()
+            || gender(&name).is_none()
+            || gender(&k) == gender(&name);
+        if agrees {
+            winners.push((count, k == "I", k, name));
+        }
+    }
+    winners.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)).then(a.2.cmp(&b.2)));
+    let mut taken: HashSet<String> = given.values().cloned().collect();
+    for (_, _, k, name) in winners {
+        if taken.insert(name.clone()) {
+            given.insert(k, name);
+        }
+    }
     for q in quotes.iter_mut().take(n) {
-        if let Some(s) = q.speaker.as_mut().filter(|s| s.name == "I") {
-            s.name = person.name.clone();
-            s.role = person.role.clone();
+        let Some(s) = q.speaker.as_mut() else {
+            continue;
+        };
+        if let Some(name) = given.get(&s.name) {
+            s.role = people.by_name(name).and_then(|p| p.role.clone());
+            s.name = name.clone();
         }
     }
 }

@@ -128,6 +128,12 @@ fn speaker_for(
     }
 }
 
+/// Whether `m` lies inside one of `sorted` (text order, disjoint): one binary search.
+fn inside_any(sorted: &[Span], m: Span) -> bool {
+    let k = sorted.partition_point(|q| q.start <= m.start);
+    k > 0 && sorted[k - 1].contains(m)
+}
+
 fn hull(parts: &[Span]) -> Span {
     Span::new(
         parts.first().map_or(0, |p| p.start),
@@ -207,7 +213,12 @@ impl QuoteExtractor for RuleQuotes {
                             ..a
                         })
                     })
-                    .or_else(|| direct::introduced_speaker(doc, &sentence_words, span.start, 4))
+                    .or_else(|| {
+                        // A cue inside an earlier quote is reported by its speaker, it
+                        // introduces no one ("“…, Mrs. Long says that …”").
+                        direct::introduced_speaker(doc, &sentence_words, span.start, 4)
+                            .filter(|a| !inside_any(&quoted, a.mention))
+                    })
             });
             if let Some(a) = attribution {
                 previous = Some((a, q.last_line));
@@ -238,9 +249,11 @@ impl QuoteExtractor for RuleQuotes {
         }
         dialogue::action_beats(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::narration_subjects(doc, &people, &resolver, &raw, &mut quotes);
+        dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         dialogue::narration_before(doc, &people, &resolver, &raw, &mut quotes);
-        dialogue::name_the_narrator(doc, &people, &raw, &mut quotes);
+        dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);
+        dialogue::name_the_unnamed(doc, &people, &raw, &mut quotes);
         for t in &turns {
             covered.push(t.line);
             quotes.push(Quote {

@@ -31,6 +31,41 @@ fn is_role_head(word: &str) -> bool {
 }
 
 const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
+
+/// What a kinship word is (`data/kinship.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kin {
+    /// "wife", "husband": carries the possessor's surname.
+    Spouse,
+    /// "mother", "father": carries the possessor's surname.
+    Parent,
+    /// An honorific of a married person ("Mrs."), which a spouse or parent carries.
+    Married,
+}
+
+/// Kinship nouns and married honorifics with their gender (`data/kinship.tsv`).
+static KINSHIP: LazyLock<HashMap<&'static str, (Gender, Kin)>> = LazyLock::new(|| {
+    tsv(include_str!("../../data/kinship.tsv"))
+        .filter_map(|(w, rest)| {
+            let (g, kind) = rest.split_once('\t')?;
+            let kind = match kind.trim() {
+                "spouse" => Kin::Spouse,
+                "parent" => Kin::Parent,
+                "married" => Kin::Married,
+                _ => return None,
+            };
+            Some((w, (parse_gender(g)?, kind)))
+        })
+        .collect()
+});
+
+/// Titles in or before a name and the person noun that describes their bearer
+/// (`data/title_nouns.tsv`: "Dr." -> "doctor").
+static TITLE_NOUNS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    tsv(include_str!("../../data/title_nouns.tsv"))
+        .map(|(t, n)| (t, n.trim()))
+        .collect()
+});
 const FIRST_NAMES: &str = include_str!("../../data/first_names.tsv");
 const GENDERED_NOUNS: &str = include_str!("../../data/gendered_nouns.tsv");
 /// Nouns for one person of unstated gender ("the nurse"), see [`add_described`].
@@ -128,6 +163,64 @@ fn trim_by_parse(doc: &Document, span: Span) -> Option<Span> {
         last -= 1;
     }
     (first <= last).then(|| Span::new(doc.tokens[first].start, doc.tokens[last].end))
+}
+
+/// Names the entity tagger missed or gave another label ("Florence" tagged ORG for
+/// Florence Linden): a capitalised word that is the first name or surname of exactly one
+/// named person (or the one word a person is named by) becomes a mention of that person
+/// when it is a one-word entity of another label, or no entity and not the first word of
+/// a sentence. One pass over the tokens; each lookup a hash or a binary search.
+fn add_untagged_names(doc: &Document, persons: &mut [Person]) {
+    let text = &doc.text;
+    let mut by_word: HashMap<&str, Option<usize>> = HashMap::new();
+    for (i, p) in persons.iter().enumerate() {
+        let ws: Vec<&str> = p.name.split_whitespace().collect();
+        let keys: Vec<&str> = match ws.as_slice() {
+            [only] => vec![*only],
+            [first, .., last] if !is_honorific(first) => vec![*first, *last],
+            [_, .., last] => vec![*last],
+            [] => vec![],
+        };
+        for k in keys {
+            let e = by_word.entry(k).or_insert(Some(i));
+            if *e != Some(i) {
+                *e = None;
+            }
+        }
+    }
+    let is_known = overlaps_a_mention(persons);
+    let mut added: Vec<(usize, Span)> = Vec::new();
+    for (ti, t) in doc.tokens.iter().enumerate() {
+        let span = Span::new(t.start, t.end);
+        let Some(w) = text.get(t.start..t.end) else {
+            continue;
+        };
+        if w.len() < 3 || !is_capitalised(w) || !w.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let Some(&Some(p)) = by_word.get(w) else {
+            continue;
+        };
+        if is_known(span) {
+            continue;
+        }
+        let entities = entities_overlapping(doc, span);
+        let ok = match entities {
+            [] => {
+                // Not the first word of a sentence ("Long ago …" is no Mrs. Long).
+                let before = text[..t.start].trim_end_matches([' ', '"', '“', '‘', '\'']);
+                ti > 0 && !before.is_empty() && !before.ends_with(['.', '!', '?', '\n', ':'])
+            }
+            [e] => e.label != EntityLabel::Person && e.span == span,
+            _ => false,
+        };
+        if ok {
+            added.push((p, span));
+        }
+    }
+    for (p, span) in added {
+        persons[p].mentions.push(span);
+    }
 }
 
 /// The role phrase right before a name: contiguous words ending in a role word
@@ -258,7 +351,7 @@ impl People {
         // pronouns after them, the first name), so a surname with an honorific does not
         // join a namesake of the other gender ("Mrs. Ford" is not "Jock Ford").
         let no_counts = HashMap::new();
-        let first_gender: Vec<Option<Gender>> = persons
+        let mut first_gender: Vec<Option<Gender>> = persons
             .iter()
             .map(|p| gender_of(doc, p, &no_counts))
             .collect();
@@ -273,17 +366,27 @@ impl People {
             }
             // "Mr. Pett" is not "Nesta Pett": an honorific's gender must agree with the
             // gender the candidate's own honorific or first name gives.
-            if let Some(wanted) = honorific_gender(text, span) {
+            let wanted = honorific_gender(text, span);
+            let own_gender = |i: usize, persons: &[Person], first_gender: &[Option<Gender>]| {
+                let p = &persons[i];
+                p.mentions
+                    .first()
+                    .and_then(|m| honorific_gender(text, *m))
+                    .or_else(|| first_name_gender(&p.name))
+                    .or_else(|| first_gender.get(i).copied().flatten())
+            };
+            if let Some(wanted) = wanted {
                 candidates.retain(|&i| {
-                    let p = &persons[i];
-                    let own = p
-                        .mentions
-                        .first()
-                        .and_then(|m| honorific_gender(text, *m))
-                        .or_else(|| first_name_gender(&p.name))
-                        .or_else(|| first_gender.get(i).copied().flatten());
-                    own.is_none_or(|g| g == wanted)
+                    own_gender(i, &persons, &first_gender).is_none_or(|g| g == wanted)
                 });
+                // A namesake known to agree beats one of unknown gender ("Mr. Pett" is
+                // Peter Pett, not Nesta Pett whose gender the text has not said yet).
+                if candidates
+                    .iter()
+                    .any(|&i| own_gender(i, &persons, &first_gender) == Some(wanted))
+                {
+                    candidates.retain(|&i| own_gender(i, &persons, &first_gender) == Some(wanted));
+                }
             }
             if let Some(&i) = by_full_name.get(name) {
                 if !candidates.contains(&i) {
@@ -299,12 +402,23 @@ impl People {
                 .or_else(|| candidates.first().copied());
             match chosen {
                 Some(i) => {
+                    // The honorific now tells this person's gender ("Mrs. Pett" joined
+                    // Nesta Pett, so a later "Mr. Pett" is someone else).
+                    if let (Some(g), Some(slot)) = (wanted, first_gender.get_mut(i)) {
+                        slot.get_or_insert(g);
+                    }
                     persons[i].mentions.push(span);
                     ends[i].insert(span.end);
                 }
                 None if !title_case.at(span.start) => {
-                    // A person only ever named by one word ("Kilgrave", "Obama").
-                    let i = add_mention(&mut persons, &mut by_full_name, name, span);
+                    // A person only ever named by one word ("Kilgrave", "Obama"); with an
+                    // honorific, that is part of the name, so "Mr. Bennet" and "Mrs.
+                    // Bennet" stay two people.
+                    let titled = honorific_before(text, span)
+                        .filter(|_| wanted.is_some())
+                        .map(|h| format!("{h} {name}"));
+                    let key = titled.as_deref().unwrap_or(name);
+                    let i = add_mention(&mut persons, &mut by_full_name, key, span);
                     if ends.len() <= i {
                         by_surname.entry(surname).or_default().push(i);
                         ends.push(BTreeSet::new());
@@ -314,6 +428,7 @@ impl People {
                 None => {}
             }
         }
+        add_untagged_names(doc, &mut persons);
         // How many different people each sentence names: pronouns after a sentence that
         // names several people say nothing about the gender of one of them.
         let mut people_in_sentence: HashMap<usize, (usize, usize)> = HashMap::new();
@@ -657,6 +772,13 @@ pub fn is_honorific(word: &str) -> bool {
     GENDER_WORDS.honorifics.contains_key(word)
 }
 
+/// The honorific right before a name ("Mrs." of "Mrs. Lennox"), if any.
+fn honorific_before(text: &str, name: Span) -> Option<&str> {
+    let before = text[..name.start].trim_end();
+    let last = before.rsplit(char::is_whitespace).next()?;
+    GENDER_WORDS.honorifics.contains_key(last).then_some(last)
+}
+
 /// The gender of the honorific right before a name or opening it ("Mrs. Lennox").
 fn honorific_gender(text: &str, name: Span) -> Option<Gender> {
     let before = text[..name.start].trim_end();
@@ -784,10 +906,22 @@ fn descriptions(doc: &Document) -> Vec<Description> {
                 break;
             }
         }
-        let Some((j, head)) = found else {
+        let Some((mut j, mut head)) = found else {
             i += 1;
             continue;
         };
+        // "the child's nurse" is a nurse: a possessive noun is no head when a person
+        // noun follows it (at most one modifier between).
+        if matches!(toks.get(j + 1).map(|_| tok(j + 1)), Some("'s" | "’s")) {
+            let next = (j + 2..(j + 4).min(toks.len()))
+                .take_while(|&k| tok(k).chars().all(|c| c.is_alphabetic() || c == '-'))
+                .find(|&k| is_person_noun(&tok(k).to_lowercase()));
+            if let Some(k) = next {
+                j = k;
+                head = tok(k).to_lowercase();
+                gender = noun_gender(&head);
+            }
+        }
         let span = Span::new(toks[i].start, toks[j].end);
         let named = entities_overlapping(doc, span)
             .iter()
@@ -804,6 +938,225 @@ fn descriptions(doc: &Document) -> Vec<Description> {
     out
 }
 
+/// The word right before a mention when it is an honorific or a title ("Dr.", "Parson").
+fn honorific_or_title_before(text: &str, m: Span) -> Option<&str> {
+    let before = text[..m.start].trim_end();
+    let last = before.rsplit(char::is_whitespace).next()?;
+    (GENDER_WORDS.honorifics.contains_key(last) || TITLE_NOUNS.contains_key(last)).then_some(last)
+}
+
+/// Descriptions the text gives a name by apposition ("the artist himself, Basil
+/// Hallward," / "Basil Hallward, the artist," / "a man named Ames"): for each head noun,
+/// the one named person so linked (`None` when the text links it to several). A linked
+/// person's gender must agree with the noun's. One pass over the descriptions, each
+/// lookup a binary search.
+fn appositive_names(
+    text: &str,
+    persons: &[Person],
+    described: &[Description],
+) -> HashMap<String, Option<usize>> {
+    let mut mentions: Vec<(Span, usize)> = persons
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.mentions.iter().map(move |&m| (m, i)))
+        .collect();
+    mentions.sort_unstable_by_key(|(m, _)| (m.start, m.end));
+    let starting_at = |pos: usize| {
+        let k = mentions.partition_point(|(m, _)| m.start < pos);
+        mentions.get(k).filter(|(m, _)| m.start == pos).copied()
+    };
+    let ending_at = |pos: usize| {
+        let k = mentions.partition_point(|(m, _)| m.end <= pos);
+        k.checked_sub(1)
+            .map(|k| mentions[k])
+            .filter(|(m, _)| m.end == pos)
+    };
+    let mut out: HashMap<String, Option<usize>> = HashMap::new();
+    for d in described {
+        // After: ", Name" (an honorific may open it), or "named Name".
+        let rest = &text[d.span.end..];
+        let rest_trimmed = rest
+            .strip_prefix(" himself")
+            .or_else(|| rest.strip_prefix(" herself"))
+            .unwrap_or(rest);
+        let after = rest_trimmed
+            .strip_prefix(',')
+            .or_else(|| rest_trimmed.strip_prefix(" named"))
+            .or_else(|| rest_trimmed.strip_prefix(" called"))
+            .and_then(|r| {
+                let r2 = r.trim_start();
+                let mut pos = text.len() - r2.len();
+                if let Some(h) = r2.split_whitespace().next().filter(|w| is_honorific(w)) {
+                    pos += h.len() + (r2[h.len()..].len() - r2[h.len()..].trim_start().len());
+                }
+                let (m, p) = starting_at(pos)?;
+                // The name closes the apposition: punctuation or a relative pronoun next.
+                let next = text[m.end..].trim_start();
+                let closed = next.starts_with([',', '.', ';', ':', '!', '?', ')', '—'])
+                    || next.starts_with("who ");
+                closed.then_some(p)
+            });
+        // Before: "Name, the artist," (closed by a comma).
+        let before = || {
+            let b = text[..d.span.start].trim_end();
+            let b = b.strip_suffix(',')?.trim_end();
+            let (_, p) = ending_at(b.len())?;
+            text[d.span.end..].starts_with(',').then_some(p)
+        };
+        let Some(p) = after.or_else(before) else {
+            continue;
+        };
+        let agrees = d.gender.is_none() || persons[p].gender.is_none_or(|g| Some(g) == d.gender);
+        if !agrees {
+            continue;
+        }
+        let e = out.entry(d.head.clone()).or_insert(Some(p));
+        if *e != Some(p) {
+            *e = None;
+        }
+    }
+    out
+}
+
+/// The named people by surname, for kinship possessives ("his wife" of Mr. Bennet is the
+/// Mrs. Bennet the text names).
+struct Family {
+    /// Every mention of a named person, by end: (end, person).
+    mentions: Vec<(usize, usize)>,
+    by_surname: HashMap<String, Vec<usize>>,
+    /// The gender of each named person, from their own gender or a gendered honorific.
+    gender: Vec<Option<Gender>>,
+    /// Whether a person carries a married honorific ("Mrs. Bennet").
+    married: Vec<bool>,
+    /// The one married man and the one married woman the text names, if only one.
+    only_married: [Option<usize>; 2],
+}
+
+/// How many mentions back the possessor of "his"/"her" is looked for.
+const POSSESSOR_REACH: usize = 40;
+
+impl Family {
+    fn new(text: &str, persons: &[Person]) -> Self {
+        let mut mentions: Vec<(usize, usize)> = persons
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.end, i)))
+            .collect();
+        mentions.sort_unstable();
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut gender = Vec::with_capacity(persons.len());
+        let mut married = Vec::with_capacity(persons.len());
+        for (i, p) in persons.iter().enumerate() {
+            if let Some(last) = p.name.split_whitespace().last() {
+                by_surname.entry(last.to_string()).or_default().push(i);
+            }
+            // The honorifics the person carries: in the name, or before a mention.
+            let titles: Vec<&str> = p
+                .name
+                .split_whitespace()
+                .next()
+                .into_iter()
+                .chain(p.mentions.iter().filter_map(|m| honorific_before(text, *m)))
+                .collect();
+            let honorific = titles
+                .iter()
+                .find_map(|w| GENDER_WORDS.honorifics.get(*w).copied().flatten());
+            gender.push(p.gender.or(honorific));
+            married.push(
+                titles
+                    .iter()
+                    .any(|w| KINSHIP.get(w).is_some_and(|k| k.1 == Kin::Married)),
+            );
+        }
+        let mut only_married = [None, None];
+        for (slot, wanted) in only_married.iter_mut().zip([Gender::Male, Gender::Female]) {
+            let mut all = (0..persons.len()).filter(|&i| married[i] && gender[i] == Some(wanted));
+            if let (Some(i), None) = (all.next(), all.next()) {
+                *slot = Some(i);
+            }
+        }
+        Family {
+            mentions,
+            by_surname,
+            gender,
+            married,
+            only_married,
+        }
+    }
+
+    /// The named person a kinship description stands for: "his wife" / "her father" is
+    /// the person with a married honorific of the noun's gender who shares the surname
+    /// of the possessor, the nearest named person before it whose gender the possessive
+    /// agrees with (up to three such people are tried, nearest first).
+    fn kin_of(&self, text: &str, persons: &[Person], d: &Description) -> Option<usize> {
+        let (kin_gender, kin) = *KINSHIP.get(d.head.as_str())?;
+        if kin == Kin::Married {
+            return None;
+        }
+        let possessive = text
+            .get(d.span.start..d.span.end)?
+            .split_whitespace()
+            .next()?;
+        // "their father": the possessor may be of either gender.
+        let owner_gender = match possessive.to_lowercase().as_str() {
+            "his" => Some(Gender::Male),
+            "her" => Some(Gender::Female),
+            "their" => None,
+            _ => return None,
+        };
+        let k = self
+            .mentions
+            .partition_point(|&(end, _)| end <= d.span.start);
+        let mut tried: Vec<usize> = Vec::new();
+        for &(_, owner) in self.mentions[..k].iter().rev().take(POSSESSOR_REACH) {
+            let agrees = owner_gender.is_none_or(|g| self.gender[owner] == Some(g));
+            if tried.contains(&owner) || !agrees {
+                continue;
+            }
+            tried.push(owner);
+            // A possessor known by one name ("William") has no surname to share: the
+            // kin is then the one married person of that gender the text names.
+            if persons[owner].name.split_whitespace().count() < 2 {
+                let only = self.only_married[usize::from(kin_gender == Gender::Female)];
+                if let Some(i) = only.filter(|&i| i != owner) {
+                    return Some(i);
+                }
+                continue;
+            }
+            let surname = persons[owner].name.split_whitespace().last()?;
+            let kin: Vec<usize> = self
+                .by_surname
+                .get(surname)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| i != owner && self.married[i] && self.gender[i] == Some(kin_gender))
+                .collect();
+            if kin.len() == 1 {
+                return Some(kin[0]);
+            }
+            if tried.len() >= 3 {
+                break;
+            }
+        }
+        None
+    }
+}
+
+/// Whether a span overlaps a mention of one of `persons` (mentions sorted once, then a
+/// binary search per query).
+fn overlaps_a_mention(persons: &[Person]) -> impl Fn(Span) -> bool {
+    let mut mentions: Vec<Span> = persons
+        .iter()
+        .flat_map(|p| p.mentions.iter().copied())
+        .collect();
+    mentions.sort_unstable();
+    move |s: Span| {
+        let k = mentions.partition_point(|m| m.end <= s.start);
+        mentions.get(k).is_some_and(|m| m.start < s.end)
+    }
+}
+
 /// Characters the text only describes become people ("the nurse said", "she" after "the
 /// nurse"): one per head noun, named by its most frequent form with a lower-case
 /// determiner. A description joins a named person instead when exactly one person carries
@@ -815,31 +1168,46 @@ fn add_described(
 ) {
     let text = &doc.text;
     let named = persons.len();
-    let mut taken: Vec<Span> = persons
-        .iter()
-        .flat_map(|p| p.mentions.iter().copied())
-        .collect();
-    taken.sort();
-    let overlaps_name = |s: Span| {
-        let k = taken.partition_point(|m| m.end <= s.start);
-        taken.get(k).is_some_and(|m| m.start < s.end)
-    };
+    let overlaps_name = overlaps_a_mention(persons);
     let mut linked: HashMap<String, Option<usize>> = HashMap::new();
+    // Head nouns whose kinship possessives all name one person ("his mother" is Mrs.
+    // Morel): "the mother" of the same text is her too.
+    let mut kin_linked: HashMap<String, Option<usize>> = HashMap::new();
     let mut groups: Vec<(String, Option<Gender>, Vec<Span>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
-    for d in descriptions(doc) {
+    let family = Family::new(text, &persons[..named]);
+    let described = descriptions(doc);
+    let appositives = appositive_names(text, &persons[..named], &described);
+    for d in described {
         if overlaps_name(d.span) {
             continue;
         }
+        if let Some(p) = family.kin_of(text, persons, &d) {
+            let e = kin_linked.entry(d.head.clone()).or_insert(Some(p));
+            if *e != Some(p) {
+                *e = None;
+            }
+            persons[p].mentions.push(d.span);
+            continue;
+        }
         let link = *linked.entry(d.head.clone()).or_insert_with(|| {
+            if let Some(&p) = appositives.get(&d.head) {
+                return p;
+            }
             let carriers: Vec<usize> = (0..named)
                 .filter(|&i| {
                     let p = &persons[i];
                     let ws: Vec<&str> = p.name.split_whitespace().collect();
-                    let in_name = ws.len() > 1
-                        && ws[..ws.len() - 1]
+                    let is_head = |w: &str| {
+                        w.to_lowercase() == d.head
+                            || TITLE_NOUNS.get(w).is_some_and(|n| *n == d.head)
+                    };
+                    // A title in the name or right before a mention ("Dr. Archie" is
+                    // the doctor).
+                    let in_name = ws.len() > 1 && ws[..ws.len() - 1].iter().any(|w| is_head(w))
+                        || p.mentions
                             .iter()
-                            .any(|w| w.to_lowercase() == d.head);
+                            .any(|m| honorific_or_title_before(text, *m).is_some_and(is_head));
                     let in_role = p.role.as_ref().is_some_and(|r| {
                         r.split_whitespace().last().is_some_and(|w| {
                             w.trim_matches(|c: char| !c.is_alphanumeric())
@@ -853,6 +1221,10 @@ fn add_described(
             (carriers.len() == 1).then(|| carriers[0])
         });
         if let Some(p) = link {
+            // "the clergyman" tells Parson Tringham's gender when nothing else did.
+            if persons[p].gender.is_none() {
+                persons[p].gender = d.gender;
+            }
             persons[p].mentions.push(d.span);
             continue;
         }
@@ -862,10 +1234,17 @@ fn add_described(
         });
         groups[g].2.push(d.span);
     }
+    let mut nominal_groups = Vec::with_capacity(groups.len());
+    for (head, gender, spans) in groups {
+        match kin_linked.get(&head).copied().flatten() {
+            Some(p) => persons[p].mentions.extend(spans),
+            None => nominal_groups.push((head, gender, spans)),
+        }
+    }
     for p in persons.iter_mut().take(named) {
         p.mentions.sort();
     }
-    for (_, gender, spans) in groups {
+    for (_, gender, spans) in nominal_groups {
         // The most frequent form, determiner in lower case ("The nurse" -> "the nurse").
         let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
         for (k, s) in spans.iter().enumerate() {

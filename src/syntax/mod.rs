@@ -178,6 +178,11 @@ const KEEP_FLOATS: usize = 4 << 20;
 struct Buffers {
     keys: Vec<[u64; N_COLUMNS]>,
     t2v: Tok2VecBuffers,
+    /// A window's distinct token vectors, their tags and parser projections.
+    distinct: crate::nn::DistinctRows,
+    distinct_projected: Vec<f32>,
+    /// Per token: an id of its token vector (equal ids, equal vectors), for the parser.
+    row_ids: Vec<u32>,
     scores: Vec<f32>,
     /// The parser's input projection of every token (n x 64).
     projected: Vec<f32>,
@@ -312,41 +317,67 @@ impl SyntaxModel {
         let mut tags: Vec<usize> = Vec::with_capacity(n);
         buf.projected.clear();
         buf.projected.resize(n * parser::HIDDEN, 0.0);
+        buf.row_ids.clear();
+        let mut row_base = 0u32;
         let mut a = 0;
         while a < n {
             let b = (a + window).min(n);
             let lo = a.saturating_sub(CONTEXT);
             let hi = (b + CONTEXT).min(n);
             self.tok2vec.forward(&buf.keys[lo..hi], &mut buf.t2v);
-            let tokvecs = &buf.t2v.tokvecs()[(a - lo) * WIDTH..(b - lo) * WIDTH];
+            // The tagger and the projection read the token vector alone: computed once per
+            // distinct vector of the window, then read per token.
+            buf.t2v.distinct_rows(a - lo, b - lo, &mut buf.distinct);
+            let m = buf.distinct.len();
             // Tagger: the argmax of a softmax layer is the argmax of its logits.
             buf.scores.clear();
-            buf.scores.resize((b - a) * n_tags, 0.0);
+            buf.scores.resize(m * n_tags, 0.0);
             self.tagger_w
-                .matmul(tokvecs, WIDTH, b - a, &mut buf.scores, n_tags);
-            tags.extend(buf.scores.chunks_exact(n_tags).map(|row| {
-                let mut best = 0;
-                for k in 1..n_tags {
-                    if row[k] + self.tagger_b[k] > row[best] + self.tagger_b[best] {
-                        best = k;
+                .matmul(&buf.distinct.rows, WIDTH, m, &mut buf.scores, n_tags);
+            let best: Vec<usize> = buf
+                .scores
+                .chunks_exact(n_tags)
+                .map(|row| {
+                    let mut best = 0;
+                    for k in 1..n_tags {
+                        if row[k] + self.tagger_b[k] > row[best] + self.tagger_b[best] {
+                            best = k;
+                        }
                     }
-                }
-                best
-            }));
-            self.parser.project(
-                tokvecs,
-                &mut buf.projected[a * parser::HIDDEN..b * parser::HIDDEN],
-            );
+                    best
+                })
+                .collect();
+            buf.distinct_projected.clear();
+            buf.distinct_projected.resize(m * parser::HIDDEN, 0.0);
+            self.parser
+                .project(&buf.distinct.rows, &mut buf.distinct_projected);
+            let base = row_base;
+            for (i, &s) in buf.distinct.slots.iter().enumerate() {
+                let s = s as usize;
+                tags.push(best[s]);
+                buf.projected[(a + i) * parser::HIDDEN..(a + i + 1) * parser::HIDDEN]
+                    .copy_from_slice(
+                        &buf.distinct_projected[s * parser::HIDDEN..(s + 1) * parser::HIDDEN],
+                    );
+                buf.row_ids.push(base + s as u32);
+            }
+            row_base += m as u32;
             a = b;
         }
         buf.t2v.release_if_large();
 
-        let arcs = self
-            .parser
-            .parse(&buf.projected, &is_space, preset, &mut buf.parser);
+        let arcs = self.parser.parse(
+            &buf.projected,
+            &buf.row_ids,
+            &is_space,
+            preset,
+            &mut buf.parser,
+        );
         if buf.projected.capacity() > KEEP_FLOATS {
             buf.projected = Vec::new();
+            buf.row_ids = Vec::new();
         }
+        buf.distinct.release_if_large();
         let heads: Vec<usize> = arcs.iter().map(|a| a.head).collect();
         let sent_starts = Edges::from_heads(&heads).sentence_starts(&heads);
 
@@ -390,6 +421,27 @@ impl SyntaxModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Symbol runs and repeated lines: rows and states computed once per distinct
+    /// receptive field and feature ids give the analysis computed without the reuse.
+    #[test]
+    fn repetitive_text_gives_the_same_analysis_with_and_without_reuse() {
+        let syntax = embedded_syntax();
+        for text in [
+            format!("{} word {}", "( ".repeat(700), " )".repeat(700)),
+            "| 12 | 7 |\n+----+---+\n".repeat(150),
+            "He said no. ".repeat(200),
+        ] {
+            let tokens = syntax.lexical.tokenizer.tokenize(&text);
+            let mut plain = Buffers::default();
+            plain.parser.allow_memo = false;
+            let want = syntax.analyze_with(&text, &tokens, &[], WINDOW_TOKENS, &mut plain);
+            let mut buf = Buffers::default();
+            let got = syntax.analyze_with(&text, &tokens, &[], WINDOW_TOKENS, &mut buf);
+            assert!(got == want, "{:?}", &text[..20]);
+            assert!(buf.row_ids.iter().max().map_or(0, |&m| m as usize + 1) * 2 <= tokens.len());
+        }
+    }
 
     #[test]
     fn windows_and_a_small_parser_ring_give_the_same_analysis() {

@@ -6,7 +6,9 @@ use safetensors::SafeTensors;
 
 use super::tok2vec::WIDTH;
 use super::SyntaxError;
-use crate::nn::PackedMatrix;
+use std::collections::HashMap;
+
+use crate::nn::{KeyHash, PackedMatrix};
 
 pub(crate) const HIDDEN: usize = 64;
 const PIECES: usize = 2;
@@ -27,6 +29,11 @@ const FAR: usize = 8;
 /// product would cost several times a block's row (a giant sentence of glued symbols
 /// spent half its time there).
 const BACK: usize = 64;
+/// States whose scores are kept for reuse (a few hundred floats each: 2 MB per thread);
+/// cleared when full.
+const MEMO_LIMIT: usize = 4096;
+/// The row id of a padding feature in a state's memo key.
+const PAD_ID: u32 = u32::MAX;
 
 /// The parser's per-thread buffers: the precomputed rows of the tokens around the buffer
 /// (a ring) and a few of earlier tokens. A row is the same bits whether computed alone or
@@ -46,6 +53,21 @@ pub(crate) struct ParserBuffers {
     back: Vec<f32>,
     back_lo: usize,
     back_hi: usize,
+    dedup: Dedup,
+    /// Scores of the states seen in this document, by their feature row ids (tests turn
+    /// the reuse off with `allow_memo`).
+    pub(crate) allow_memo: bool,
+    memo: HashMap<[u32; N_FEATS], u32, KeyHash>,
+    memo_scores: Vec<f32>,
+}
+
+/// Scratch for computing a block's rows once per distinct token vector.
+#[derive(Default)]
+struct Dedup {
+    index: HashMap<u32, u32, KeyHash>,
+    slots: Vec<u32>,
+    input: Vec<f32>,
+    output: Vec<f32>,
 }
 
 impl Default for ParserBuffers {
@@ -61,6 +83,10 @@ impl Default for ParserBuffers {
             back: Vec::new(),
             back_lo: 0,
             back_hi: 0,
+            dedup: Dedup::default(),
+            allow_memo: true,
+            memo: HashMap::default(),
+            memo_scores: Vec::new(),
         }
     }
 }
@@ -172,11 +198,52 @@ impl ParserNet {
         }
     }
 
+    /// The rows (all feature slots' contributions) of tokens `range` into `out`, computed
+    /// once per distinct token vector: tokens with equal `row_ids` have equal projected
+    /// vectors, and a row is the same bits whichever rows are computed with it.
+    fn lower_rows(
+        &self,
+        projected: &[f32],
+        row_ids: &[u32],
+        range: std::ops::Range<usize>,
+        out: &mut [f32],
+        d: &mut Dedup,
+    ) {
+        let (s, e) = (range.start, range.end);
+        d.index.clear();
+        d.slots.clear();
+        d.input.clear();
+        for t in s..e {
+            let next = d.index.len() as u32;
+            let j = *d.index.entry(row_ids[t]).or_insert(next);
+            if j == next {
+                d.input
+                    .extend_from_slice(&projected[t * HIDDEN..(t + 1) * HIDDEN]);
+            }
+            d.slots.push(j);
+        }
+        let m = d.index.len();
+        if m == e - s {
+            // No repeats (natural text): straight into place.
+            self.lower_w
+                .matmul(&projected[s * HIDDEN..e * HIDDEN], HIDDEN, e - s, out, ROW);
+            return;
+        }
+        d.output.clear();
+        d.output.resize(m * ROW, 0.0);
+        self.lower_w.matmul(&d.input, HIDDEN, m, &mut d.output, ROW);
+        for (dst, &j) in out.chunks_exact_mut(ROW).zip(&d.slots) {
+            let j = j as usize;
+            dst.copy_from_slice(&d.output[j * ROW..(j + 1) * ROW]);
+        }
+    }
+
     /// Adds token `t`'s contribution for feature slot `f` to `unmaxed`, computing its row
     /// if it is not at hand (spaCy's precomputable affine, computed as the buffer moves).
     fn add_feature(
         &self,
         projected: &[f32],
+        row_ids: &[u32],
         buf: &mut ParserBuffers,
         t: usize,
         f: usize,
@@ -195,12 +262,12 @@ impl ParserNet {
                 // Up to the end of the ring's storage, then wrap.
                 let e = end.min(s + size - s % size);
                 let slot = s % size;
-                self.lower_w.matmul(
-                    &projected[s * HIDDEN..e * HIDDEN],
-                    HIDDEN,
-                    e - s,
+                self.lower_rows(
+                    projected,
+                    row_ids,
+                    s..e,
                     &mut buf.ring[slot * ROW..(slot + e - s) * ROW],
-                    ROW,
+                    &mut buf.dedup,
                 );
                 s = e;
             }
@@ -216,12 +283,12 @@ impl ParserNet {
         {
             let lo = (t + 1).saturating_sub(BACK);
             buf.back.resize(BACK * ROW, 0.0);
-            self.lower_w.matmul(
-                &projected[lo * HIDDEN..(t + 1) * HIDDEN],
-                HIDDEN,
-                t + 1 - lo,
+            self.lower_rows(
+                projected,
+                row_ids,
+                lo..t + 1,
                 &mut buf.back[..(t + 1 - lo) * ROW],
-                ROW,
+                &mut buf.dedup,
             );
             buf.back_lo = lo;
             buf.back_hi = t + 1;
@@ -248,13 +315,49 @@ impl ParserNet {
         unmaxed.iter_mut().zip(src).for_each(|(u, s)| *u += s);
     }
 
+    /// The output layer's scores (n_actions) of a state with feature tokens `ids`.
+    fn scores(
+        &self,
+        projected: &[f32],
+        row_ids: &[u32],
+        buf: &mut ParserBuffers,
+        ids: &[Option<usize>; N_FEATS],
+        scores: &mut [f32],
+    ) {
+        let mut unmaxed = [0.0f32; SLOT];
+        let mut hidden = [0.0f32; HIDDEN];
+        for (f, id) in ids.iter().enumerate() {
+            match *id {
+                Some(t) => self.add_feature(projected, row_ids, buf, t, f, &mut unmaxed),
+                None => unmaxed
+                    .iter_mut()
+                    .zip(&self.lower_pad[f * SLOT..(f + 1) * SLOT])
+                    .for_each(|(u, s)| *u += s),
+            }
+        }
+        unmaxed
+            .iter_mut()
+            .zip(&self.lower_b)
+            .for_each(|(u, b)| *u += b);
+        for (h, pair) in hidden.iter_mut().zip(unmaxed.chunks_exact(PIECES)) {
+            *h = if pair[1] > pair[0] { pair[1] } else { pair[0] };
+        }
+        crate::nn::columns_dot(&hidden, &self.upper_wt, self.actions.len(), scores);
+        scores
+            .iter_mut()
+            .zip(&self.upper_b)
+            .for_each(|(s, b)| *s += b);
+    }
+
     /// Parses one document from its projected token vectors (n x HIDDEN, from
-    /// [`ParserNet::project`]). `is_space[i]` marks whitespace tokens (deprojectivize skips
+    /// [`ParserNet::project`]); `row_ids[i]` is equal for tokens with equal projected
+    /// vectors (their rows are computed once). `is_space[i]` marks whitespace tokens (deprojectivize skips
     /// them as new heads); `preset_starts[i]` (may be shorter) marks tokens that must start
     /// a sentence, as spaCy honours sentence starts set on a Doc before the parser runs.
     pub(crate) fn parse(
         &self,
         projected: &[f32],
+        row_ids: &[u32],
         is_space: &[bool],
         preset_starts: &[bool],
         buf: &mut ParserBuffers,
@@ -263,6 +366,14 @@ impl ParserNet {
         if n == 0 {
             return Vec::new();
         }
+        // Ids of the wrong length would be a caller's bug: every row then counts as distinct.
+        let own_ids: Vec<u32>;
+        let row_ids = if row_ids.len() == n {
+            row_ids
+        } else {
+            own_ids = (0..n as u32).collect();
+            &own_ids
+        };
         buf.size = buf.limit.clamp(1, n);
         buf.lo = 0;
         buf.hi = 0;
@@ -273,33 +384,35 @@ impl ParserNet {
             *flag |= preset;
         }
         let n_actions = self.actions.len();
-        let mut unmaxed = [0.0f32; SLOT];
-        let mut hidden = [0.0f32; HIDDEN];
         let mut scores = vec![0.0f32; n_actions];
+        // A state's scores are a function of its feature tokens' rows, so of their row ids
+        // (or padding): when the document repeats its token vectors (symbol runs, tables),
+        // a state whose ids were seen reuses the scores. Natural text repeats few, and
+        // skips the lookups.
+        let distinct = row_ids.iter().max().map_or(0, |&m| m as usize + 1);
+        let memoize = buf.allow_memo && distinct * 2 <= n;
+        buf.memo.clear();
+        buf.memo_scores.clear();
         while !st.is_final() {
             let ids = st.context(n);
-            unmaxed.fill(0.0);
-            for (f, id) in ids.iter().enumerate() {
-                match *id {
-                    Some(t) => self.add_feature(projected, buf, t, f, &mut unmaxed),
-                    None => unmaxed
-                        .iter_mut()
-                        .zip(&self.lower_pad[f * SLOT..(f + 1) * SLOT])
-                        .for_each(|(u, s)| *u += s),
+            let key = memoize.then(|| ids.map(|id| id.map_or(PAD_ID, |t| row_ids[t])));
+            match key.and_then(|k| buf.memo.get(&k)) {
+                Some(&j) => {
+                    let j = j as usize;
+                    scores.copy_from_slice(&buf.memo_scores[j * n_actions..(j + 1) * n_actions]);
+                }
+                None => {
+                    self.scores(projected, row_ids, buf, &ids, &mut scores);
+                    if let Some(k) = key {
+                        if buf.memo.len() >= MEMO_LIMIT {
+                            buf.memo.clear();
+                            buf.memo_scores.clear();
+                        }
+                        buf.memo.insert(k, buf.memo.len() as u32);
+                        buf.memo_scores.extend_from_slice(&scores);
+                    }
                 }
             }
-            unmaxed
-                .iter_mut()
-                .zip(&self.lower_b)
-                .for_each(|(u, b)| *u += b);
-            for (h, pair) in hidden.iter_mut().zip(unmaxed.chunks_exact(PIECES)) {
-                *h = if pair[1] > pair[0] { pair[1] } else { pair[0] };
-            }
-            crate::nn::columns_dot(&hidden, &self.upper_wt, n_actions, &mut scores);
-            scores
-                .iter_mut()
-                .zip(&self.upper_b)
-                .for_each(|(s, b)| *s += b);
             let valid = st.valid_moves();
             let mut best: Option<usize> = None;
             for (a, &(mv, _)) in self.actions.iter().enumerate() {

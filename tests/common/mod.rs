@@ -119,3 +119,28 @@ pub fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     (header, rows)
 }
+
+/// The default pipeline's annotation of a text written for a test.
+pub fn doc(text: &str) -> quotex::Document {
+    quotex::Pipeline::default().process_text(text)
+}
+
+/// (quote text, speaker name, method) of every direct quote; the parts of a split quote
+/// joined by a space.
+pub fn direct(d: &quotex::Document) -> Vec<(String, Option<String>, &'static str)> {
+    d.quotes
+        .iter()
+        .filter(|q| q.kind == quotex::QuoteKind::Direct)
+        .map(|q| {
+            (
+                q.parts
+                    .iter()
+                    .map(|p| d.span_text(*p))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                q.speaker.as_ref().map(|s| s.name.clone()),
+                q.method.as_str(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,163 @@
+//! Speaker names in fiction (issue 10, second round), one test per mechanism, on texts
+//! written for these tests: kinship possessives, titles and appositions that name a
+//! description, honorific namesakes, narrators and described characters who are named
+//! later, quotes that address their own fallback speaker, cues inside quotes.
+
+mod common;
+
+use common::{direct, doc};
+use quotex::Document;
+
+fn speaker_of(d: &Document, needle: &str) -> Option<String> {
+    direct(d)
+        .into_iter()
+        .find(|(t, _, _)| t.contains(needle))
+        .unwrap_or_else(|| panic!("no quote with {needle:?} in {:#?}", direct(d)))
+        .1
+}
+
+#[test]
+fn a_kinship_possessive_is_the_married_namesake() {
+    let d = doc("Mr. Harrow sat by the window with the newspaper.\n\n\
+         \u{201c}Have you read the letter from the bank?\u{201d} said his wife.\n\n\
+         Mr. Harrow made no answer.\n\n\
+         Later that evening Mrs. Harrow folded the letter and put it away in a drawer.");
+    assert_eq!(
+        speaker_of(&d, "read the letter").as_deref(),
+        Some("Mrs. Harrow"),
+        "{:#?}",
+        direct(&d)
+    );
+}
+
+#[test]
+fn an_honorific_surname_joins_the_namesake_of_its_gender() {
+    let d = doc(
+        "The house of Mr. Peter Dorrance stood on the hill above the river.\n\n\
+         His wife had been born Nesta Lyle Dorrance, and Mrs. Dorrance ruled the house.\n\n\
+         \u{201c}The roof leaks again,\u{201d} said Mr. Dorrance.",
+    );
+    assert_eq!(
+        speaker_of(&d, "roof leaks").as_deref(),
+        Some("Peter Dorrance"),
+        "{:#?}",
+        direct(&d)
+    );
+}
+
+#[test]
+fn a_title_names_the_description_of_its_bearer() {
+    let d = doc(
+        "Dr. Alan Reeve came into the room with his bag and looked at the patient.\n\n\
+         \u{201c}Sit down and keep still,\u{201d} said the doctor.",
+    );
+    assert_eq!(
+        speaker_of(&d, "keep still").as_deref(),
+        Some("Alan Reeve"),
+        "{:#?}",
+        direct(&d)
+    );
+}
+
+#[test]
+fn an_apposition_names_a_description() {
+    let d = doc("In the corner of the studio sat the painter himself, Hugo Marlowe, whose work had made him famous.\n\n\
+         The light fell on the canvas.\n\n\
+         \u{201c}Look at it in this light,\u{201d} said the painter.");
+    assert_eq!(
+        speaker_of(&d, "this light").as_deref(),
+        Some("Hugo Marlowe"),
+        "{:#?}",
+        direct(&d)
+    );
+}
+
+#[test]
+fn a_described_character_who_says_her_name_takes_it() {
+    let d = doc(
+        "A young woman stood at the gate of the farm, holding a small bag.\n\n\
+         \u{201c}I am Edith Crane,\u{201d} said the woman. \u{201c}I was sent for.\u{201d}\n\n\
+         The farmer looked at her for a while.\n\n\
+         \u{201c}Nobody told me you were coming today,\u{201d} said the woman again.",
+    );
+    assert_eq!(
+        speaker_of(&d, "Nobody told me").as_deref(),
+        Some("Edith Crane")
+    );
+}
+
+#[test]
+fn a_narrator_takes_the_name_the_narration_gives() {
+    let d = doc("My father's name was long and my own longer, so I called myself Tam, and the village called me so too.\n\n\
+         \u{201c}Where are you going?\u{201d} asked the miller.\n\n\
+         \u{201c}Home, sir,\u{201d} I said.");
+    assert_eq!(speaker_of(&d, "Home, sir").as_deref(), Some("Tam"));
+    // Without such words the narrator stays "I".
+    let d = doc("\u{201c}Where are you going?\u{201d} asked the miller.\n\n\u{201c}Home, sir,\u{201d} I said.");
+    assert_eq!(speaker_of(&d, "Home, sir").as_deref(), Some("I"));
+}
+
+#[test]
+fn a_narrator_answering_for_a_name_takes_it() {
+    let d = doc("The man seized me by the collar.\n\n\
+         \u{201c}Tell us your name!\u{201d} said the man.\n\n\
+         \u{201c}Tam, sir,\u{201d} I said.\n\n\
+         \u{201c}Once more,\u{201d} said the man.\n\n\
+         \u{201c}I am going home,\u{201d} I said.");
+    assert_eq!(speaker_of(&d, "going home").as_deref(), Some("Tam"));
+}
+
+#[test]
+fn a_fallback_never_gives_a_quote_to_the_person_it_addresses() {
+    let d = doc(
+        "\u{201c}Your shoes are muddy again,\u{201d} said Amy Carter.\n\n\
+         Jo Carter laughed and kicked them off.\n\n\
+         \u{201c}Don't, Jo. It is so rude!\u{201d}",
+    );
+    let name = speaker_of(&d, "Don't, Jo");
+    assert_ne!(name.as_deref(), Some("Jo Carter"), "{:#?}", direct(&d));
+    assert_eq!(name.as_deref(), Some("Amy Carter"), "{:#?}", direct(&d));
+}
+
+#[test]
+fn a_cue_inside_a_quote_introduces_no_speaker() {
+    let d = doc("\u{201c}You must know, my dear, that Ann Long says the farm is sold to a man from the north.\u{201d}\n\n\
+         This was news enough.\n\n\
+         The clock struck.\n\n\
+         \u{201c}What is his name?\u{201d}");
+    assert_ne!(
+        speaker_of(&d, "What is his name").as_deref(),
+        Some("Ann Long"),
+        "{:#?}",
+        direct(&d)
+    );
+}
+
+#[test]
+fn a_possessive_noun_is_no_head_before_a_person_noun() {
+    // "the child's nurse" is the nurse, not the child.
+    let d = doc("A small child was asleep in the cot by the window.\n\n\
+         \u{201c}Hush now,\u{201d} said the child's nurse.\n\n\
+         \u{201c}It is late,\u{201d} said the nurse.");
+    let first = speaker_of(&d, "Hush now");
+    let second = speaker_of(&d, "It is late");
+    assert_eq!(first, second, "{:#?}", direct(&d));
+    assert!(first.is_some_and(|n| n.contains("nurse")));
+}
+
+#[test]
+fn a_new_quote_paragraph_is_a_new_turn_for_the_person_present() {
+    // The second quote has no cue; the previous-quote fallback would give it to the
+    // father again, but a new paragraph is a new turn: the daughter present speaks.
+    let d = doc(
+        "Ellen Marsh sat by the fire and sewed, while her father read by the lamp.\n\n\
+         \u{201c}What a pity the Graysons ever moved away!\u{201d} said Mr. Marsh.\n\n\
+         \u{201c}I cannot agree with you; they were never happy here.\u{201d}",
+    );
+    assert_eq!(
+        speaker_of(&d, "cannot agree").as_deref(),
+        Some("Ellen Marsh"),
+        "{:#?}",
+        direct(&d)
+    );
+}
