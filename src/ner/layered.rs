@@ -965,7 +965,8 @@ impl LayeredNer {
                 model_index
                     .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
             };
-            let parsed = title_syntax::find(doc, screen, &named, &person_at);
+            let parsed =
+                title_syntax::find(doc, rules::is_screen_article(&doc.text), &named, &person_at);
             let from_parse = parsed.len();
             matches.extend(parsed);
             let first_parsed = matches.len() - from_parse;

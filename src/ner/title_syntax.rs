@@ -104,6 +104,8 @@ struct View<'d> {
     /// Whether a span holds a name the model gives (a person, organisation, place or
     /// group): a possessive of such a name is the work's maker, not part of its title.
     named: &'d dyn Fn(Span) -> Option<EntityLabel>,
+    /// The article is about film or television.
+    screen: bool,
     /// Words the text writes in lower case somewhere (built when first needed).
     lower_words: std::cell::OnceCell<std::collections::HashSet<&'d str>>,
 }
@@ -141,7 +143,9 @@ impl<'d> View<'d> {
     }
 
     fn kind(&self, i: usize) -> Option<&'static Kind> {
-        if !self.is_noun(i) {
+        // A capitalised kind noun inside a sentence is part of a name ("A Series of
+        // Unfortunate Events"), not a cue.
+        if !self.is_noun(i) || self.capitalised(i) && !self.doc.syntax[i].sent_start {
             return None;
         }
         LISTS.kinds.get(self.lemma(i))
@@ -358,6 +362,9 @@ impl<'d> View<'d> {
         {
             return None;
         }
+        if self.unclear_edge(first, last) {
+            return None;
+        }
         let span = Span::new(self.doc.tokens[first].start, self.doc.tokens[last].end);
         let text = self.doc.span_text(span);
         // All capitals is an acronym (an organisation), not a title.
@@ -380,18 +387,133 @@ impl<'d> View<'d> {
         {
             return None;
         }
-        // An award ("the Brit Awards", "Academy Awards") is no title.
+        // An award ("the Brit Awards", "Academy Awards") is no title; the lemmatizer
+        // leaves a proper noun's plural as it is.
+        let last_word = self.word(last).to_lowercase();
         if LISTS
             .award_heads
             .contains(&self.lemma(last).to_lowercase().as_str())
+            || LISTS.award_heads.contains(&last_word.trim_end_matches('s'))
         {
             return None;
         }
+        // One word left after a possessor the run leaves out as the work's maker: the
+        // possessive is the title's own ("Gulliver's Travels", "Dead Man's Shoes") unless
+        // the possessor is a person the model names, and a place is no title ("Brown's
+        // Britain" is not "Britain").
+        if first == last
+            && first >= 2
+            && self.is_possessive(first - 1)
+            && self.capitalised(first - 2)
+            && !self.doc.syntax[first - 1].sent_start
+        {
+            let mut q = first - 2;
+            while q > 0 && self.capitalised(q - 1) && !self.doc.syntax[q].sent_start {
+                q -= 1;
+            }
+            let owner = Span::new(self.doc.tokens[q].start, self.doc.tokens[first - 2].end);
+            let by_person = matches!((self.named)(owner), Some(EntityLabel::Person));
+            let place = matches!(
+                (self.named)(span),
+                Some(EntityLabel::Gpe | EntityLabel::Norp)
+            );
+            if !by_person || place {
+                return None;
+            }
+        }
         Some(span)
+    }
+
+    /// Whether the run `first..=last` may be part of a longer title the run rules did not
+    /// take: a word glued after it ("Boys Do" + "n't Cry"), a small word and a capitalised
+    /// word after it that the model does not name ("Man" + "to Man", "Hot" + "in Herre"),
+    /// a small word after a capitalised word before it ("the Christ" of "The Passion of the
+    /// Christ", "Reflections on Adoption"), or a short number before it ("24 Hour …").
+    fn unclear_edge(&self, first: usize, last: usize) -> bool {
+        let n = self.doc.tokens.len();
+        let starts = |k: usize| self.doc.syntax[k].sent_start;
+        let lower_small = |k: usize| {
+            let w = self.word(k);
+            !matches!(w, "and" | "or" | "&")
+                && w.chars().all(char::is_lowercase)
+                && (LISTS.small.contains(&w) || matches!(self.pos(k), Some(Pos::Adp | Pos::Part)))
+        };
+        let unnamed_capital = |k: usize| {
+            let t = &self.doc.tokens[k];
+            let lower = self.word(k).to_lowercase();
+            self.capitalised(k)
+                && (!starts(k) || matches!(self.pos(k), Some(Pos::Propn | Pos::Noun)))
+                && self.pos(k) != Some(Pos::Punct)
+                && (self.named)(Span::new(t.start, t.end)).is_none()
+                && !LISTS.award_heads.contains(&lower.as_str())
+                && !LISTS.kind_words.contains(lower.as_str())
+        };
+        let nx = last + 1;
+        // "Jak and Daxter and Ratchet": a chain of "and"s has no clear items.
+        if nx + 2 < n
+            && self.word(nx) == "and"
+            && self.capitalised(nx + 1)
+            && self.word(nx + 2) == "and"
+        {
+            return true;
+        }
+        if first >= 2
+            && self.word(first - 1) == "and"
+            && self.capitalised(first - 2)
+            && first >= 3
+            && self.word(first - 3) == "and"
+        {
+            return true;
+        }
+        if nx < n && !starts(nx) {
+            if self.joined(last, nx)
+                && self
+                    .word(nx)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                return true;
+            }
+            if lower_small(nx) {
+                let k = if nx + 2 < n && lower_small(nx + 1) && !starts(nx + 1) {
+                    nx + 2
+                } else {
+                    nx + 1
+                };
+                if k < n && unnamed_capital(k) {
+                    return true;
+                }
+            }
+        }
+        if first > 0 && !starts(first) {
+            let p = first - 1;
+            let w = self.word(p);
+            if w.len() <= 3 && w.chars().all(|c| c.is_ascii_digit()) {
+                return true;
+            }
+            if lower_small(p) && p > 0 && !starts(p) {
+                let k = if p > 1 && lower_small(p - 1) && !starts(p - 1) {
+                    p - 2
+                } else {
+                    p - 1
+                };
+                if unnamed_capital(k) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
 impl View<'_> {
+    /// Whether a kind noun marks a title here: a series, show or programme only in screen
+    /// articles ("programmes such as the Olympics", "the X series" of a product line).
+    fn kind_ok(&self, kind: &Kind) -> bool {
+        self.screen || !matches!(kind, Kind::Named(EntityLabel::Show))
+    }
+
     /// One word joined by "and" to one other capitalised word ("Hide and Seek", "Secrets and
     /// Lies"): one title, unless the pair ends a comma list ("X, Minder and Bergerac").
     fn and_pair(&self, span: Span) -> Option<Span> {
@@ -422,7 +544,15 @@ impl View<'_> {
                 Some(EntityLabel::Gpe)
             )
         };
-        if !single(a) || !single(b) || a > 0 && self.word(a - 1) == "," || place(a) || place(b) {
+        // A comma before the pair and none after: the pair ends a list ("X, Minder and
+        // Bergerac"); with commas on both sides it is one item ("X, Romeo and Juliet, Y").
+        let ends_list = a > 0 && self.word(a - 1) == "," && (b + 1 >= n || self.word(b + 1) != ",");
+        // A chain of "and"s ("Jak and Daxter and Ratchet") has no clear pairs; a plural
+        // kind noun before names several works ("the singles X and Y").
+        let chained = a >= 2 && self.word(a - 1) == "and" || b + 2 < n && self.word(b + 1) == "and";
+        let plural_before = a > 0 && matches!(self.doc.syntax[a - 1].tag.as_str(), "NNS" | "NNPS");
+        if !single(a) || !single(b) || ends_list || chained || plural_before || place(a) || place(b)
+        {
             return None;
         }
         if self.doc.syntax[b].sent_start {
@@ -492,6 +622,7 @@ pub fn find(
         doc,
         children,
         named,
+        screen,
         lower_words,
     };
     let propn = |i: usize| matches!(v.pos(i), Some(Pos::Propn)) && v.capitalised(i);
@@ -502,6 +633,7 @@ pub fn find(
         // A kind noun right before the name it modifies ("hit film X", "comedy X").
         if let Some(kind) = v.kind(i) {
             if head > i
+                && v.kind_ok(kind)
                 && head < n
                 && propn(head)
                 && matches!(dep, "compound" | "nmod" | "amod")
@@ -512,7 +644,12 @@ pub fn find(
             // "show X", "latest film, X": the name in apposition to the kind noun it
             // follows overrides the model (which reads many titles as people).
             for &c in &v.children[i] {
-                if v.dep(c) == "appos" && propn(c) && c > i {
+                // Only the name right after the kind noun and its punctuation ("book,
+                // X, <author>, a lawyer": the author is no title).
+                let adjacent = v.name_run(c).is_some_and(|(first, _)| {
+                    first > i && (i + 1..first).all(|k| v.pos(k) == Some(Pos::Punct))
+                });
+                if v.dep(c) == "appos" && propn(c) && c > i && adjacent && v.kind_ok(kind) {
                     hits.push(from_kind(kind, c, Strength::Strong));
                 }
                 // "series such as A, B and C", "films including A".
@@ -520,7 +657,7 @@ pub fn find(
                     let such = v.word(c) != "as"
                         || v.children[c].iter().any(|&k| v.word(k) == "such")
                         || c > 0 && v.word(c - 1) == "such";
-                    if such {
+                    if such && v.kind_ok(kind) {
                         for &o in &v.children[c] {
                             if v.dep(o) == "pobj" && propn(o) {
                                 hits.push(from_kind(kind, o, Strength::Kind));
@@ -530,7 +667,7 @@ pub fn find(
                 }
             }
             // "X, the crime caper sequel": the kind noun in apposition to the name.
-            if dep == "appos" && head < n && propn(head) {
+            if dep == "appos" && head < n && propn(head) && v.kind_ok(kind) {
                 hits.push(from_kind(kind, head, Strength::Apposed));
             }
         }
@@ -550,8 +687,16 @@ pub fn find(
                         && (matches!(v.pos(first - 1), Some(Pos::Det))
                             || v.is_possessive(first - 1));
                     // "the Whitney Houston film The Bodyguard": the name after is the title.
-                    let name_after = head + 1 < n && propn(head + 1);
-                    if last + 1 == head && after_det && !name_after {
+                    let name_after = head + 1 < n
+                        && v.capitalised(head + 1)
+                        && v.pos(head + 1) != Some(Pos::Punct);
+                    // A series or show outside screen articles is often a product line or
+                    // a sports series ("the Test series"); a broadcaster's possessive
+                    // still marks a programme ("BBC Two's X programme").
+                    let by_name =
+                        first >= 2 && v.is_possessive(first - 1) && v.capitalised(first - 2);
+                    let screen_ok = screen || *label != EntityLabel::Show || by_name;
+                    if last + 1 == head && after_det && !name_after && screen_ok {
                         hits.push(Hit {
                             head: i,
                             label: label.clone(),
@@ -602,7 +747,8 @@ pub fn find(
                 hits.push(open(i, Strength::Title));
             }
             // The model reads many titles as organisations: these arcs override those.
-            "dobj" | "nsubjpass" if LISTS.work_verbs.contains(&head_lemma.as_str()) => {
+            // Screen articles only: events and products are broadcast and adapted too.
+            "dobj" | "nsubjpass" if screen && LISTS.work_verbs.contains(&head_lemma.as_str()) => {
                 hits.push(open(i, Strength::Named));
             }
             "pobj" => {
@@ -626,8 +772,22 @@ pub fn find(
                         open_kind: false,
                     });
                 }
-                if prep == "in" && screen && LISTS.in_heads.contains(&grand_lemma.as_str())
-                    || prep == "for" && LISTS.award_heads.contains(&grand_lemma.as_str())
+                // An award's own kind noun names the work's kind ("best album award for
+                // X"); without one the award is for a work only in screen articles
+                // ("award for Online Vendor of the year" is a category).
+                let award = prep == "for" && LISTS.award_heads.contains(&grand_lemma.as_str());
+                let award_kind = award
+                    .then(|| {
+                        v.children[grand]
+                            .iter()
+                            .filter(|&&k| matches!(v.dep(k), "compound" | "amod" | "nmod"))
+                            .find_map(|&k| v.kind(k))
+                    })
+                    .flatten();
+                if let Some(kind) = award_kind {
+                    hits.push(from_kind(kind, i, Strength::Named));
+                } else if screen
+                    && (prep == "in" && LISTS.in_heads.contains(&grand_lemma.as_str()) || award)
                 {
                     hits.push(open(i, Strength::Named));
                 }
@@ -653,7 +813,15 @@ pub fn find(
             let possessor = v
                 .name_run(c)
                 .is_some_and(|(_, l)| l + 1 < n && v.is_possessive(l + 1));
-            if v.dep(c) == "conj" && propn(c) && !possessor && seen.insert(c) {
+            // A list has a conjunction ("A, B and C"); commas alone may join a title to
+            // its author ("book, X, <author>, a lawyer").
+            let has_cc = |k: usize| v.children[k].iter().any(|&x| v.dep(x) == "cc");
+            let listed = has_cc(h)
+                || has_cc(c)
+                || v.children[c]
+                    .iter()
+                    .any(|&x| v.dep(x) == "conj" && has_cc(x));
+            if v.dep(c) == "conj" && propn(c) && !possessor && listed && seen.insert(c) {
                 hits.push(Hit {
                     head: c,
                     label: label.clone(),
