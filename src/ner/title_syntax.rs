@@ -350,7 +350,17 @@ impl<'d> View<'d> {
 
     /// The title span around PROPN token `h`, if it has a title's shape.
     fn title_span(&self, h: usize) -> Option<Span> {
-        let (first, last) = self.name_run(h)?;
+        let (first, mut last) = self.name_run(h)?;
+        // A sequel number is the title's ("Doom 3"; not a year).
+        let n = self.doc.tokens.len();
+        if last + 1 < n
+            && !self.doc.syntax[last + 1].sent_start
+            && !self.joined(last, last + 1)
+            && (1..=2).contains(&self.word(last + 1).len())
+            && self.word(last + 1).chars().all(|c| c.is_ascii_digit())
+        {
+            last += 1;
+        }
         // Glued to the word before ("C-Murder", "x.Y"): part of another word.
         if first > 0
             && self.joined(first - 1, first)
@@ -466,6 +476,19 @@ impl<'d> View<'d> {
             return true;
         }
         if nx < n && !starts(nx) {
+            // "Stardust... The Great American Songbook": the title runs on.
+            if matches!(self.word(nx), "..." | "…") && nx + 1 < n && self.capitalised(nx + 1) {
+                return true;
+            }
+            // A title ending on a verb or preposition before a small word and a capital
+            // ("The World According" + "to Bex").
+            if matches!(self.pos(last), Some(Pos::Verb | Pos::Adp))
+                && lower_small(nx)
+                && nx + 1 < n
+                && self.capitalised(nx + 1)
+            {
+                return true;
+            }
             if self.joined(last, nx)
                 && self
                     .word(nx)
@@ -485,6 +508,16 @@ impl<'d> View<'d> {
                     return true;
                 }
             }
+        }
+        // "Bill and Ted's Excellent Adventure": a possessive first word after "X and".
+        if first >= 2
+            && !starts(first)
+            && self.word(first - 1) == "and"
+            && self.capitalised(first - 2)
+            && first < last
+            && self.is_possessive(first + 1)
+        {
+            return true;
         }
         if first > 0 && !starts(first) {
             let p = first - 1;
