@@ -541,8 +541,8 @@ impl<'d> View<'d> {
 }
 
 impl View<'_> {
-    /// Whether a kind noun marks a title here: a series, show or programme only in screen
-    /// articles ("programmes such as the Olympics", "the X series" of a product line).
+    /// Whether a kind noun's list marks titles here: a list of series, shows or programmes
+    /// only in screen articles ("programmes such as the Olympics").
     fn kind_ok(&self, kind: &Kind) -> bool {
         self.screen || !matches!(kind, Kind::Named(EntityLabel::Show))
     }
@@ -666,7 +666,6 @@ pub fn find(
         // A kind noun right before the name it modifies ("hit film X", "comedy X").
         if let Some(kind) = v.kind(i) {
             if head > i
-                && v.kind_ok(kind)
                 && head < n
                 && propn(head)
                 && matches!(dep, "compound" | "nmod" | "amod")
@@ -682,7 +681,7 @@ pub fn find(
                 let adjacent = v.name_run(c).is_some_and(|(first, _)| {
                     first > i && (i + 1..first).all(|k| v.pos(k) == Some(Pos::Punct))
                 });
-                if v.dep(c) == "appos" && propn(c) && c > i && adjacent && v.kind_ok(kind) {
+                if v.dep(c) == "appos" && propn(c) && c > i && adjacent {
                     hits.push(from_kind(kind, c, Strength::Strong));
                 }
                 // "series such as A, B and C", "films including A".
@@ -700,7 +699,7 @@ pub fn find(
                 }
             }
             // "X, the crime caper sequel": the kind noun in apposition to the name.
-            if dep == "appos" && head < n && propn(head) && v.kind_ok(kind) {
+            if dep == "appos" && head < n && propn(head) {
                 hits.push(from_kind(kind, head, Strength::Apposed));
             }
         }
