@@ -422,7 +422,14 @@ impl<'d> View<'d> {
                 q -= 1;
             }
             let owner = Span::new(self.doc.tokens[q].start, self.doc.tokens[first - 2].end);
-            let by_person = matches!((self.named)(owner), Some(EntityLabel::Person));
+            // A person or a body with an acronym ("BBC World Service's X programme") is
+            // a maker.
+            let by_person = matches!((self.named)(owner), Some(EntityLabel::Person))
+                || self
+                    .doc
+                    .span_text(owner)
+                    .split_whitespace()
+                    .any(|w| w.len() >= 2 && !w.chars().any(char::is_lowercase));
             let place = matches!(
                 (self.named)(span),
                 Some(EntityLabel::Gpe | EntityLabel::Norp)
