@@ -626,11 +626,16 @@ static BIOPIC: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
         .expect("cue list compiles")
 });
 
-/// (film words, show words) per sentence, whole words only.
-fn kind_votes_per_sentence(doc: &Document) -> Vec<(u32, u32)> {
+/// (film words, show words) per sentence, whole words only; a word inside one of the
+/// `titles` (sorted by start) is part of that title ("A Series of ..."), not a vote.
+fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32)> {
     let text = &doc.text;
     let mut votes = vec![(0u32, 0u32); doc.sentences.len().max(1)];
     for m in KIND_CUES.automaton.find_iter(text) {
+        let k = titles.partition_point(|t| t.start <= m.start());
+        if k > 0 && titles[k - 1].end >= m.end() {
+            continue;
+        }
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
@@ -656,7 +661,20 @@ type FormVotes = (u32, u32, u32, HashSet<Option<usize>>);
 /// a listed show) weigh two votes each, every film or show word in a sentence with a
 /// mention one; the larger side wins, a tie keeps the label the title was found with.
 fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
-    let per_sentence = kind_votes_per_sentence(doc);
+    let mut titles: Vec<Span> = chosen
+        .iter()
+        .filter(|c| c.label.is_title())
+        .map(|c| c.span)
+        .collect();
+    titles.sort_by_key(|t| (t.start, t.end));
+    // Nested spans: keep, per start, the longest reach so the look-up above stays one
+    // binary search.
+    let mut reach = 0;
+    for t in titles.iter_mut() {
+        reach = reach.max(t.end);
+        t.end = reach;
+    }
+    let per_sentence = kind_votes_per_sentence(doc, &titles);
     let mut by_form: HashMap<&str, FormVotes> = HashMap::new();
     for c in chosen.iter().filter(|c| c.label.is_title()) {
         let entry = by_form.entry(doc.span_text(c.span)).or_default();
