@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::gazetteer::{is_word_char, Gazetteer};
 use super::rules::{self, Strength, CHARACTER, SHOW};
+use super::title_syntax;
 use super::titles::{self, list, FILM_CUES, SHOW_CUES};
 use super::{EntityRecognizer, ModelNer};
 use crate::doc::{Document, Entity, EntityLabel, EntitySource, Span};
@@ -625,11 +626,16 @@ static BIOPIC: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
         .expect("cue list compiles")
 });
 
-/// (film words, show words) per sentence, whole words only.
-fn kind_votes_per_sentence(doc: &Document) -> Vec<(u32, u32)> {
+/// (film words, show words) per sentence, whole words only; a word inside one of the
+/// `titles` (sorted by start) is part of that title ("A Series of ..."), not a vote.
+fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32)> {
     let text = &doc.text;
     let mut votes = vec![(0u32, 0u32); doc.sentences.len().max(1)];
     for m in KIND_CUES.automaton.find_iter(text) {
+        let k = titles.partition_point(|t| t.start <= m.start());
+        if k > 0 && titles[k - 1].end >= m.end() {
+            continue;
+        }
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
@@ -655,7 +661,20 @@ type FormVotes = (u32, u32, u32, HashSet<Option<usize>>);
 /// a listed show) weigh two votes each, every film or show word in a sentence with a
 /// mention one; the larger side wins, a tie keeps the label the title was found with.
 fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
-    let per_sentence = kind_votes_per_sentence(doc);
+    let mut titles: Vec<Span> = chosen
+        .iter()
+        .filter(|c| c.label.is_title())
+        .map(|c| c.span)
+        .collect();
+    titles.sort_by_key(|t| (t.start, t.end));
+    // Nested spans: keep, per start, the longest reach so the look-up above stays one
+    // binary search.
+    let mut reach = 0;
+    for t in titles.iter_mut() {
+        reach = reach.max(t.end);
+        t.end = reach;
+    }
+    let per_sentence = kind_votes_per_sentence(doc, &titles);
     let mut by_form: HashMap<&str, FormVotes> = HashMap::new();
     for c in chosen.iter().filter(|c| c.label.is_title()) {
         let entry = by_form.entry(doc.span_text(c.span)).or_default();
@@ -940,9 +959,35 @@ impl LayeredNer {
                 doc.sentence_index_at(pos)
                     .map_or(Span::new(0, doc.text.len()), |i| doc.sentences[i])
             };
+            let model_index = SpanIndex::new(&model);
             let mut matches = rules::find(&doc.text);
             matches.extend(titles::find(&doc.text, screen, &sentence_of));
-            let model_index = SpanIndex::new(&model);
+            // Titles the parse marks (none when the pipeline runs without syntax).
+            let named = |span: Span| {
+                model_index
+                    .near(span)
+                    .iter()
+                    .find(|c| {
+                        c.span.overlaps(span)
+                            && matches!(
+                                c.label,
+                                EntityLabel::Person
+                                    | EntityLabel::Org
+                                    | EntityLabel::Gpe
+                                    | EntityLabel::Norp
+                            )
+                    })
+                    .map(|c| c.label.clone())
+            };
+            let person_at = |span: Span| {
+                model_index
+                    .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
+            };
+            let parsed =
+                title_syntax::find(doc, rules::is_screen_article(&doc.text), &named, &person_at);
+            let from_parse = parsed.len();
+            matches.extend(parsed);
+            let first_parsed = matches.len() - from_parse;
             let model_persons: HashSet<Span> = model
                 .iter()
                 .filter(|c| c.label == EntityLabel::Person)
@@ -951,9 +996,27 @@ impl LayeredNer {
             typed.extend(
                 matches
                     .into_iter()
-                    .filter(|m| {
+                    .enumerate()
+                    .filter(|(k, m)| {
+                        // A model name strictly inside a title the parse delimits is a
+                        // misreading of it (not a town, a date or a number: "London's West
+                        // End", "Happy Mondays") ("Lies" of "Secrets and Lies", "Robin Hood" of
+                        // "Robin Hood: Prince of Thieves").
+                        let parsed = *k >= first_parsed;
                         let blocked_by = |blocks: &dyn Fn(&EntityLabel) -> bool| {
-                            model_index.any_overlapping(m.span, |c| blocks(&c.label))
+                            model_index.any_overlapping(m.span, |c| {
+                                blocks(&c.label)
+                                    && !(parsed
+                                        && matches!(
+                                            c.label,
+                                            EntityLabel::Person
+                                                | EntityLabel::Org
+                                                | EntityLabel::Norp
+                                                | EntityLabel::Loc
+                                        )
+                                        && m.span.contains(c.span)
+                                        && m.span != c.span)
+                            })
                         };
                         // A role in a film about real people that the model names a
                         // person is that person ("her role as <a real actress>").
@@ -970,12 +1033,29 @@ impl LayeredNer {
                                 Strength::Kind => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) && *l != EntityLabel::Fac
                                 }),
+                                Strength::Apposed => !blocked_by(&|l| {
+                                    matches!(
+                                        l,
+                                        EntityLabel::Person
+                                            | EntityLabel::Date
+                                            | EntityLabel::Time
+                                            | EntityLabel::Money
+                                            | EntityLabel::Percent
+                                            | EntityLabel::Quantity
+                                            | EntityLabel::Cardinal
+                                            | EntityLabel::Ordinal
+                                    )
+                                }),
+                                Strength::Credit => !blocked_by(&|l| {
+                                    NOT_A_TITLE.contains(l)
+                                        || matches!(l, EntityLabel::Org | EntityLabel::Law)
+                                }),
                                 Strength::Named => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
                                 }),
                             }
                     })
-                    .map(|m| Candidate {
+                    .map(|(_, m)| Candidate {
                         span: m.span,
                         label: m.label,
                         evidence: Evidence::Context,

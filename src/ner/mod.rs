@@ -7,6 +7,7 @@ pub(crate) mod hash;
 pub mod layered;
 pub mod model;
 pub(crate) mod rules;
+pub(crate) mod title_syntax;
 pub(crate) mod titles;
 pub mod tokenizer;
 // The optional transformer backend for the model layer (needs libtorch).

@@ -79,6 +79,14 @@ pub enum Strength {
     /// A title before a role noun and a name ("X star Y"): yields to the model's people and
     /// places ("Hollywood star Y"), not to its organisations ("Friends actress Y").
     Named,
+    /// A name in apposition to a kind noun ("latest film, X", "X, the crime caper sequel"):
+    /// yields only to the model's people, dates and numbers (it overrides the places and
+    /// organisations the model reads into titles).
+    Apposed,
+    /// A title before a screen role noun and a name ("X star Y", "X judge Y") found in the
+    /// parse: overrides the model's people (one name before "star" and another is no
+    /// person), yields to its organisations and places ("Hollywood star Y").
+    Credit,
 }
 
 fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {
@@ -306,6 +314,12 @@ pub fn has_screen_context(text: &str) -> bool {
     SCREEN_CONTEXT.is_match(text)
 }
 
+/// Whether `text` is about the screen by more than a passing word: at least two screen
+/// words (a technology or sports article often has one "film" or "the series").
+pub fn is_screen_article(text: &str) -> bool {
+    SCREEN_CONTEXT.find_iter(text).nth(1).is_some()
+}
+
 /// "played for Chelsea", "played against Ann": not a role.
 fn ends_with_preposition(left: &str) -> bool {
     let last = left
@@ -356,7 +370,13 @@ pub fn find(text: &str) -> Vec<RuleMatch> {
                     .find(|r| (screen || !r.needs_screen) && r.pattern.is_match(right))
                     .map(|r| (r.label.clone(), r.strength))
             });
-        if let Some((label, strength)) = found {
+        if let Some((mut label, strength)) = found {
+            // "hit show X - The Opera": the subtitle is the title's, its kind noun the kind.
+            let mut span = span;
+            if let Some((end, kind)) = super::titles::dash_subtitle(text, span.end) {
+                span = Span::new(span.start, end);
+                label = kind.unwrap_or(label);
+            }
             out.push(RuleMatch {
                 span,
                 label,

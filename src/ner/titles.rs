@@ -557,15 +557,56 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
                     continue;
                 }
             }
+            let mut label = cue.label.clone();
+            let mut open_kind = cue.open_kind;
+            // "hit show X - The Opera": the subtitle belongs to the title, and a kind noun
+            // ending it names the kind (a stage opera, not a TV show).
+            if let Some((end, kind)) = dash_subtitle(text, span.end) {
+                span = Span::new(span.start, end);
+                if let Some(kind) = kind {
+                    label = kind;
+                    open_kind = false;
+                }
+            }
             out.push(RuleMatch {
                 span,
-                label: cue.label.clone(),
+                label,
                 strength: cue.strength,
-                open_kind: cue.open_kind,
+                open_kind,
             });
         }
     }
     out
+}
+
+/// A subtitle after a dash ("X - The Opera", "X - the Warrior Poet"): part of the title.
+static DASH_SUBTITLE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"^[^\S\n]+[-–][^\S\n]+(?:The|the)(?:[^\S\n]+\p{Lu}[\p{L}\p{M}'’]*)+")
+});
+
+/// The kind a subtitle's last word names ("The Opera": a work, "The Movie": a film).
+static KIND_BY_LAST_WORD: LazyLock<Vec<(EntityLabel, Regex)>> = LazyLock::new(|| {
+    ["FILM", "SHOW", "WORK"]
+        .into_iter()
+        .map(|kind| {
+            (
+                EntityLabel::parse(kind),
+                compile(&format!(r"(?i)[^\S\n](?:{})$", kind_nouns(kind))),
+            )
+        })
+        .collect()
+});
+
+/// A dash subtitle right after a title ending at `end` ("X - The Opera"): where the
+/// title ends with it, and the kind its last word names, if any.
+pub(crate) fn dash_subtitle(text: &str, end: usize) -> Option<(usize, Option<EntityLabel>)> {
+    let sub = DASH_SUBTITLE.find(text.get(end..)?)?;
+    let new_end = end + sub.end();
+    let kind = KIND_BY_LAST_WORD
+        .iter()
+        .find(|(_, re)| re.is_match(&text[end..new_end]))
+        .map(|(kind, _)| kind.clone());
+    Some((new_end, kind))
 }
 
 /// A title-shaped span at the start of the text.

@@ -1,0 +1,180 @@
+//! Titles found from the dependency parse (`src/ner/title_syntax.rs`): each cue on a text
+//! written for this test (invented titles and names), and texts where nothing is a title.
+
+use quotex::{Article, Document, EntityLabel, Pipeline};
+
+fn run(text: &str) -> Document {
+    Pipeline::default().process(Article {
+        id: "t".into(),
+        title: None,
+        text: text.into(),
+    })
+}
+
+/// The labels given to exactly `span_text`.
+fn labels(doc: &Document, span_text: &str) -> Vec<EntityLabel> {
+    doc.entities
+        .iter()
+        .filter(|e| doc.span_text(e.span) == span_text)
+        .map(|e| e.label.clone())
+        .collect()
+}
+
+fn titles(doc: &Document) -> Vec<(String, EntityLabel)> {
+    doc.entities
+        .iter()
+        .filter(|e| e.label.is_creative_work() || e.label == EntityLabel::Character)
+        .map(|e| (doc.span_text(e.span).to_string(), e.label.clone()))
+        .collect()
+}
+
+fn assert_label(text: &str, span_text: &str, label: EntityLabel) {
+    let doc = run(text);
+    let got = labels(&doc, span_text);
+    assert!(
+        !got.is_empty() && got.iter().all(|l| *l == label),
+        "{span_text:?} should be {label} in {text:?}; entities {:?}",
+        titles(&doc)
+    );
+}
+
+#[test]
+fn kind_noun_in_apposition_or_before() {
+    assert_label(
+        "The presenter fronted the long-running show Harbour Nights for ten years before the network dropped it.",
+        "Harbour Nights",
+        EntityLabel::Show,
+    );
+    assert_label(
+        "Her latest film, Glass Orchard, opens in cinemas next week after a festival premiere.",
+        "Glass Orchard",
+        EntityLabel::Film,
+    );
+}
+
+/// (Only in articles about the screen: two screen words, "episodes" here.)
+#[test]
+fn kind_noun_as_predicate() {
+    assert_label(
+        "The Midnight Orchestra has become one of the most watched programmes on television, and the channel has ordered ten more episodes. Each of the episodes runs an hour.",
+        "The Midnight Orchestra",
+        EntityLabel::Show,
+    );
+}
+
+#[test]
+fn lists_after_a_kind_noun() {
+    let doc = run(
+        "He went on to direct television series such as Night Watchers, Coldharbour Road and Blue Lantern before moving to film. His first film opens in May.",
+    );
+    for title in ["Night Watchers", "Coldharbour Road", "Blue Lantern"] {
+        assert_eq!(
+            labels(&doc, title),
+            vec![EntityLabel::Show],
+            "{title}: {:?}",
+            titles(&doc)
+        );
+    }
+}
+
+#[test]
+fn a_role_after_as_is_a_character() {
+    assert_label(
+        "The new series stars Paul Dorne as Captain Merrow, a ship's officer lost in time, and the first episode airs on Sunday. A second episode follows.",
+        "Captain Merrow",
+        EntityLabel::Character,
+    );
+}
+
+#[test]
+fn common_words_and_places_are_not_titles() {
+    let doc = run(
+        "Film star Robert Vance arrived in London on Monday. Festival director Ann Coyle said the festival would show forty films. The film opened in cinemas in Leeds, and the director thanked the audience.",
+    );
+    let found = titles(&doc);
+    assert!(
+        found
+            .iter()
+            .all(|(t, _)| !matches!(t.as_str(), "Film" | "Festival" | "London" | "Leeds")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn without_a_parse_nothing_breaks() {
+    let pipeline = Pipeline::builder().syntax(false).build();
+    let doc = pipeline.process(Article {
+        id: "t".into(),
+        title: None,
+        text: "Her latest film, Glass Orchard, opens in cinemas next week.".into(),
+    });
+    assert!(doc.syntax.is_empty());
+}
+
+/// No part of a longer title: the parse's run stops inside it, so the edge is unclear.
+#[test]
+fn no_partial_titles_at_unclear_edges() {
+    let text = "Critics praised the drama at the festival. Stone to Stone, a historical epic \
+                starring Mara Quell, opens the event. She won in 2001 for her performance in \
+                Girls Don't Run. The film director also made Tales of the Marsh.";
+    let doc = run(text);
+    let found = titles(&doc);
+    for partial in ["Stone", "Girls Do", "Marsh"] {
+        assert!(
+            found.iter().all(|(t, _)| t != partial),
+            "{partial:?} is part of a title: {found:?}"
+        );
+    }
+}
+
+/// Awards, categories and places after a possessor are no titles; a sequel number is the
+/// title's; a dash subtitle ending in a kind noun names the kind.
+#[test]
+fn awards_possessors_numbers_and_subtitles() {
+    let doc = run(
+        "The film leads the nominations for the Silverline Film Awards. The actress \
+                   said the film was a gift. Her new book, Grant's Kingdom, is out in May.",
+    );
+    let found = titles(&doc);
+    assert!(
+        found
+            .iter()
+            .all(|(t, _)| !t.contains("Awards") && t != "Kingdom"),
+        "{found:?}"
+    );
+    let doc =
+        run("The much-anticipated sci-fi horror Vortex 3 went straight to the top of the charts.");
+    let found = titles(&doc);
+    assert!(found.iter().any(|(t, _)| t == "Vortex 3"), "{found:?}");
+    assert_label(
+        "The musical is by the producer of the hit show Dan Harker - The Opera, which toured.",
+        "Dan Harker - The Opera",
+        EntityLabel::Work,
+    );
+}
+
+/// Lists of programmes outside screen articles are often events; a chain of "and"s has no
+/// clear items.
+#[test]
+fn lists_outside_screen_articles() {
+    let doc = run("Fans watched programmes such as \
+                   the Northern Games on their phones, and franchises like Kip and Dax and \
+                   Rollo and Fen sold well.");
+    let found = titles(&doc);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// Two single titles after a plural kind noun are two works; one "A and B" item in the
+/// middle of a comma list is one title.
+#[test]
+fn pairs_by_number_and_list_position() {
+    let doc = run(
+        "He produced the singles Takedown and Ozzo for the album. The actor had roles \
+                   in films including The Iron Yard, Hal and Jenny, Deep Harbour and Blue Ice.",
+    );
+    let found = titles(&doc);
+    assert!(
+        found.iter().all(|(t, _)| t != "Takedown and Ozzo"),
+        "{found:?}"
+    );
+}
