@@ -16,18 +16,23 @@ fn speaker_of(d: &Document, needle: &str) -> Option<String> {
         .1
 }
 
+/// The quote holding `needle` is attributed to `name` (the document's quotes on failure).
+fn assert_speaker(d: &Document, needle: &str, name: &str) {
+    assert_eq!(
+        speaker_of(d, needle).as_deref(),
+        Some(name),
+        "{:#?}",
+        direct(d)
+    );
+}
+
 #[test]
 fn a_kinship_possessive_is_the_married_namesake() {
     let d = doc("Mr. Harrow sat by the window with the newspaper.\n\n\
          \u{201c}Have you read the letter from the bank?\u{201d} said his wife.\n\n\
          Mr. Harrow made no answer.\n\n\
          Later that evening Mrs. Harrow folded the letter and put it away in a drawer.");
-    assert_eq!(
-        speaker_of(&d, "read the letter").as_deref(),
-        Some("Mrs. Harrow"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "read the letter", "Mrs. Harrow");
 }
 
 #[test]
@@ -37,12 +42,7 @@ fn an_honorific_surname_joins_the_namesake_of_its_gender() {
          His wife had been born Nesta Lyle Dorrance, and Mrs. Dorrance ruled the house.\n\n\
          \u{201c}The roof leaks again,\u{201d} said Mr. Dorrance.",
     );
-    assert_eq!(
-        speaker_of(&d, "roof leaks").as_deref(),
-        Some("Peter Dorrance"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "roof leaks", "Peter Dorrance");
 }
 
 #[test]
@@ -51,12 +51,7 @@ fn a_title_names_the_description_of_its_bearer() {
         "Dr. Alan Reeve came into the room with his bag and looked at the patient.\n\n\
          \u{201c}Sit down and keep still,\u{201d} said the doctor.",
     );
-    assert_eq!(
-        speaker_of(&d, "keep still").as_deref(),
-        Some("Alan Reeve"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "keep still", "Alan Reeve");
 }
 
 #[test]
@@ -64,12 +59,7 @@ fn an_apposition_names_a_description() {
     let d = doc("In the corner of the studio sat the painter himself, Hugo Marlowe, whose work had made him famous.\n\n\
          The light fell on the canvas.\n\n\
          \u{201c}Look at it in this light,\u{201d} said the painter.");
-    assert_eq!(
-        speaker_of(&d, "this light").as_deref(),
-        Some("Hugo Marlowe"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "this light", "Hugo Marlowe");
 }
 
 #[test]
@@ -80,10 +70,7 @@ fn a_described_character_who_says_her_name_takes_it() {
          The farmer looked at her for a while.\n\n\
          \u{201c}Nobody told me you were coming today,\u{201d} said the woman again.",
     );
-    assert_eq!(
-        speaker_of(&d, "Nobody told me").as_deref(),
-        Some("Edith Crane")
-    );
+    assert_speaker(&d, "Nobody told me", "Edith Crane");
 }
 
 #[test]
@@ -91,10 +78,10 @@ fn a_narrator_takes_the_name_the_narration_gives() {
     let d = doc("My father's name was long and my own longer, so I called myself Tam, and the village called me so too.\n\n\
          \u{201c}Where are you going?\u{201d} asked the miller.\n\n\
          \u{201c}Home, sir,\u{201d} I said.");
-    assert_eq!(speaker_of(&d, "Home, sir").as_deref(), Some("Tam"));
+    assert_speaker(&d, "Home, sir", "Tam");
     // Without such words the narrator stays "I".
     let d = doc("\u{201c}Where are you going?\u{201d} asked the miller.\n\n\u{201c}Home, sir,\u{201d} I said.");
-    assert_eq!(speaker_of(&d, "Home, sir").as_deref(), Some("I"));
+    assert_speaker(&d, "Home, sir", "I");
 }
 
 #[test]
@@ -104,7 +91,7 @@ fn a_narrator_answering_for_a_name_takes_it() {
          \u{201c}Tam, sir,\u{201d} I said.\n\n\
          \u{201c}Once more,\u{201d} said the man.\n\n\
          \u{201c}I am going home,\u{201d} I said.");
-    assert_eq!(speaker_of(&d, "going home").as_deref(), Some("Tam"));
+    assert_speaker(&d, "going home", "Tam");
 }
 
 #[test]
@@ -154,12 +141,7 @@ fn a_new_quote_paragraph_is_a_new_turn_for_the_person_present() {
          \u{201c}What a pity the Graysons ever moved away!\u{201d} said Mr. Marsh.\n\n\
          \u{201c}I cannot agree with you; they were never happy here.\u{201d}",
     );
-    assert_eq!(
-        speaker_of(&d, "cannot agree").as_deref(),
-        Some("Ellen Marsh"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "cannot agree", "Ellen Marsh");
 }
 
 #[test]
@@ -170,12 +152,7 @@ fn an_unambiguous_first_name_outweighs_the_pronouns_near_it() {
          not seen him for a year, and he looked older.\n\n\
          \u{201c}The harvest was poor,\u{201d} said he. \u{201c}We must sell the mare.\u{201d}",
     );
-    assert_eq!(
-        speaker_of(&d, "harvest was poor").as_deref(),
-        Some("Thomas Wren"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "harvest was poor", "Thomas Wren");
 }
 
 #[test]
@@ -183,7 +160,7 @@ fn a_narrator_after_the_verb_keeps_no_full_stop() {
     let d = doc("The clerk looked up from his desk.\n\n\
          \u{201c}But the blots, sir,\u{201d} objected I.\n\n\
          \u{201c}True,\u{201d} said the clerk.");
-    assert_eq!(speaker_of(&d, "the blots").as_deref(), Some("I"));
+    assert_speaker(&d, "the blots", "I");
 }
 
 #[test]
@@ -216,12 +193,7 @@ fn a_titled_surname_beside_a_first_name_is_another_person() {
          stood up at once.\n\n\
          \u{201c}Go to your room,\u{201d} said Mrs. Lennox.",
     );
-    assert_eq!(
-        speaker_of(&d, "your room").as_deref(),
-        Some("Mrs. Lennox"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "your room", "Mrs. Lennox");
 }
 
 #[test]
@@ -232,10 +204,5 @@ fn the_last_actor_of_a_narration_paragraph_speaks_next() {
          She put down her sewing. Mr. Marsh took off his boots.\n\n\
          \u{201c}It is shut and locked.\u{201d}",
     );
-    assert_eq!(
-        speaker_of(&d, "shut and locked").as_deref(),
-        Some("Mr. Marsh"),
-        "{:#?}",
-        direct(&d)
-    );
+    assert_speaker(&d, "shut and locked", "Mr. Marsh");
 }
