@@ -570,7 +570,8 @@ impl Winograd {
     }
 
     /// Pre-activations of the window outputs at rows `lo..lo + count` (count a multiple of
-    /// WINO_OUT) into `pre` (count x wide), reading input row t from `row(t)` (None: zeros).
+    /// WINO_OUT) into `pre` (count x the layer's width), reading input row t from `row(t)`
+    /// (None: zeros).
     fn forward<'a>(
         &self,
         row: impl Fn(usize) -> Option<&'a [f32]>,
@@ -578,9 +579,10 @@ impl Winograd {
         count: usize,
         bufs: &mut WinoBuffers,
         pre: &mut [f32],
-        wide: usize,
     ) {
         debug_assert!(count.is_multiple_of(WINO_OUT));
+        // Every V_j has the layer's output width.
+        let wide = self.v[0].n;
         let tiles = count / WINO_OUT;
         // Tile-major: a tile's six transformed inputs (and later its six products) are
         // contiguous; product j reads every sixth row.
@@ -1155,7 +1157,7 @@ impl<const C: usize> Tok2Vec<C> {
                     if target.len() < len * wide {
                         target.resize(len * wide, 0.0);
                     }
-                    self.winograd[k - 1].forward(row, lo, len, &mut buf.wino, target, wide);
+                    self.winograd[k - 1].forward(row, lo, len, &mut buf.wino, target);
                     if gaps {
                         for (dst, w) in buf.scratch.chunks_exact_mut(wide).zip(block) {
                             let r = w.row as usize - lo;
@@ -1440,12 +1442,7 @@ mod tests {
             let mut got = vec![f32::NAN; m * n];
             packed.matmul(&a, lda, m, &mut got, n);
             let mut port = vec![f32::NAN; m * n];
-            for (g, w) in got.iter().zip(&want) {
-                assert!(
-                    (g - w).abs() <= 1e-3 * (1.0 + w.abs()),
-                    "{m}x{n}x{k}: {g} vs {w}"
-                );
-            }
+            assert_close(&got, &want, 1e-3, &format!("{m}x{n}x{k}"));
             // The portable kernel (used where the CPU lacks AVX2+FMA) agrees too.
             for i0 in (0..m).step_by(MR) {
                 for p in 0..n.div_ceil(NR) {
@@ -1462,13 +1459,16 @@ mod tests {
                 }
             }
             if k <= KC {
-                for (g, p) in got.iter().zip(&port) {
-                    assert!(
-                        (g - p).abs() <= 1e-3 * (1.0 + p.abs()),
-                        "portable: {g} vs {p}"
-                    );
-                }
+                assert_close(&got, &port, 1e-3, "portable");
             }
+        }
+    }
+
+    /// `got` equals `want` within `tol` relative (plus `tol` absolute), element by element.
+    fn assert_close(got: &[f32], want: &[f32], tol: f32, what: &str) {
+        assert_eq!(got.len(), want.len(), "{what}: lengths");
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() <= tol * (1.0 + w.abs()), "{what}: {g} vs {w}");
         }
     }
 
@@ -1493,7 +1493,7 @@ mod tests {
         let mut bufs = WinoBuffers::default();
         for (lo, count) in [(0, 4), (0, 24), (3, 20), (5, 8), (17, 8), (22, 4)] {
             let mut got = vec![f32::NAN; count * wide];
-            wino.forward(row, lo, count, &mut bufs, &mut got, wide);
+            wino.forward(row, lo, count, &mut bufs, &mut got);
             for (i, got) in got.chunks_exact(wide).enumerate() {
                 let t = lo + i;
                 let mut input = vec![0.0f32; n_in];
@@ -1504,12 +1504,7 @@ mod tests {
                 }
                 let mut want = vec![0.0f32; wide];
                 plain.matmul(&input, n_in, 1, &mut want, wide);
-                for (g, w) in got.iter().zip(&want) {
-                    assert!(
-                        (g - w).abs() <= 1e-4 * (1.0 + w.abs()),
-                        "row {t} (from {lo}): {g} vs {w}"
-                    );
-                }
+                assert_close(got, &want, 1e-4, &format!("row {t} (from {lo})"));
             }
         }
     }
