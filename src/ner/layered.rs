@@ -954,13 +954,14 @@ impl LayeredNer {
         }
         if self.rules {
             let biopic = BIOPIC.is_match(&doc.text);
-            let screen = rules::has_screen_context(&doc.text);
+            let screen_words = rules::screen_words(&doc.text);
+            let screen = screen_words >= 1;
             let sentence_of = |pos: usize| {
                 doc.sentence_index_at(pos)
                     .map_or(Span::new(0, doc.text.len()), |i| doc.sentences[i])
             };
             let model_index = SpanIndex::new(&model);
-            let mut matches = rules::find(&doc.text);
+            let mut matches = rules::find(&doc.text, screen);
             matches.extend(titles::find(&doc.text, screen, &sentence_of));
             // Titles the parse marks (none when the pipeline runs without syntax).
             let named = |span: Span| {
@@ -983,8 +984,7 @@ impl LayeredNer {
                 model_index
                     .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
             };
-            let parsed =
-                title_syntax::find(doc, rules::is_screen_article(&doc.text), &named, &person_at);
+            let parsed = title_syntax::find(doc, screen_words >= 2, &named, &person_at);
             let from_parse = parsed.len();
             matches.extend(parsed);
             let first_parsed = matches.len() - from_parse;

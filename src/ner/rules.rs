@@ -309,15 +309,11 @@ pub fn names(text: &str) -> impl Iterator<Item = Span> + '_ {
         .filter(|s| !s.is_empty())
 }
 
-/// Whether the text has words of film and television, which license "plays X" as a role.
-pub fn has_screen_context(text: &str) -> bool {
-    SCREEN_CONTEXT.is_match(text)
-}
-
-/// Whether `text` is about the screen by more than a passing word: at least two screen
-/// words (a technology or sports article often has one "film" or "the series").
-pub fn is_screen_article(text: &str) -> bool {
-    SCREEN_CONTEXT.find_iter(text).nth(1).is_some()
+/// Words of film and television in `text`, counted up to two, in one scan: one licenses
+/// "plays X" as a role; two make a screen article, where the parse's open title cues apply
+/// (a technology or sports article often has one "film" or "the series").
+pub fn screen_words(text: &str) -> usize {
+    SCREEN_CONTEXT.find_iter(text).take(2).count()
 }
 
 /// "played for Chelsea", "played against Ann": not a role.
@@ -341,10 +337,10 @@ fn ends_with_preposition(left: &str) -> bool {
     .contains(&last.to_lowercase().as_str())
 }
 
-/// Applies the context rules to every capitalised name of `text`.
-pub fn find(text: &str) -> Vec<RuleMatch> {
+/// Applies the context rules to every capitalised name of `text`; `screen`: the text has
+/// a screen word ([`screen_words`]).
+pub fn find(text: &str, screen: bool) -> Vec<RuleMatch> {
     const WINDOW: usize = 80;
-    let screen = has_screen_context(text);
     let mut out = Vec::new();
     for span in names(text) {
         if !is_rule_candidate(&text[span.start..span.end]) {
