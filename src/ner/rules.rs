@@ -389,7 +389,7 @@ mod tests {
     use super::*;
 
     fn typed(text: &str) -> Vec<(String, EntityLabel)> {
-        find(text)
+        find(text, screen_words(text) >= 1)
             .into_iter()
             .map(|m| (text[m.span.start..m.span.end].to_string(), m.label))
             .collect()
