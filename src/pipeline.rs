@@ -110,8 +110,9 @@ fn parse(
     sentences: &[Span],
 ) -> Vec<crate::syntax::TokenSyntax> {
     let starts = crate::segment::parse_presets(text, sentences, tokens);
+    let unparsed = crate::segment::non_prose_tokens(text, tokens, &starts);
     if tokens.len() <= SYNTAX_CHUNK_TOKENS {
-        return syntax.analyze_within(text, tokens, &starts);
+        return syntax.analyze_within_unparsed(text, tokens, &starts, &unparsed);
     }
     let mut out = Vec::with_capacity(tokens.len());
     let mut begin = 0;
@@ -126,7 +127,12 @@ fn parse(
             let cap = (begin + SYNTAX_MAX_UNBROKEN_TOKENS).min(tokens.len());
             end = (limit..cap).find(|&i| starts[i]).unwrap_or(cap);
         }
-        let chunk = syntax.analyze_within(text, &tokens[begin..end], &starts[begin..end]);
+        let chunk = syntax.analyze_within_unparsed(
+            text,
+            &tokens[begin..end],
+            &starts[begin..end],
+            &unparsed[begin..end],
+        );
         // Heads are chunk-relative.
         out.extend(chunk.into_iter().map(|mut t| {
             t.head += begin;

@@ -906,7 +906,7 @@ impl EntityRecognizer for LayeredNer {
             .model
             .as_ref()
             .map(|m| match headline_view(doc) {
-                Some(view) => m.entities(&view, &doc.sentences),
+                Some(view) => m.entities_prose(&view, &doc.sentences),
                 None => m.recognize(doc),
             })
             .unwrap_or_default();

@@ -81,6 +81,40 @@ impl ModelNer {
     /// As [`ModelNer::entities`] over tokens already computed (the document's token layer);
     /// `tokens` must be this model's tokenizer output for `text`.
     pub fn entities_over(&self, text: &str, tokens: &[Token], sentences: &[Span]) -> Vec<Entity> {
+        self.entities_skipping(text, tokens, sentences, &[])
+    }
+
+    /// As [`ModelNer::entities_over`], but the network does not run over sentences that are
+    /// not prose ([`crate::segment::non_prose_tokens`]: quote-mark soup, symbol tables),
+    /// which then hold no model entities; each run of prose sentences between them is read
+    /// as a document of its own. On prose this is exactly `entities_over`. The pipeline
+    /// uses it: on junk the network is most of the cost and its entities mean nothing.
+    pub fn entities_over_prose(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Span],
+    ) -> Vec<Entity> {
+        let starts = crate::segment::starts_of_spans(text, sentences, tokens);
+        let skip = crate::segment::non_prose_tokens(text, tokens, &starts);
+        self.entities_skipping(text, tokens, sentences, &skip)
+    }
+
+    /// As [`ModelNer::entities`], over prose only (see [`ModelNer::entities_over_prose`]).
+    pub fn entities_prose(&self, text: &str, sentences: &[Span]) -> Vec<Entity> {
+        let tokens = self.model.tokenizer.tokenize(text);
+        self.entities_over_prose(text, &tokens, sentences)
+    }
+
+    /// The entities of `tokens` with the network run over each maximal run of tokens not
+    /// marked in `skip` (indexed like `tokens`; may be shorter).
+    fn entities_skipping(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Span],
+        skip: &[bool],
+    ) -> Vec<Entity> {
         let mut sentence_start = vec![false; tokens.len()];
         if self.respect_sentences {
             for s in sentences.iter().skip(1) {
@@ -90,15 +124,28 @@ impl ModelNer {
                 }
             }
         }
-        self.model
-            .predict(text, tokens, &sentence_start)
-            .into_iter()
-            .map(|(s, e, label)| Entity {
-                span: Span::new(tokens[s].start, tokens[e - 1].end),
-                label: EntityLabel::parse(label),
-                source: EntitySource::Model,
-            })
-            .collect()
+        let skipped = |i: usize| skip.get(i).copied().unwrap_or(false);
+        let mut found = Vec::new();
+        let mut a = 0;
+        while a < tokens.len() {
+            let b = (a..tokens.len())
+                .find(|&i| skipped(i) != skipped(a))
+                .unwrap_or(tokens.len());
+            if !skipped(a) {
+                found.extend(
+                    self.model
+                        .predict(text, &tokens[a..b], &sentence_start[a..b])
+                        .into_iter()
+                        .map(|(s, e, label)| Entity {
+                            span: Span::new(tokens[a + s].start, tokens[a + e - 1].end),
+                            label: EntityLabel::parse(label),
+                            source: EntitySource::Model,
+                        }),
+                );
+            }
+            a = b;
+        }
+        found
     }
 }
 
@@ -106,8 +153,58 @@ impl EntityRecognizer for ModelNer {
     fn recognize(&self, doc: &Document) -> Vec<Entity> {
         if doc.tokens.is_empty() && !doc.text.is_empty() {
             // A document built by hand, without the pipeline's token layer.
-            return self.entities(&doc.text, &doc.sentences);
+            return self.entities_prose(&doc.text, &doc.sentences);
         }
-        self.entities_over(&doc.text, &doc.tokens, &doc.sentences)
+        self.entities_over_prose(&doc.text, &doc.tokens, &doc.sentences)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The network runs around a sentence that is not prose: no model entity inside it,
+    /// and the prose before it reads as it does alone.
+    #[test]
+    fn no_model_entities_in_sentences_that_are_not_prose() {
+        let ner = ModelNer::default();
+        let before = "Maria Lopez flew to Paris on Monday with Google executives.";
+        let soup =
+            "» “ Peter ‹ » Smith 」「 ' ` » London ‟ 『 » “ the « ” ´ ' Rome 〝 ＂ » ‘ ’ « »";
+        let after = "John Brown stayed in Berlin.";
+        let text = format!("{before} {soup} {after}");
+        let sentences = [
+            Span::new(0, before.len()),
+            Span::new(before.len() + 1, before.len() + 1 + soup.len()),
+            Span::new(before.len() + soup.len() + 2, text.len()),
+        ];
+        let tokens = ner.model.tokenizer.tokenize(&text);
+        let all = ner.entities_over(&text, &tokens, &sentences);
+        let prose = ner.entities_over_prose(&text, &tokens, &sentences);
+        let in_soup =
+            |e: &Entity| sentences[1].start <= e.span.start && e.span.end <= sentences[1].end;
+        assert!(
+            all.iter().any(in_soup),
+            "the soup holds names the network tags"
+        );
+        assert!(!prose.iter().any(in_soup));
+        let alone = ner.entities(before, &[Span::new(0, before.len())]);
+        assert!(!alone.is_empty());
+        let first: Vec<&Entity> = prose
+            .iter()
+            .filter(|e| e.span.end <= before.len())
+            .collect();
+        assert_eq!(first, alone.iter().collect::<Vec<_>>());
+        assert!(prose.iter().any(|e| e.span.start >= sentences[2].start));
+        // Prose only: the same as the plain pass.
+        let plain = format!("{before} {after}");
+        let spans = [
+            Span::new(0, before.len()),
+            Span::new(before.len() + 1, plain.len()),
+        ];
+        assert_eq!(
+            ner.entities_prose(&plain, &spans),
+            ner.entities(&plain, &spans)
+        );
     }
 }

@@ -9,7 +9,9 @@ mod rules;
 pub use abbreviations::{AbbreviationClass, Abbreviations};
 pub use blocks::{blocks, paragraphs};
 pub(crate) use blocks::{in_title_case_line, unwrap_hard_wraps, TitleCaseLines};
-pub use parsed::{combine_with_parse, parse_presets, spans_from_starts, starts_of_spans};
+pub use parsed::{
+    combine_with_parse, non_prose_tokens, parse_presets, spans_from_starts, starts_of_spans,
+};
 pub use rules::RuleSegmenter;
 
 use crate::doc::Span;

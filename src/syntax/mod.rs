@@ -261,11 +261,27 @@ impl SyntaxModel {
         tokens: &[Token],
         sentence_starts: &[bool],
     ) -> Vec<TokenSyntax> {
+        self.analyze_within_unparsed(text, tokens, sentence_starts, &[])
+    }
+
+    /// As [`SyntaxModel::analyze_within`], but the tokens marked in `unparsed` (indexed like
+    /// `tokens`; may be shorter) are tagged and lemmatised without running the parser: each
+    /// run of them is a flat tree per sentence (its first token `ROOT`, the others `dep`
+    /// children of it). The pipeline marks sentences that are not prose
+    /// ([`crate::segment::non_prose_tokens`]), where the parser's work would be wasted.
+    /// The parsed runs are parsed as documents of their own.
+    pub fn analyze_within_unparsed(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentence_starts: &[bool],
+        unparsed: &[bool],
+    ) -> Vec<TokenSyntax> {
         if tokens.is_empty() {
             return Vec::new();
         }
         BUFFERS.with_borrow_mut(|buf| {
-            self.analyze_with(text, tokens, sentence_starts, WINDOW_TOKENS, buf)
+            self.analyze_with(text, tokens, sentence_starts, unparsed, WINDOW_TOKENS, buf)
         })
     }
 
@@ -274,6 +290,7 @@ impl SyntaxModel {
         text: &str,
         tokens: &[Token],
         preset: &[bool],
+        unparsed: &[bool],
         window: usize,
         buf: &mut Buffers,
     ) -> Vec<TokenSyntax> {
@@ -366,13 +383,17 @@ impl SyntaxModel {
         }
         buf.t2v.release_if_large();
 
-        let arcs = self.parser.parse(
-            &buf.projected,
-            &buf.row_ids,
-            &is_space,
-            preset,
-            &mut buf.parser,
-        );
+        let arcs = if unparsed.iter().any(|&u| u) {
+            self.parse_runs(&is_space, preset, unparsed, buf)
+        } else {
+            self.parser.parse(
+                &buf.projected,
+                &buf.row_ids,
+                &is_space,
+                preset,
+                &mut buf.parser,
+            )
+        };
         if buf.projected.capacity() > KEEP_FLOATS {
             buf.projected = Vec::new();
             buf.row_ids = Vec::new();
@@ -416,6 +437,53 @@ impl SyntaxModel {
             })
             .collect()
     }
+
+    /// The arcs of a document whose `unparsed` tokens skip the parser: each maximal run of
+    /// parsed tokens is parsed alone (heads shifted back), each unparsed run is flat per
+    /// sentence (a preset start begins a new one).
+    fn parse_runs(
+        &self,
+        is_space: &[bool],
+        preset: &[bool],
+        unparsed: &[bool],
+        buf: &mut Buffers,
+    ) -> Vec<parser::Arc> {
+        let n = is_space.len();
+        let skipped = |i: usize| unparsed.get(i).copied().unwrap_or(false);
+        let mut arcs = Vec::with_capacity(n);
+        let mut a = 0;
+        while a < n {
+            let skip = skipped(a);
+            let b = (a..n).find(|&i| skipped(i) != skip).unwrap_or(n);
+            if skip {
+                let mut root = a;
+                for i in a..b {
+                    if preset.get(i).copied().unwrap_or(false) {
+                        root = i;
+                    }
+                    let label = if i == root { "ROOT" } else { "dep" };
+                    arcs.push(parser::Arc {
+                        head: root,
+                        label: label.to_string(),
+                    });
+                }
+            } else {
+                let run = self.parser.parse(
+                    &buf.projected[a * parser::HIDDEN..b * parser::HIDDEN],
+                    &buf.row_ids[a..b],
+                    &is_space[a..b],
+                    preset.get(a..b.min(preset.len())).unwrap_or(&[]),
+                    &mut buf.parser,
+                );
+                arcs.extend(run.into_iter().map(|mut arc| {
+                    arc.head += a;
+                    arc
+                }));
+            }
+            a = b;
+        }
+        arcs
+    }
 }
 
 #[cfg(test)]
@@ -435,12 +503,56 @@ mod tests {
             let tokens = syntax.lexical.tokenizer.tokenize(&text);
             let mut plain = Buffers::default();
             plain.parser.allow_memo = false;
-            let want = syntax.analyze_with(&text, &tokens, &[], WINDOW_TOKENS, &mut plain);
+            let want = syntax.analyze_with(&text, &tokens, &[], &[], WINDOW_TOKENS, &mut plain);
             let mut buf = Buffers::default();
-            let got = syntax.analyze_with(&text, &tokens, &[], WINDOW_TOKENS, &mut buf);
+            let got = syntax.analyze_with(&text, &tokens, &[], &[], WINDOW_TOKENS, &mut buf);
             assert!(got == want, "{:?}", &text[..20]);
             assert!(buf.row_ids.iter().max().map_or(0, |&m| m as usize + 1) * 2 <= tokens.len());
         }
+    }
+
+    /// Tokens marked unparsed get a flat tree per sentence; the tags do not change and the
+    /// other tokens' arcs stay inside their own runs.
+    #[test]
+    fn unparsed_tokens_get_a_flat_tree_per_sentence() {
+        let syntax = embedded_syntax();
+        let prose = "The council met on Monday and agreed the plan.";
+        let junk = "» “ ‹ » 」 ' ` » ‟ 『";
+        let text = format!("{prose} {junk} {junk} {prose}");
+        let tokens = syntax.lexical.tokenizer.tokenize(&text);
+        let at = |offset: usize| tokens.iter().position(|t| t.start == offset).unwrap();
+        let junk_a = at(prose.len() + 1);
+        let junk_b = at(prose.len() + junk.len() + 2);
+        let second = at(prose.len() + 2 * junk.len() + 3);
+        let mut starts = vec![false; tokens.len()];
+        for i in [junk_a, junk_b, second] {
+            starts[i] = true;
+        }
+        let mut unparsed = vec![false; tokens.len()];
+        unparsed[junk_a..second].fill(true);
+        let got = syntax.analyze_within_unparsed(&text, &tokens, &starts, &unparsed);
+        let plain = syntax.analyze_within(&text, &tokens, &starts);
+        assert_eq!(
+            syntax.analyze_within_unparsed(&text, &tokens, &starts, &[]),
+            plain
+        );
+        for (i, (g, p)) in got.iter().zip(&plain).enumerate() {
+            assert_eq!((&g.tag, &g.lemma), (&p.tag, &p.lemma), "token {i}");
+            if (junk_a..second).contains(&i) {
+                let root = if i < junk_b { junk_a } else { junk_b };
+                assert_eq!(g.head, root, "token {i}");
+                assert_eq!(g.dep, if i == root { "ROOT" } else { "dep" });
+                assert_eq!(g.sent_start, i == root);
+            } else {
+                let run = if i < junk_a {
+                    0..junk_a
+                } else {
+                    second..tokens.len()
+                };
+                assert!(run.contains(&g.head), "token {i} points out of its run");
+            }
+        }
+        assert_eq!(got.iter().filter(|t| t.dep == "ROOT").count(), 4);
     }
 
     #[test]
@@ -457,12 +569,12 @@ mod tests {
         let syntax = embedded_syntax();
         let tokens = syntax.lexical.tokenizer.tokenize(&text);
         let mut reference = Buffers::default();
-        let whole = syntax.analyze_with(&text, &tokens, &[], tokens.len(), &mut reference);
+        let whole = syntax.analyze_with(&text, &tokens, &[], &[], tokens.len(), &mut reference);
         assert!(whole.iter().filter(|t| t.sent_start).count() > 5);
         for (window, ring) in [(1, 1), (7, 16), (300, 100), (2048, 2048)] {
             let mut buf = Buffers::default();
             buf.parser.limit = ring;
-            let got = syntax.analyze_with(&text, &tokens, &[], window, &mut buf);
+            let got = syntax.analyze_with(&text, &tokens, &[], &[], window, &mut buf);
             assert!(got == whole, "window {window}, ring {ring}");
         }
     }
