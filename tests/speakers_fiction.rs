@@ -206,3 +206,42 @@ fn the_last_actor_of_a_narration_paragraph_speaks_next() {
     );
     assert_speaker(&d, "shut and locked", "Mr. Marsh");
 }
+
+#[test]
+fn a_named_person_nearby_outranks_a_nearer_description_for_he() {
+    // The old man is mentioned last, but Tom Baxter is the topic a "he" carries on.
+    let d = doc(
+        "Tom Baxter walked into the station and set down his bag. An old man was \
+         sweeping the platform near the door.\n\n\
+         \u{201c}When does the last train leave?\u{201d} he asked.",
+    );
+    assert_speaker(&d, "last train", "Tom Baxter");
+}
+
+#[test]
+fn an_answering_cue_in_a_new_paragraph_is_not_the_previous_speaker() {
+    let d = doc(
+        "Tom Baxter and Sam Grant sat by the fire in the farmhouse kitchen.\n\n\
+         \u{201c}Where have you been all day?\u{201d} said Tom.\n\n\
+         \u{201c}Out in the top fields,\u{201d} he replied.",
+    );
+    assert_speaker(&d, "Where have you", "Tom Baxter");
+    assert_speaker(&d, "top fields", "Sam Grant");
+}
+
+#[test]
+fn an_occupation_noun_is_a_described_character_for_he() {
+    // "coachman" (data/gendered_nouns.tsv) makes "the coachman" a male character, nearer
+    // to "he said" than Tom Baxter.
+    let d = doc(
+        "Tom Baxter paid for his supper and went out into the yard of the inn.\n\n\
+         The lamps had just been lit along the wall, and the rain that had fallen all \
+         afternoon was still dripping from the eaves onto the cobbles. Four horses stood \
+         steaming in the cold, their breath rising in clouds under the lanterns, and the \
+         wheels of the old carriage were caked with the mud of the long road from the coast. \
+         Somewhere a door banged twice and was still.\n\n\
+         The coachman climbed down from his box and opened the door.\n\n\
+         \u{201c}The roads are bad tonight,\u{201d} he said.",
+    );
+    assert_speaker(&d, "roads are bad", "the coachman");
+}

@@ -37,7 +37,7 @@ fn next_paragraph(text: &str, from: usize, to: usize) -> bool {
 }
 
 /// Whether the quote opens its paragraph (nothing before it on its line).
-fn opens_paragraph(text: &str, start: usize) -> bool {
+pub(crate) fn opens_paragraph(text: &str, start: usize) -> bool {
     text[..start]
         .chars()
         .rev()

@@ -23,6 +23,8 @@ pub(crate) mod transcript;
 
 use attribution::Attribution;
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use lexicon::{entities_are_ordered, is_pronoun};
 use speakers::{pronoun_gender, People, PronounResolver};
@@ -60,6 +62,7 @@ fn speaker_for(
     mention: Span,
     previous: Option<&Speaker>,
     addressed: Option<&str>,
+    answers: bool,
 ) -> Speaker {
     let text = &doc.text;
     let words = mention.slice(text).unwrap_or("").trim();
@@ -69,9 +72,13 @@ fn speaker_for(
         pronoun_gender(words).and_then(|wanted| {
             // A pronoun right after someone's quote is that speaker again (conversation
             // turn) when the gender agrees; otherwise the nearest agreeing person.
-            let resolved = resolver.resolve_except(people, words, mention.start, addressed);
+            // "he replied" opening a new paragraph answers the previous speaker: not them.
+            let answered = previous.filter(|_| answers).map(|s| s.name.as_str());
+            let except = addressed.or(answered);
+            let resolved = resolver.resolve_except(people, words, mention.start, except);
             let previous = previous.filter(|s| {
-                s.mention.start < mention.start
+                !answers
+                    && s.mention.start < mention.start
                     && mention.start - s.mention.start < 600
                     && addressed.is_none_or(|a| a != s.name)
             });
@@ -127,6 +134,11 @@ fn speaker_for(
         },
     }
 }
+
+/// Cue verbs that answer someone ("he replied"): their he/she is not the previous
+/// speaker when the quote opens a new paragraph (`data/answer_cues.txt`).
+static ANSWER_CUES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::word_list(include_str!("../../data/answer_cues.txt")));
 
 /// Whether `m` lies inside one of `sorted` (text order, disjoint): one binary search.
 fn inside_any(sorted: &[Span], m: Span) -> bool {
@@ -229,6 +241,18 @@ impl QuoteExtractor for RuleQuotes {
                 kind: QuoteKind::Direct,
                 speaker: attribution.map(|a| {
                     let addressed = dialogue::addressee(doc, &people, &q.parts);
+                    // A quote opening a paragraph after the previous quote's, with an
+                    // answering cue ("he replied"): a new turn.
+                    let answers = i > 0
+                        && dialogue::opens_paragraph(&doc.text, span.start)
+                        && doc
+                            .text
+                            .get(hull(&raw[i - 1].parts).end..span.start)
+                            .is_some_and(|gap| gap.contains('\n'))
+                        && doc
+                            .text
+                            .get(a.cue.start..a.cue.end)
+                            .is_some_and(|c| ANSWER_CUES.contains(c.to_lowercase().as_str()));
                     let speaker = speaker_for(
                         doc,
                         &people,
@@ -236,6 +260,7 @@ impl QuoteExtractor for RuleQuotes {
                         a.mention,
                         previous_speaker.as_ref(),
                         addressed.map(|p| p.name.as_str()),
+                        answers,
                     );
                     previous_speaker = Some(speaker.clone());
                     speaker
@@ -273,7 +298,9 @@ impl QuoteExtractor for RuleQuotes {
                     span: r.hull(),
                     parts: r.parts.clone(),
                     kind,
-                    speaker: Some(speaker_for(doc, &people, &resolver, a.mention, None, None)),
+                    speaker: Some(speaker_for(
+                        doc, &people, &resolver, a.mention, None, None, false,
+                    )),
                     cue: Some(a.cue),
                     method: a.method,
                     confidence: a.method.confidence(),

@@ -669,6 +669,11 @@ pub struct PronounResolver {
     subject_first: bool,
 }
 
+/// How far back (bytes) before the nearest description a named person of the same
+/// gender slot still beats it (tuned on the first 70 LitBank excerpts: 100 to 500 all
+/// gain; 300 in the middle).
+const NOMINAL_WINDOW: usize = 300;
+
 /// How far back (bytes) before the nearest candidate a subject still beats it.
 const SUBJECT_REACH: usize = 250;
 
@@ -721,7 +726,21 @@ impl PronounResolver {
                 .rev()
                 .take(16)
                 .filter(|&&(_, p, _)| except.is_none_or(|n| people.persons[p].name != n));
-            let first = *back.next()?;
+            let mut first = *back.next()?;
+            if people.persons[first.1].nominal {
+                // A named person not much farther back wins over a description: a
+                // described character ("his nurse", "the servant") is seldom the topic
+                // a he/she carries on.
+                let named = l[..i]
+                    .iter()
+                    .rev()
+                    .take(16)
+                    .filter(|&&(_, p, _)| except.is_none_or(|n| people.persons[p].name != n))
+                    .find(|c| !people.persons[c.1].nominal && c.0 + NOMINAL_WINDOW >= first.0);
+                if let Some(n) = named {
+                    first = *n;
+                }
+            }
             if !self.subject_first || first.2 {
                 return Some((first.0, first.1));
             }
