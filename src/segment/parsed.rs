@@ -81,9 +81,9 @@ const NON_PROSE_MIN_TOKENS: usize = 20;
 const SENTENCE_PUNCTUATION: &str = ".,;:!?()[]-/&%+–—…";
 
 /// The tokens of sentences that are not prose (indexed like `tokens`; `starts` as from
-/// [`parse_presets`]): a sentence of at least [`NON_PROSE_MIN_TOKENS`] tokens in which
+/// [`parse_presets`]): a sentence of at least 20 tokens (whitespace not counted) in which
 /// fewer than half the tokens hold a letter or a digit and at least a quarter are stray
-/// marks (quote marks, brackets and symbols outside [`SENTENCE_PUNCTUATION`]): quote-mark
+/// marks (quote marks, brackets and symbols other than `.,;:!?()[]-/&%+–—…`): quote-mark
 /// soup, mojibake, symbol tables. A dependency parse or a model entity of such a run means
 /// nothing, and the networks are most of what it costs, so the pipeline tags these tokens
 /// without parsing them and runs the entity network around them. Prose never qualifies:
