@@ -54,13 +54,6 @@ impl Workspace {
     }
 }
 
-/// Resizes `buf` to `len` zeros, reusing its allocation.
-fn zeroed(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
-    buf.clear();
-    buf.resize(len, 0.0);
-    buf
-}
-
 thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
 }
@@ -379,7 +372,7 @@ impl SpacySmModel {
             // alone: computed once per distinct vector (see `distinct_rows`).
             ws.t2v.distinct_rows(a - lo, b - lo, &mut ws.distinct);
             let m = ws.distinct.len();
-            let projected = zeroed(&mut ws.projected, m * HIDDEN);
+            let projected = crate::nn::resize_stale(&mut ws.projected, m * HIDDEN);
             self.project_w
                 .matmul(&ws.distinct.rows, WIDTH, m, projected, HIDDEN);
             for r in 0..m {
@@ -389,7 +382,7 @@ impl SpacySmModel {
                     .for_each(|(v, b)| *v += b);
             }
             // Each token's contribution to the hidden layer for feature slot 0.
-            let cached = zeroed(&mut ws.cached, m * slot);
+            let cached = crate::nn::resize_stale(&mut ws.cached, m * slot);
             self.lower_first
                 .matmul(&ws.projected, HIDDEN, m, cached, slot);
             // A window that repeats its token vectors reuses the scores of states seen

@@ -332,8 +332,7 @@ impl SyntaxModel {
         // input projection are per token.
         let n_tags = self.tags.len();
         let mut tags: Vec<usize> = Vec::with_capacity(n);
-        buf.projected.clear();
-        buf.projected.resize(n * parser::HIDDEN, 0.0);
+        crate::nn::resize_stale(&mut buf.projected, n * parser::HIDDEN);
         buf.row_ids.clear();
         let mut row_base = 0u32;
         let mut a = 0;
@@ -347,8 +346,7 @@ impl SyntaxModel {
             buf.t2v.distinct_rows(a - lo, b - lo, &mut buf.distinct);
             let m = buf.distinct.len();
             // Tagger: the argmax of a softmax layer is the argmax of its logits.
-            buf.scores.clear();
-            buf.scores.resize(m * n_tags, 0.0);
+            crate::nn::resize_stale(&mut buf.scores, m * n_tags);
             self.tagger_w
                 .matmul(&buf.distinct.rows, WIDTH, m, &mut buf.scores, n_tags);
             let best: Vec<usize> = buf
@@ -364,8 +362,7 @@ impl SyntaxModel {
                     best
                 })
                 .collect();
-            buf.distinct_projected.clear();
-            buf.distinct_projected.resize(m * parser::HIDDEN, 0.0);
+            crate::nn::resize_stale(&mut buf.distinct_projected, m * parser::HIDDEN);
             self.parser
                 .project(&buf.distinct.rows, &mut buf.distinct_projected);
             let base = row_base;

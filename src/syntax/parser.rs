@@ -229,8 +229,7 @@ impl ParserNet {
                 .matmul(&projected[s * HIDDEN..e * HIDDEN], HIDDEN, e - s, out, ROW);
             return;
         }
-        d.output.clear();
-        d.output.resize(m * ROW, 0.0);
+        crate::nn::resize_stale(&mut d.output, m * ROW);
         self.lower_w.matmul(&d.input, HIDDEN, m, &mut d.output, ROW);
         for (dst, &j) in out.chunks_exact_mut(ROW).zip(&d.slots) {
             let j = j as usize;
