@@ -223,6 +223,40 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             (*form, label)
         })
         .collect();
+    // A film's or show's short form without its article ("Motorcycle Diaries" of "The
+    // Motorcycle Diaries") is another mention: of two words or more, or one word the text never
+    // writes in lower case and no plural (a family or band: "the Osbournes").
+    let mut lower: Option<HashSet<String>> = None;
+    let short_forms: Vec<(&str, EntityLabel)> = form_label
+        .iter()
+        // Films and shows only: a generic WORK is often a group's name ("The X Party").
+        .filter(|(_, label)| matches!(label, EntityLabel::Film | EntityLabel::Show))
+        .filter_map(|(form, label)| {
+            let rest = form.strip_prefix("The ")?;
+            let words: Vec<&str> = rest.split(' ').collect();
+            let shaped = words.iter().all(|w| {
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+            });
+            if !shaped || votes.contains_key(rest) {
+                return None;
+            }
+            if words.len() == 1 {
+                let lower = lower.get_or_insert_with(|| {
+                    text.split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| w.starts_with(char::is_lowercase))
+                        .map(str::to_string)
+                        .collect()
+                });
+                if rest.len() < 4 || rest.ends_with('s') || lower.contains(&rest.to_lowercase()) {
+                    return None;
+                }
+            }
+            Some((rest, label.clone()))
+        })
+        .collect();
+    form_label.extend(short_forms);
     form_label.sort();
     let model_person_forms: HashSet<&str> = model
         .iter()
@@ -1052,6 +1086,13 @@ impl LayeredNer {
                                 }),
                                 Strength::Named => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
+                                }),
+                                Strength::Owned => !blocked_by(&|l| {
+                                    blocks_open_title(l)
+                                        && !matches!(
+                                            l,
+                                            EntityLabel::Gpe | EntityLabel::Loc | EntityLabel::Fac
+                                        )
                                 }),
                             }
                     })

@@ -229,6 +229,21 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
                 true,
             )
         },
+        // "X's second series", "X's final episode": a series before its own season word,
+        // with a word saying which one (not "Fox's prime-time audience").
+        Cue {
+            possessive: true,
+            label: EntityLabel::Show,
+            open_kind: false,
+            strength: Strength::Owned,
+            ..open(
+                format!(
+                    r"(?P<title>{title})['’]s[^\S\n]+(?i:first|second|third|fourth|fifth|sixth|new|latest|final|last|next|current|forthcoming)[^\S\n]+(?i:series|season|episode|run)\b"
+                ),
+                EntityLabel::Show,
+                true,
+            )
+        },
         // "X's second season", "X's director".
         Cue {
             possessive: true,
