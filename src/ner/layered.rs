@@ -96,14 +96,16 @@ fn is_standalone(text: &str, span: Span) -> bool {
         .strip_prefix(' ')
         .and_then(|r| r.chars().next())
         .is_some_and(char::is_uppercase);
+    // A capitalised word before that opens sentences but never a name ("In Hide and
+    // Seek, ...") does not join a mention of several words to it.
     let prev_word_capitalised = text[..start]
         .strip_suffix(' ')
-        .and_then(|l| {
-            l.split(|c: char| !c.is_alphanumeric())
-                .next_back()
-                .and_then(|w| w.chars().next())
-        })
-        .is_some_and(char::is_uppercase);
+        .and_then(|l| l.split(|c: char| !c.is_alphanumeric()).next_back())
+        .is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !(text[start..end].contains(' ')
+                    && titles::NOT_TITLE_WORDS.contains(w.to_lowercase().as_str()))
+        });
     !next_word_capitalised && !prev_word_capitalised
 }
 
@@ -256,7 +258,21 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             Some((rest, label.clone()))
         })
         .collect();
+    // And the long form with an article the mention left out ("The Magic Roundabout"
+    // after "Magic Roundabout"), which the model may give as a work of its own.
+    // Only where the model names that long form ("The Mary Poppins musical" is no title).
+    let model_forms: HashSet<&str> = model.iter().map(|c| doc.span_text(c.span)).collect();
+    let long_forms: Vec<(&str, EntityLabel)> = form_label
+        .iter()
+        .filter(|(form, label)| label.is_title() && !form.starts_with("The "))
+        .filter_map(|(form, label)| {
+            let long = format!("The {form}");
+            let long = model_forms.get(long.as_str())?;
+            (!votes.contains_key(long)).then(|| (*long, label.clone()))
+        })
+        .collect();
     form_label.extend(short_forms);
+    form_label.extend(long_forms);
     form_label.sort();
     let model_person_forms: HashSet<&str> = model
         .iter()
@@ -1128,7 +1144,16 @@ impl LayeredNer {
             // A list holding another mention of a found title ("Other films included X, Y
             // and Z" after "the film X").
             let siblings = list_titles(doc, &typed, &model, &[Evidence::Consistency]);
+            // Their other mentions ("It is up against A, B and C" ... "nominated for B").
+            // Open to the kind vote as the list items are.
+            let propagated = propagate(doc, &siblings, &model)
+                .into_iter()
+                .map(|c| Candidate {
+                    open_kind: true,
+                    ..c
+                });
             typed.extend(siblings);
+            typed.extend(propagated);
         }
         if self.rules {
             let extra = character_titles(doc, &typed);

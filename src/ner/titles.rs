@@ -294,7 +294,7 @@ static AND_PART: LazyLock<Regex> = LazyLock::new(|| {
 const NOT_OPENERS: &str = include_str!("../../data/entities/title_openers_not.txt");
 
 /// Words that open sentences but not titles (lower case).
-static NOT_TITLE_WORDS: LazyLock<std::collections::HashSet<&'static str>> =
+pub(crate) static NOT_TITLE_WORDS: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| list(NOT_OPENERS).collect());
 
 /// Film and show words and kind nouns, lower case: never a title on their own ("Oscar").
