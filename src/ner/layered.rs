@@ -204,15 +204,22 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         .filter(|c| c.label == CHARACTER && c.evidence == Evidence::Gazetteer)
         .map(|c| doc.span_text(c.span))
         .collect();
+    // Forms some cue gave a kind to; the copies of the others stay open to the kind vote
+    // (an open cue's WORK means "kind unknown", not a vote for WORK).
+    let mut kind_named: HashSet<&str> = HashSet::new();
     for c in typed
         .iter()
         .filter(|c| c.label.is_title() || c.label == CHARACTER)
     {
+        let open_work = c.open_kind && c.label == EntityLabel::Work;
+        if !c.open_kind {
+            kind_named.insert(doc.span_text(c.span));
+        }
         *votes
             .entry(doc.span_text(c.span))
             .or_default()
             .entry(&c.label)
-            .or_default() += 1;
+            .or_default() += usize::from(!open_work);
     }
     let mut form_label: Vec<(&str, EntityLabel)> = votes
         .iter()
@@ -366,7 +373,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
                 span,
                 label: label.clone(),
                 evidence: Evidence::Consistency,
-                open_kind: false,
+                open_kind: label.is_title() && !kind_named.contains(form),
             });
         }
         let words: Vec<&str> = form.split(' ').collect();
@@ -653,12 +660,18 @@ const BIOPIC_CUES: &str = include_str!("../../data/entities/biopic_cues.txt");
 struct KindCues {
     automaton: AhoCorasick,
     film_count: usize,
+    /// Pattern ids from here on are work words (books, stage, music).
+    work_from: usize,
 }
+
+const WORK_CUES: &str = include_str!("../../data/entities/work_cues.txt");
 
 static KIND_CUES: std::sync::LazyLock<KindCues> = std::sync::LazyLock::new(|| {
     let film: Vec<&str> = list(FILM_CUES).collect();
     let film_count = film.len();
-    let patterns: Vec<&str> = film.into_iter().chain(list(SHOW_CUES)).collect();
+    let mut patterns: Vec<&str> = film.into_iter().chain(list(SHOW_CUES)).collect();
+    let work_from = patterns.len();
+    patterns.extend(list(WORK_CUES));
     KindCues {
         automaton: AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -666,6 +679,7 @@ static KIND_CUES: std::sync::LazyLock<KindCues> = std::sync::LazyLock::new(|| {
             .build(patterns)
             .expect("cue lists compile"),
         film_count,
+        work_from,
     }
 });
 
@@ -678,9 +692,9 @@ static BIOPIC: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
 
 /// (film words, show words) per sentence, whole words only; a word inside one of the
 /// `titles` (sorted by start) is part of that title ("A Series of ..."), not a vote.
-fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32)> {
+fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32, u32)> {
     let text = &doc.text;
-    let mut votes = vec![(0u32, 0u32); doc.sentences.len().max(1)];
+    let mut votes = vec![(0u32, 0u32, 0u32); doc.sentences.len().max(1)];
     for m in KIND_CUES.automaton.find_iter(text) {
         let k = titles.partition_point(|t| t.start <= m.start());
         if k > 0 && titles[k - 1].end >= m.end() {
@@ -695,10 +709,13 @@ fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32)> {
             .sentence_index_at(m.start())
             .unwrap_or(0)
             .min(votes.len() - 1);
-        if m.pattern().as_usize() < KIND_CUES.film_count {
+        let p = m.pattern().as_usize();
+        if p < KIND_CUES.film_count {
             votes[i].0 += 1;
-        } else {
+        } else if p < KIND_CUES.work_from {
             votes[i].1 += 1;
+        } else {
+            votes[i].2 += 1;
         }
     }
     votes
@@ -739,27 +756,29 @@ fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
     }
     // The whole article's film and show words settle a title its own sentences leave
     // open ("drama X" in a box-office report), by a clear margin only.
-    let (doc_film, doc_show) = per_sentence
+    // Work words (books, stage, music) bar that: a theatre article names no films.
+    let (doc_film, doc_show, doc_work) = per_sentence
         .iter()
-        .fold((0u32, 0u32), |a, v| (a.0 + v.0, a.1 + v.1));
+        .fold((0u32, 0u32, 0u32), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
     let mut decided: HashMap<&str, Option<EntityLabel>> = HashMap::new();
     for (form, (film, show, work, sentences)) in &by_form {
-        let (mut f, mut s) = (*film, *show);
+        let (mut f, mut s, mut w) = (*film, *show, *work);
         for i in sentences.iter().flatten() {
-            if let Some((vf, vs)) = per_sentence.get(*i) {
+            if let Some((vf, vs, vw)) = per_sentence.get(*i) {
                 f += vf;
                 s += vs;
+                w += vw;
             }
         }
-        let label = if *work > f.max(s) {
+        let label = if w > f.max(s) {
             Some(EntityLabel::Work)
         } else if f > s {
             Some(EntityLabel::Film)
         } else if s > f {
             Some(EntityLabel::Show)
-        } else if *work == 0 && doc_film >= 2 * doc_show + 2 {
+        } else if w == 0 && doc_film >= 2 * doc_show.max(doc_work) + 2 {
             Some(EntityLabel::Film)
-        } else if *work == 0 && doc_show >= 2 * doc_film + 2 {
+        } else if w == 0 && doc_show >= 2 * doc_film.max(doc_work) + 2 {
             Some(EntityLabel::Show)
         } else {
             None

@@ -689,6 +689,21 @@ pub fn find(
     let propn = |i: usize| matches!(v.pos(i), Some(Pos::Propn)) && v.capitalised(i);
     let mut hits: Vec<Hit> = Vec::new();
     let mut openers: Vec<RuleMatch> = Vec::new();
+    // Each token's sentence, and whether that sentence speaks of awards ("best", an
+    // award word): one pass.
+    let mut sentence = vec![0usize; n];
+    let mut award_sentence: Vec<bool> = Vec::new();
+    for i in 0..n {
+        if i == 0 || v.doc.syntax[i].sent_start {
+            award_sentence.push(false);
+        }
+        let k = award_sentence.len() - 1;
+        sentence[i] = k;
+        let lemma = v.lemma(i);
+        if v.word(i) == "best" || LISTS.award_heads.contains(&lemma.to_lowercase().as_str()) {
+            award_sentence[k] = true;
+        }
+    }
     for i in 0..n {
         let head = v.head(i);
         let dep = v.dep(i);
@@ -870,7 +885,19 @@ pub fn find(
                 // An award's own kind noun names the work's kind ("best album award for
                 // X"); without one the award is for a work only in screen articles
                 // ("award for Online Vendor of the year" is a category).
-                let award = prep == "for" && LISTS.award_heads.contains(&grand_lemma.as_str());
+                // "the director award went to <a person> for X", "nominees include <a
+                // person> for X": a work credited to a person the model names, in a
+                // sentence about awards.
+                let credited = prep == "for"
+                    && screen
+                    && propn(grand)
+                    && matches!(
+                        (v.named)(Span::new(doc.tokens[grand].start, doc.tokens[grand].end)),
+                        Some(EntityLabel::Person)
+                    )
+                    && award_sentence.get(sentence[i]).copied().unwrap_or(false);
+                let award = prep == "for"
+                    && (LISTS.award_heads.contains(&grand_lemma.as_str()) || credited);
                 let award_kind = award
                     .then(|| {
                         v.children[grand]
