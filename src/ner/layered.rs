@@ -198,7 +198,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     let text = &doc.text;
     let mut out = Vec::new();
     // Votes per surface form.
-    let mut votes: HashMap<&str, HashMap<&EntityLabel, usize>> = HashMap::new();
+    let mut votes: HashMap<&str, HashMap<&EntityLabel, (usize, usize)>> = HashMap::new();
     let listed_characters: HashSet<&str> = typed
         .iter()
         .filter(|c| c.label == CHARACTER && c.evidence == Evidence::Gazetteer)
@@ -215,20 +215,34 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
         if !c.open_kind {
             kind_named.insert(doc.span_text(c.span));
         }
-        *votes
+        let entry = votes
             .entry(doc.span_text(c.span))
             .or_default()
             .entry(&c.label)
-            .or_default() += usize::from(!open_work);
+            .or_default();
+        entry.0 += usize::from(!open_work);
+        entry.1 += 1;
     }
+    // Title or character by the number of mentions; among titles, the kind by the votes.
     let mut form_label: Vec<(&str, EntityLabel)> = votes
         .iter()
         .map(|(form, counts)| {
-            let label = counts
+            let characters = counts.get(&CHARACTER).map_or(0, |v| v.1);
+            let titles: usize = counts
                 .iter()
-                .max_by_key(|(l, n)| (**n, **l == &SHOW))
-                .map(|(l, _)| (*l).clone())
-                .unwrap_or(SHOW);
+                .filter(|(l, _)| l.is_title())
+                .map(|(_, v)| v.1)
+                .sum();
+            let label = if characters > titles {
+                CHARACTER
+            } else {
+                counts
+                    .iter()
+                    .filter(|(l, _)| l.is_title())
+                    .max_by_key(|(l, v)| (v.0, **l == &SHOW))
+                    .map(|(l, _)| (*l).clone())
+                    .unwrap_or(SHOW)
+            };
             (*form, label)
         })
         .collect();
