@@ -383,6 +383,11 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             if label.is_title() && continues {
                 continue;
             }
+            // "X - the Warrior Poet": the subtitle is part of this mention's title.
+            let span = match titles::dash_subtitle(text, span.end) {
+                Some((end, _)) if label.is_title() => Span::new(span.start, end),
+                _ => span,
+            };
             out.push(Candidate {
                 span,
                 label: label.clone(),

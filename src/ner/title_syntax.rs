@@ -38,6 +38,7 @@ const HONORIFICS: &str = include_str!("../../data/honorifics.txt");
 const MORE_KIND_NOUNS: &str = include_str!("../../data/entities/syntax_kind_nouns.txt");
 const ROLE_IN_HEADS: &str = include_str!("../../data/entities/syntax_role_in_heads.txt");
 const OF_HEADS: &str = include_str!("../../data/entities/syntax_of_heads.txt");
+const OF_HEADS_OPEN: &str = include_str!("../../data/entities/syntax_of_heads_open.txt");
 
 /// What a kind noun says about the work it names.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +58,8 @@ struct Lists {
     role_in_heads: Vec<&'static str>,
     /// "star of X", "the cast of X".
     of_heads: Vec<&'static str>,
+    /// "the premiere of X", "director of X": yield to the model's names.
+    of_heads_open: Vec<&'static str>,
     award_heads: Vec<&'static str>,
     work_verbs: Vec<&'static str>,
     role_nouns: Vec<&'static str>,
@@ -92,6 +95,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         in_heads: list(IN_HEADS).collect(),
         role_in_heads: list(ROLE_IN_HEADS).collect(),
         of_heads: list(OF_HEADS).collect(),
+        of_heads_open: list(OF_HEADS_OPEN).collect(),
         award_heads: list(AWARD_HEADS).collect(),
         work_verbs: list(WORK_VERBS).collect(),
         role_nouns: list(ROLE_NOUNS).collect(),
@@ -938,6 +942,11 @@ pub fn find(
                         || award)
                 {
                     hits.push(open(i, Strength::Named));
+                } else if screen
+                    && prep == "of"
+                    && LISTS.of_heads_open.contains(&grand_lemma.as_str())
+                {
+                    hits.push(open(i, Strength::Title));
                 }
             }
             _ => {}

@@ -853,8 +853,13 @@ mod tests {
             titles("Quiet Hours star Ann Lee spoke."),
             vec![("Quiet Hours".into(), EntityLabel::Work, true)]
         );
+        // A season word with a word saying which one names a series.
         assert_eq!(
             titles("Quiet Hours's second season starts."),
+            vec![("Quiet Hours".into(), EntityLabel::Show, false)]
+        );
+        assert_eq!(
+            titles("Quiet Hours's director spoke."),
             vec![("Quiet Hours".into(), EntityLabel::Work, true)]
         );
     }
