@@ -1081,6 +1081,19 @@ impl LayeredNer {
                 .filter(|c| c.label == EntityLabel::Person)
                 .map(|c| c.span)
                 .collect();
+            // Surnames of the full names the model gives as people: a role of one such
+            // word is the real person ("in which Wilson was played by <actor>" in an article
+            // about Tony Wilson).
+            let person_surnames: HashSet<&str> = model
+                .iter()
+                .filter(|c| c.label == EntityLabel::Person)
+                .filter_map(|c| {
+                    let name = doc.span_text(c.span);
+                    let words: Vec<&str> = name.split(' ').collect();
+                    (words.len() >= 2 && words.iter().all(|w| is_capitalised_word(w)))
+                        .then(|| words[words.len() - 1])
+                })
+                .collect();
             typed.extend(
                 matches
                     .into_iter()
@@ -1108,10 +1121,11 @@ impl LayeredNer {
                         };
                         // A role in a film about real people that the model names a
                         // person is that person ("her role as <a real actress>").
-                        let real_person = biopic
-                            && m.label == CHARACTER
-                            && doc.span_text(m.span).contains(' ')
-                            && model_persons.contains(&m.span);
+                        let real_person = m.label == CHARACTER
+                            && (biopic
+                                && doc.span_text(m.span).contains(' ')
+                                && model_persons.contains(&m.span)
+                                || person_surnames.contains(doc.span_text(m.span)));
                         !real_person
                             && match m.strength {
                                 Strength::Strong => true,
