@@ -178,3 +178,63 @@ fn pairs_by_number_and_list_position() {
         "{found:?}"
     );
 }
+
+/// "role/performance in X" overrides a place the model may read there; "star of A and B";
+/// awards credited to a person ("<person> for X"); "X's second series".
+#[test]
+fn roles_credits_and_seasons() {
+    let doc = run("The actress won praise for her performance in Brackenridge, and the film took the top prize at the festival. Critics called the film her best. The director said the cinema release was a triumph.");
+    assert!(
+        labels(&doc, "Brackenridge")
+            .iter()
+            .all(|l| l.is_creative_work())
+            && !labels(&doc, "Brackenridge").is_empty(),
+        "{:?}",
+        titles(&doc)
+    );
+    assert_label(
+        "Other nominees in the best actress category include Mara Quillan for Paper Kites, Tessa Moor for Hollow Pines and Jane Ash for Blue Fields. The film awards take place next month, and the film critics will vote at the cinema.",
+        "Paper Kites",
+        EntityLabel::Film,
+    );
+    assert_label(
+        "The actor, star of Copper Lanterns, will host the film festival gala. His films have taken millions at the box office, and the film critics adore him.",
+        "Copper Lanterns",
+        EntityLabel::Film,
+    );
+    assert_label(
+        "Little Harbour's second series beat two rival sitcoms to the award. The episodes drew ratings the channel had not seen in years.",
+        "Little Harbour",
+        EntityLabel::Show,
+    );
+}
+
+/// A title found once types its other mentions: without its article, and with the subtitle
+/// a later mention adds.
+#[test]
+fn short_and_long_forms_of_a_title() {
+    let doc = run("Her new film, The Copper Orchard, opens on Friday. Critics loved Copper Orchard, and the director praised the cast of the film.");
+    assert_eq!(
+        labels(&doc, "Copper Orchard"),
+        vec![EntityLabel::Film],
+        "{:?}",
+        titles(&doc)
+    );
+    let doc = run("Her performance in Marigold won praise, and the film opens in cinemas next month. Marigold - the Last Summer was shot in six weeks, the director said of the film.");
+    assert!(
+        labels(&doc, "Marigold - the Last Summer")
+            .iter()
+            .all(|l| l.is_creative_work())
+            && !labels(&doc, "Marigold - the Last Summer").is_empty(),
+        "{:?}",
+        titles(&doc)
+    );
+}
+
+/// A plural family name is no short form of "The X": "the Hendersons" after the show "The
+/// Hendersons" stays what the model says.
+#[test]
+fn plural_names_are_no_short_forms() {
+    let doc = run("The reality series The Hendersons returns to the channel next week. Viewers heard Hendersons argue in every episode of the series.");
+    assert!(labels(&doc, "Hendersons").is_empty(), "{:?}", titles(&doc));
+}

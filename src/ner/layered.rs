@@ -96,14 +96,16 @@ fn is_standalone(text: &str, span: Span) -> bool {
         .strip_prefix(' ')
         .and_then(|r| r.chars().next())
         .is_some_and(char::is_uppercase);
+    // A capitalised word before that opens sentences but never a name ("In Hide and
+    // Seek, ...") does not join a mention of several words to it.
     let prev_word_capitalised = text[..start]
         .strip_suffix(' ')
-        .and_then(|l| {
-            l.split(|c: char| !c.is_alphanumeric())
-                .next_back()
-                .and_then(|w| w.chars().next())
-        })
-        .is_some_and(char::is_uppercase);
+        .and_then(|l| l.split(|c: char| !c.is_alphanumeric()).next_back())
+        .is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !(text[start..end].contains(' ')
+                    && titles::NOT_TITLE_WORDS.contains(w.to_lowercase().as_str()))
+        });
     !next_word_capitalised && !prev_word_capitalised
 }
 
@@ -196,33 +198,102 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
     let text = &doc.text;
     let mut out = Vec::new();
     // Votes per surface form.
-    let mut votes: HashMap<&str, HashMap<&EntityLabel, usize>> = HashMap::new();
+    let mut votes: HashMap<&str, HashMap<&EntityLabel, (usize, usize)>> = HashMap::new();
     let listed_characters: HashSet<&str> = typed
         .iter()
         .filter(|c| c.label == CHARACTER && c.evidence == Evidence::Gazetteer)
         .map(|c| doc.span_text(c.span))
         .collect();
+    // Forms some cue gave a kind to; the copies of the others stay open to the kind vote
+    // (an open cue's WORK means "kind unknown", not a vote for WORK).
+    let mut kind_named: HashSet<&str> = HashSet::new();
     for c in typed
         .iter()
         .filter(|c| c.label.is_title() || c.label == CHARACTER)
     {
-        *votes
+        let open_work = c.open_kind && c.label == EntityLabel::Work;
+        if !c.open_kind {
+            kind_named.insert(doc.span_text(c.span));
+        }
+        let entry = votes
             .entry(doc.span_text(c.span))
             .or_default()
             .entry(&c.label)
-            .or_default() += 1;
+            .or_default();
+        entry.0 += usize::from(!open_work);
+        entry.1 += 1;
     }
+    // Title or character by the number of mentions; among titles, the kind by the votes.
     let mut form_label: Vec<(&str, EntityLabel)> = votes
         .iter()
         .map(|(form, counts)| {
-            let label = counts
+            let characters = counts.get(&CHARACTER).map_or(0, |v| v.1);
+            let titles: usize = counts
                 .iter()
-                .max_by_key(|(l, n)| (**n, **l == &SHOW))
-                .map(|(l, _)| (*l).clone())
-                .unwrap_or(SHOW);
+                .filter(|(l, _)| l.is_title())
+                .map(|(_, v)| v.1)
+                .sum();
+            let label = if characters > titles {
+                CHARACTER
+            } else {
+                counts
+                    .iter()
+                    .filter(|(l, _)| l.is_title())
+                    .max_by_key(|(l, v)| (v.0, **l == &SHOW))
+                    .map(|(l, _)| (*l).clone())
+                    .unwrap_or(SHOW)
+            };
             (*form, label)
         })
         .collect();
+    // A film's or show's short form without its article ("Motorcycle Diaries" of "The
+    // Motorcycle Diaries") is another mention: of two words or more, or one word the text never
+    // writes in lower case and no plural (a family or band: "the Osbournes").
+    let mut lower: Option<HashSet<String>> = None;
+    let short_forms: Vec<(&str, EntityLabel)> = form_label
+        .iter()
+        // Films and shows only: a generic WORK is often a group's name ("The X Party").
+        .filter(|(_, label)| matches!(label, EntityLabel::Film | EntityLabel::Show))
+        .filter_map(|(form, label)| {
+            let rest = form.strip_prefix("The ")?;
+            let words: Vec<&str> = rest.split(' ').collect();
+            let shaped = words.iter().all(|w| {
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+            });
+            if !shaped || votes.contains_key(rest) {
+                return None;
+            }
+            if words.len() == 1 {
+                let lower = lower.get_or_insert_with(|| {
+                    text.split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| w.starts_with(char::is_lowercase))
+                        .map(str::to_string)
+                        .collect()
+                });
+                if rest.len() < 4 || rest.ends_with('s') || lower.contains(&rest.to_lowercase()) {
+                    return None;
+                }
+            }
+            Some((rest, label.clone()))
+        })
+        .collect();
+    // And the long form with an article the mention left out ("The Magic Roundabout"
+    // after "Magic Roundabout"), which the model may give as a work of its own.
+    // Only where the model names that long form ("The Mary Poppins musical" is no title).
+    let model_forms: HashSet<&str> = model.iter().map(|c| doc.span_text(c.span)).collect();
+    let long_forms: Vec<(&str, EntityLabel)> = form_label
+        .iter()
+        .filter(|(form, label)| label.is_title() && !form.starts_with("The "))
+        .filter_map(|(form, label)| {
+            let long = format!("The {form}");
+            let long = model_forms.get(long.as_str())?;
+            (!votes.contains_key(long)).then(|| (*long, label.clone()))
+        })
+        .collect();
+    form_label.extend(short_forms);
+    form_label.extend(long_forms);
     form_label.sort();
     let model_person_forms: HashSet<&str> = model
         .iter()
@@ -312,11 +383,16 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             if label.is_title() && continues {
                 continue;
             }
+            // "X - the Warrior Poet": the subtitle is part of this mention's title.
+            let span = match titles::dash_subtitle(text, span.end) {
+                Some((end, _)) if label.is_title() => Span::new(span.start, end),
+                _ => span,
+            };
             out.push(Candidate {
                 span,
                 label: label.clone(),
                 evidence: Evidence::Consistency,
-                open_kind: false,
+                open_kind: label.is_title() && !kind_named.contains(form),
             });
         }
         let words: Vec<&str> = form.split(' ').collect();
@@ -603,12 +679,18 @@ const BIOPIC_CUES: &str = include_str!("../../data/entities/biopic_cues.txt");
 struct KindCues {
     automaton: AhoCorasick,
     film_count: usize,
+    /// Pattern ids from here on are work words (books, stage, music).
+    work_from: usize,
 }
+
+const WORK_CUES: &str = include_str!("../../data/entities/work_cues.txt");
 
 static KIND_CUES: std::sync::LazyLock<KindCues> = std::sync::LazyLock::new(|| {
     let film: Vec<&str> = list(FILM_CUES).collect();
     let film_count = film.len();
-    let patterns: Vec<&str> = film.into_iter().chain(list(SHOW_CUES)).collect();
+    let mut patterns: Vec<&str> = film.into_iter().chain(list(SHOW_CUES)).collect();
+    let work_from = patterns.len();
+    patterns.extend(list(WORK_CUES));
     KindCues {
         automaton: AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -616,6 +698,7 @@ static KIND_CUES: std::sync::LazyLock<KindCues> = std::sync::LazyLock::new(|| {
             .build(patterns)
             .expect("cue lists compile"),
         film_count,
+        work_from,
     }
 });
 
@@ -628,9 +711,9 @@ static BIOPIC: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
 
 /// (film words, show words) per sentence, whole words only; a word inside one of the
 /// `titles` (sorted by start) is part of that title ("A Series of ..."), not a vote.
-fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32)> {
+fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32, u32)> {
     let text = &doc.text;
-    let mut votes = vec![(0u32, 0u32); doc.sentences.len().max(1)];
+    let mut votes = vec![(0u32, 0u32, 0u32); doc.sentences.len().max(1)];
     for m in KIND_CUES.automaton.find_iter(text) {
         let k = titles.partition_point(|t| t.start <= m.start());
         if k > 0 && titles[k - 1].end >= m.end() {
@@ -645,10 +728,13 @@ fn kind_votes_per_sentence(doc: &Document, titles: &[Span]) -> Vec<(u32, u32)> {
             .sentence_index_at(m.start())
             .unwrap_or(0)
             .min(votes.len() - 1);
-        if m.pattern().as_usize() < KIND_CUES.film_count {
+        let p = m.pattern().as_usize();
+        if p < KIND_CUES.film_count {
             votes[i].0 += 1;
-        } else {
+        } else if p < KIND_CUES.work_from {
             votes[i].1 += 1;
+        } else {
+            votes[i].2 += 1;
         }
     }
     votes
@@ -689,27 +775,29 @@ fn decide_kinds(doc: &Document, chosen: &mut [Candidate]) {
     }
     // The whole article's film and show words settle a title its own sentences leave
     // open ("drama X" in a box-office report), by a clear margin only.
-    let (doc_film, doc_show) = per_sentence
+    // Work words (books, stage, music) bar that: a theatre article names no films.
+    let (doc_film, doc_show, doc_work) = per_sentence
         .iter()
-        .fold((0u32, 0u32), |a, v| (a.0 + v.0, a.1 + v.1));
+        .fold((0u32, 0u32, 0u32), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
     let mut decided: HashMap<&str, Option<EntityLabel>> = HashMap::new();
     for (form, (film, show, work, sentences)) in &by_form {
-        let (mut f, mut s) = (*film, *show);
+        let (mut f, mut s, mut w) = (*film, *show, *work);
         for i in sentences.iter().flatten() {
-            if let Some((vf, vs)) = per_sentence.get(*i) {
+            if let Some((vf, vs, vw)) = per_sentence.get(*i) {
                 f += vf;
                 s += vs;
+                w += vw;
             }
         }
-        let label = if *work > f.max(s) {
+        let label = if w > f.max(s) {
             Some(EntityLabel::Work)
         } else if f > s {
             Some(EntityLabel::Film)
         } else if s > f {
             Some(EntityLabel::Show)
-        } else if *work == 0 && doc_film >= 2 * doc_show + 2 {
+        } else if w == 0 && doc_film >= 2 * doc_show.max(doc_work) + 2 {
             Some(EntityLabel::Film)
-        } else if *work == 0 && doc_show >= 2 * doc_film + 2 {
+        } else if w == 0 && doc_show >= 2 * doc_film.max(doc_work) + 2 {
             Some(EntityLabel::Show)
         } else {
             None
@@ -993,6 +1081,19 @@ impl LayeredNer {
                 .filter(|c| c.label == EntityLabel::Person)
                 .map(|c| c.span)
                 .collect();
+            // Surnames of the full names the model gives as people: a role of one such
+            // word is the real person ("in which Wilson was played by <actor>" in an article
+            // about Tony Wilson).
+            let person_surnames: HashSet<&str> = model
+                .iter()
+                .filter(|c| c.label == EntityLabel::Person)
+                .filter_map(|c| {
+                    let name = doc.span_text(c.span);
+                    let words: Vec<&str> = name.split(' ').collect();
+                    (words.len() >= 2 && words.iter().all(|w| is_capitalised_word(w)))
+                        .then(|| words[words.len() - 1])
+                })
+                .collect();
             typed.extend(
                 matches
                     .into_iter()
@@ -1020,10 +1121,11 @@ impl LayeredNer {
                         };
                         // A role in a film about real people that the model names a
                         // person is that person ("her role as <a real actress>").
-                        let real_person = biopic
-                            && m.label == CHARACTER
-                            && doc.span_text(m.span).contains(' ')
-                            && model_persons.contains(&m.span);
+                        let real_person = m.label == CHARACTER
+                            && (biopic
+                                && doc.span_text(m.span).contains(' ')
+                                && model_persons.contains(&m.span)
+                                || person_surnames.contains(doc.span_text(m.span)));
                         !real_person
                             && match m.strength {
                                 Strength::Strong => true,
@@ -1052,6 +1154,13 @@ impl LayeredNer {
                                 }),
                                 Strength::Named => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
+                                }),
+                                Strength::Owned => !blocked_by(&|l| {
+                                    blocks_open_title(l)
+                                        && !matches!(
+                                            l,
+                                            EntityLabel::Gpe | EntityLabel::Loc | EntityLabel::Fac
+                                        )
                                 }),
                             }
                     })
@@ -1087,7 +1196,16 @@ impl LayeredNer {
             // A list holding another mention of a found title ("Other films included X, Y
             // and Z" after "the film X").
             let siblings = list_titles(doc, &typed, &model, &[Evidence::Consistency]);
+            // Their other mentions ("It is up against A, B and C" ... "nominated for B").
+            // Open to the kind vote as the list items are.
+            let propagated = propagate(doc, &siblings, &model)
+                .into_iter()
+                .map(|c| Candidate {
+                    open_kind: true,
+                    ..c
+                });
             typed.extend(siblings);
+            typed.extend(propagated);
         }
         if self.rules {
             let extra = character_titles(doc, &typed);

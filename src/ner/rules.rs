@@ -87,6 +87,10 @@ pub enum Strength {
     /// parse: overrides the model's people (one name before "star" and another is no
     /// person), yields to its organisations and places ("Hollywood star Y").
     Credit,
+    /// A title before its own season or series word ("X's second series"): overrides the
+    /// model's places (it reads titles ending in a place word as places: "Little
+    /// Britain"), yields to its people and organisations ("Fox's new series").
+    Owned,
 }
 
 fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {

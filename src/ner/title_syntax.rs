@@ -36,6 +36,9 @@ const ROLE_NOUNS: &str = include_str!("../../data/entities/syntax_role_nouns.txt
 const AS_VERBS: &str = include_str!("../../data/entities/syntax_as_verbs.txt");
 const HONORIFICS: &str = include_str!("../../data/honorifics.txt");
 const MORE_KIND_NOUNS: &str = include_str!("../../data/entities/syntax_kind_nouns.txt");
+const ROLE_IN_HEADS: &str = include_str!("../../data/entities/syntax_role_in_heads.txt");
+const OF_HEADS: &str = include_str!("../../data/entities/syntax_of_heads.txt");
+const OF_HEADS_OPEN: &str = include_str!("../../data/entities/syntax_of_heads_open.txt");
 
 /// What a kind noun says about the work it names.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +54,12 @@ struct Lists {
     small: Vec<&'static str>,
     openers_not: Vec<&'static str>,
     in_heads: Vec<&'static str>,
+    /// "role in X": overrides the model's places and organisations.
+    role_in_heads: Vec<&'static str>,
+    /// "star of X", "the cast of X".
+    of_heads: Vec<&'static str>,
+    /// "the premiere of X", "director of X": yield to the model's names.
+    of_heads_open: Vec<&'static str>,
     award_heads: Vec<&'static str>,
     work_verbs: Vec<&'static str>,
     role_nouns: Vec<&'static str>,
@@ -84,6 +93,9 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         small: list(SMALL_WORDS).collect(),
         openers_not: list(OPENERS_NOT).collect(),
         in_heads: list(IN_HEADS).collect(),
+        role_in_heads: list(ROLE_IN_HEADS).collect(),
+        of_heads: list(OF_HEADS).collect(),
+        of_heads_open: list(OF_HEADS_OPEN).collect(),
         award_heads: list(AWARD_HEADS).collect(),
         work_verbs: list(WORK_VERBS).collect(),
         role_nouns: list(ROLE_NOUNS).collect(),
@@ -505,6 +517,19 @@ impl<'d> View<'d> {
             {
                 return true;
             }
+            // A small word inside a model name that runs on past the title ("the
+            // Nightmare on Elm Street franchise").
+            if lower_small(nx)
+                && nx + 1 < n
+                && self.capitalised(nx + 1)
+                && (self.named)(Span::new(
+                    self.doc.tokens[nx].start,
+                    self.doc.tokens[nx].end,
+                ))
+                .is_some()
+            {
+                return true;
+            }
             if lower_small(nx) {
                 let k = if nx + 2 < n && lower_small(nx + 1) && !starts(nx + 1) {
                     nx + 2
@@ -667,6 +692,22 @@ pub fn find(
     };
     let propn = |i: usize| matches!(v.pos(i), Some(Pos::Propn)) && v.capitalised(i);
     let mut hits: Vec<Hit> = Vec::new();
+    let mut openers: Vec<RuleMatch> = Vec::new();
+    // Each token's sentence, and whether that sentence speaks of awards ("best", an
+    // award word): one pass.
+    let mut sentence = vec![0usize; n];
+    let mut award_sentence: Vec<bool> = Vec::new();
+    for i in 0..n {
+        if i == 0 || v.doc.syntax[i].sent_start {
+            award_sentence.push(false);
+        }
+        let k = award_sentence.len() - 1;
+        sentence[i] = k;
+        let lemma = v.lemma(i);
+        if v.word(i) == "best" || LISTS.award_heads.contains(&lemma.to_lowercase().as_str()) {
+            award_sentence[k] = true;
+        }
+    }
     for i in 0..n {
         let head = v.head(i);
         let dep = v.dep(i);
@@ -708,6 +749,40 @@ pub fn find(
             // "X, the crime caper sequel": the kind noun in apposition to the name.
             if dep == "appos" && head < n && propn(head) {
                 hits.push(from_kind(kind, head, Strength::Apposed));
+            }
+        }
+        // "Scrubs star Zach Braff": a one-word title opening the sentence that the tagger
+        // reads as a common noun. Only before a screen role noun and a name, and only a
+        // word the text never writes in lower case ("Rock star X", "Film director Y").
+        if screen
+            && v.doc.syntax[i].sent_start
+            && head == i + 1
+            && i + 2 < n
+            && dep == "compound"
+            && matches!(v.pos(i), Some(Pos::Noun))
+            && LISTS.role_nouns.contains(&v.lemma(i + 1))
+            && propn(i + 2)
+        {
+            let word = v.word(i);
+            let lower = word.to_lowercase();
+            let t = &doc.tokens[i];
+            let span = Span::new(t.start, t.end);
+            if word.len() > 2
+                && v.capitalised(i)
+                && word.chars().all(char::is_alphabetic)
+                && word.chars().skip(1).all(char::is_lowercase)
+                && !v.writes_lower(&lower)
+                && !LISTS.openers_not.contains(&lower.as_str())
+                && !LISTS.kind_words.contains(lower.as_str())
+                && !LISTS.kinds.contains_key(lower.as_str())
+                && (v.named)(span).is_none()
+            {
+                openers.push(RuleMatch {
+                    span,
+                    label: EntityLabel::Work,
+                    strength: Strength::Credit,
+                    open_kind: true,
+                });
             }
         }
         if !propn(i) || head >= n {
@@ -814,7 +889,19 @@ pub fn find(
                 // An award's own kind noun names the work's kind ("best album award for
                 // X"); without one the award is for a work only in screen articles
                 // ("award for Online Vendor of the year" is a category).
-                let award = prep == "for" && LISTS.award_heads.contains(&grand_lemma.as_str());
+                // "the director award went to <a person> for X", "nominees include <a
+                // person> for X": a work credited to a person the model names, in a
+                // sentence about awards.
+                let credited = prep == "for"
+                    && screen
+                    && propn(grand)
+                    && matches!(
+                        (v.named)(Span::new(doc.tokens[grand].start, doc.tokens[grand].end)),
+                        Some(EntityLabel::Person)
+                    )
+                    && award_sentence.get(sentence[i]).copied().unwrap_or(false);
+                let award = prep == "for"
+                    && (LISTS.award_heads.contains(&grand_lemma.as_str()) || credited);
                 let award_kind = award
                     .then(|| {
                         v.children[grand]
@@ -826,9 +913,40 @@ pub fn find(
                 if let Some(kind) = award_kind {
                     hits.push(from_kind(kind, i, Strength::Named));
                 } else if screen
-                    && (prep == "in" && LISTS.in_heads.contains(&grand_lemma.as_str()) || award)
+                    && prep == "in"
+                    && LISTS.role_in_heads.contains(&grand_lemma.as_str())
+                {
+                    // "his role in Closer": the model reads many titles after "in" as
+                    // places; a role is seldom in a place. Not a possessive place ("a
+                    // performance in London's West End").
+                    // Nor one a small word and a capital may continue ("Last Tango" + "in
+                    // Paris").
+                    let owned = v.name_run(i).is_some_and(|(f, l)| {
+                        (f..=l).any(|k| v.is_possessive(k))
+                            || l + 2 < n
+                                && v.word(l + 1).chars().all(char::is_lowercase)
+                                && matches!(v.pos(l + 1), Some(Pos::Adp | Pos::Det))
+                                && v.capitalised(l + 2)
+                    });
+                    hits.push(open(
+                        i,
+                        if owned {
+                            Strength::Named
+                        } else {
+                            Strength::Apposed
+                        },
+                    ));
+                } else if screen
+                    && (prep == "in" && LISTS.in_heads.contains(&grand_lemma.as_str())
+                        || prep == "of" && LISTS.of_heads.contains(&grand_lemma.as_str())
+                        || award)
                 {
                     hits.push(open(i, Strength::Named));
+                } else if screen
+                    && prep == "of"
+                    && LISTS.of_heads_open.contains(&grand_lemma.as_str())
+                {
+                    hits.push(open(i, Strength::Title));
                 }
             }
             _ => {}
@@ -886,6 +1004,7 @@ pub fn find(
             open_kind: hit.open_kind,
         });
     }
+    out.extend(openers);
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out.dedup_by(|a, b| a.span == b.span);
     out

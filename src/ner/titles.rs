@@ -229,6 +229,21 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
                 true,
             )
         },
+        // "X's second series", "X's final episode": a series before its own season word,
+        // with a word saying which one (not "Fox's prime-time audience").
+        Cue {
+            possessive: true,
+            label: EntityLabel::Show,
+            open_kind: false,
+            strength: Strength::Owned,
+            ..open(
+                format!(
+                    r"(?P<title>{title})['’]s[^\S\n]+(?i:first|second|third|fourth|fifth|sixth|new|latest|final|last|next|current|forthcoming)[^\S\n]+(?i:series|season|episode|run)\b"
+                ),
+                EntityLabel::Show,
+                true,
+            )
+        },
         // "X's second season", "X's director".
         Cue {
             possessive: true,
@@ -279,7 +294,7 @@ static AND_PART: LazyLock<Regex> = LazyLock::new(|| {
 const NOT_OPENERS: &str = include_str!("../../data/entities/title_openers_not.txt");
 
 /// Words that open sentences but not titles (lower case).
-static NOT_TITLE_WORDS: LazyLock<std::collections::HashSet<&'static str>> =
+pub(crate) static NOT_TITLE_WORDS: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| list(NOT_OPENERS).collect());
 
 /// Film and show words and kind nouns, lower case: never a title on their own ("Oscar").
@@ -838,8 +853,13 @@ mod tests {
             titles("Quiet Hours star Ann Lee spoke."),
             vec![("Quiet Hours".into(), EntityLabel::Work, true)]
         );
+        // A season word with a word saying which one names a series.
         assert_eq!(
             titles("Quiet Hours's second season starts."),
+            vec![("Quiet Hours".into(), EntityLabel::Show, false)]
+        );
+        assert_eq!(
+            titles("Quiet Hours's director spoke."),
             vec![("Quiet Hours".into(), EntityLabel::Work, true)]
         );
     }
