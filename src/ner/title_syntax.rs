@@ -697,18 +697,18 @@ pub fn find(
     // award word): one pass.
     let mut sentence = vec![0usize; n];
     let mut award_sentence: Vec<bool> = Vec::new();
-    for i in 0..n {
+    for (i, slot) in sentence.iter_mut().enumerate() {
         if i == 0 || v.doc.syntax[i].sent_start {
             award_sentence.push(false);
         }
         let k = award_sentence.len() - 1;
-        sentence[i] = k;
+        *slot = k;
         let lemma = v.lemma(i);
         if v.word(i) == "best" || LISTS.award_heads.contains(&lemma.to_lowercase().as_str()) {
             award_sentence[k] = true;
         }
     }
-    for i in 0..n {
+    for (i, &in_sentence) in sentence.iter().enumerate() {
         let head = v.head(i);
         let dep = v.dep(i);
         // A kind noun right before the name it modifies ("hit film X", "comedy X").
@@ -899,7 +899,7 @@ pub fn find(
                         (v.named)(Span::new(doc.tokens[grand].start, doc.tokens[grand].end)),
                         Some(EntityLabel::Person)
                     )
-                    && award_sentence.get(sentence[i]).copied().unwrap_or(false);
+                    && award_sentence.get(in_sentence).copied().unwrap_or(false);
                 let award = prep == "for"
                     && (LISTS.award_heads.contains(&grand_lemma.as_str()) || credited);
                 let award_kind = award
