@@ -223,7 +223,6 @@ impl Tile<'_> {
     }
 }
 
-/// Whether the AVX2+FMA kernel can run (checked once).
 /// Sets `buf`'s length to `len`, zeroing only the elements it grows by: for buffers whose
 /// every element is written before it is read (the products overwrite their output), so
 /// the stale values left from a previous call are never seen. Saves a memset per layer.
@@ -236,6 +235,7 @@ pub(crate) fn resize_stale(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
     buf
 }
 
+/// Whether the AVX2+FMA kernel can run (checked once).
 fn use_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
