@@ -731,11 +731,8 @@ impl PronounResolver {
                 // A named person not much farther back wins over a description: a
                 // described character ("his nurse", "the servant") is seldom the topic
                 // a he/she carries on.
-                let named = l[..i]
-                    .iter()
-                    .rev()
-                    .take(16)
-                    .filter(|&&(_, p, _)| except.is_none_or(|n| people.persons[p].name != n))
+                let named = back
+                    .clone()
                     .find(|c| !people.persons[c.1].nominal && c.0 + NOMINAL_WINDOW >= first.0);
                 if let Some(n) = named {
                     first = *n;
