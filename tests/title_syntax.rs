@@ -179,19 +179,22 @@ fn pairs_by_number_and_list_position() {
     );
 }
 
+/// `form` is found, and every mention of it is a creative work (of any kind).
+fn assert_creative_work(doc: &Document, form: &str) {
+    let found = labels(doc, form);
+    assert!(
+        !found.is_empty() && found.iter().all(|l| l.is_creative_work()),
+        "{form}: {:?}",
+        titles(doc)
+    );
+}
+
 /// "role/performance in X" overrides a place the model may read there; "star of A and B";
 /// awards credited to a person ("<person> for X"); "X's second series".
 #[test]
 fn roles_credits_and_seasons() {
     let doc = run("The actress won praise for her performance in Brackenridge, and the film took the top prize at the festival. Critics called the film her best. The director said the cinema release was a triumph.");
-    assert!(
-        labels(&doc, "Brackenridge")
-            .iter()
-            .all(|l| l.is_creative_work())
-            && !labels(&doc, "Brackenridge").is_empty(),
-        "{:?}",
-        titles(&doc)
-    );
+    assert_creative_work(&doc, "Brackenridge");
     assert_label(
         "Other nominees in the best actress category include Mara Quillan for Paper Kites, Tessa Moor for Hollow Pines and Jane Ash for Blue Fields. The film awards take place next month, and the film critics will vote at the cinema.",
         "Paper Kites",
@@ -221,14 +224,7 @@ fn short_and_long_forms_of_a_title() {
         titles(&doc)
     );
     let doc = run("Her performance in Marigold won praise, and the film opens in cinemas next month. Marigold - the Last Summer was shot in six weeks, the director said of the film.");
-    assert!(
-        labels(&doc, "Marigold - the Last Summer")
-            .iter()
-            .all(|l| l.is_creative_work())
-            && !labels(&doc, "Marigold - the Last Summer").is_empty(),
-        "{:?}",
-        titles(&doc)
-    );
+    assert_creative_work(&doc, "Marigold - the Last Summer");
 }
 
 /// A plural family name is no short form of "The X": "the Hendersons" after the show "The
