@@ -21,6 +21,8 @@ const KIND_NOUNS: &str = include_str!("../../data/entities/kind_nouns.txt");
 const SMALL_WORDS: &str = include_str!("../../data/entities/title_small_words.txt");
 const WATCH_VERBS: &str = include_str!("../../data/entities/watch_verbs.txt");
 const GENRE_NOUNS: &str = include_str!("../../data/entities/genre_nouns.txt");
+const SEASON_WHICH: &str = include_str!("../../data/entities/season_which_words.txt");
+const SEASON_NOUNS: &str = include_str!("../../data/entities/season_nouns.txt");
 pub(crate) const FILM_CUES: &str = include_str!("../../data/entities/film_cues.txt");
 pub(crate) const SHOW_CUES: &str = include_str!("../../data/entities/show_cues.txt");
 
@@ -169,6 +171,8 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     });
     let watch = alternation(list(WATCH_VERBS));
     let film_or_show = alternation(list(FILM_CUES).chain(list(SHOW_CUES)));
+    let season_which = alternation(list(SEASON_WHICH));
+    let season_nouns = alternation(list(SEASON_NOUNS));
     let open = |re: String, label: EntityLabel, needs_screen: bool| Cue {
         re: compile_cue(&re),
         label,
@@ -238,7 +242,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             strength: Strength::Owned,
             ..open(
                 format!(
-                    r"(?P<title>{title})['’]s[^\S\n]+(?i:first|second|third|fourth|fifth|sixth|new|latest|final|last|next|current|forthcoming)[^\S\n]+(?i:series|season|episode|run)\b"
+                    r"(?P<title>{title})['’]s[^\S\n]+(?i:{season_which})[^\S\n]+(?i:{season_nouns})\b"
                 ),
                 EntityLabel::Show,
                 true,
