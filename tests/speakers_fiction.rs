@@ -245,3 +245,14 @@ fn an_occupation_noun_is_a_described_character_for_he() {
     );
     assert_speaker(&d, "roads are bad", "the coachman");
 }
+
+#[test]
+fn a_fictional_character_is_a_person_for_pronouns() {
+    // The gazetteer labels the name CHARACTER; a he/she resolves to it as to a PERSON.
+    let d = doc(
+        "The old man from the farm had left a parcel on the step the night before.\n\n\
+         Walter White was sitting at the kitchen table with his back to the window.\n\n\
+         \u{201c}Bring me that parcel,\u{201d} said he.",
+    );
+    assert_speaker(&d, "Bring me", "Walter White");
+}

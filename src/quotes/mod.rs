@@ -153,17 +153,28 @@ fn hull(parts: &[Span]) -> Span {
     )
 }
 
-/// The document the quote stage reads: hard wraps undone (same offsets) and entities
-/// sorted and disjoint, so lookups can be binary searches. Borrowed when nothing changes.
+/// The document the quote stage reads: hard wraps undone (same offsets), entities
+/// sorted and disjoint, so lookups can be binary searches, and fictional characters read
+/// as persons (a character speaks and is spoken of as a person is). Borrowed when
+/// nothing changes.
 fn working_document(doc: &Document) -> Cow<'_, Document> {
     let unwrapped = unwrap_hard_wraps(&doc.text);
     let ordered = entities_are_ordered(&doc.entities);
-    if unwrapped.is_none() && ordered {
+    let characters = doc
+        .entities
+        .iter()
+        .any(|e| e.label == EntityLabel::Character);
+    if unwrapped.is_none() && ordered && !characters {
         return Cow::Borrowed(doc);
     }
     let mut work = doc.clone();
     if let Some(text) = unwrapped {
         work.text = text;
+    }
+    for e in &mut work.entities {
+        if e.label == EntityLabel::Character {
+            e.label = EntityLabel::Person;
+        }
     }
     if !ordered {
         // Longest first at equal starts, then drop any entity overlapping a kept one.
