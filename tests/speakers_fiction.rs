@@ -256,3 +256,15 @@ fn a_fictional_character_is_a_person_for_pronouns() {
     );
     assert_speaker(&d, "Bring me", "Walter White");
 }
+
+#[test]
+fn a_form_of_address_makes_a_mistyped_name_a_person() {
+    // The entity model types "Madame Ferrand" a place here; the form of address makes it
+    // a person the driver speaks to, who answers.
+    let d = doc(
+        "The coach stopped at the inn before noon.\n\n\
+         \"The roads were bad, Madame Ferrand,\" said the driver.\n\n\
+         \"They are always bad in spring.\"",
+    );
+    assert_speaker(&d, "always bad", "Madame Ferrand");
+}

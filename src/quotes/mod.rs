@@ -160,10 +160,13 @@ fn hull(parts: &[Span]) -> Span {
 fn working_document(doc: &Document) -> Cow<'_, Document> {
     let unwrapped = unwrap_hard_wraps(&doc.text);
     let ordered = entities_are_ordered(&doc.entities);
-    let characters = doc
-        .entities
-        .iter()
-        .any(|e| e.label == EntityLabel::Character);
+    let as_person = |e: &crate::doc::Entity| {
+        e.label == EntityLabel::Character
+            || e.span
+                .slice(&doc.text)
+                .is_some_and(|w| speakers::address_form_names_person(&e.label, w))
+    };
+    let characters = doc.entities.iter().any(as_person);
     if unwrapped.is_none() && ordered && !characters {
         return Cow::Borrowed(doc);
     }
@@ -172,7 +175,7 @@ fn working_document(doc: &Document) -> Cow<'_, Document> {
         work.text = text;
     }
     for e in &mut work.entities {
-        if e.label == EntityLabel::Character {
+        if as_person(e) {
             e.label = EntityLabel::Person;
         }
     }
@@ -197,6 +200,11 @@ impl QuoteExtractor for RuleQuotes {
         let work = working_document(doc);
         let doc: &Document = &work;
         let people = People::from_document(doc);
+        if std::env::var_os("QX_DEBUG_PEOPLE").is_some() {
+            for p in &people.persons {
+                eprintln!("PERSON {:?} g={:?} nominal={} n={} forms={:?}", p.name, p.gender, p.nominal, p.mentions.len(), p.mentions.iter().take(6).filter_map(|m| m.slice(&doc.text)).collect::<Vec<_>>());
+            }
+        }
         let turns = transcript::find(doc, &people);
         let raw: Vec<direct::RawQuote> = direct::find(doc)
             .into_iter()

@@ -802,6 +802,29 @@ static GENDER_WORDS: LazyLock<GenderWords> = LazyLock::new(|| GenderWords {
 });
 
 /// Whether `word` is an honorific or form of address ("Mr.", "Mrs", "Dr.").
+/// Whether an entity the model labels a place, an organisation, a group or a product is
+/// a person after all: a form of address (`data/address_forms.txt`) and a capitalised
+/// word ("Aunt Juley" typed ORG, "Madame Lebrun" typed LOC). Creative works are left
+/// alone ("Miss Piggy" the show).
+pub fn address_form_names_person(label: &EntityLabel, words: &str) -> bool {
+    static FORMS: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/address_forms.txt")));
+    let mistyped = matches!(
+        label,
+        EntityLabel::Org
+            | EntityLabel::Gpe
+            | EntityLabel::Loc
+            | EntityLabel::Fac
+            | EntityLabel::Product
+            | EntityLabel::Norp
+    );
+    let mut ws = words.split_whitespace();
+    let (Some(first), Some(second)) = (ws.next(), ws.next()) else {
+        return false;
+    };
+    mistyped && FORMS.contains(first) && second.chars().next().is_some_and(char::is_uppercase)
+}
+
 pub fn is_honorific(word: &str) -> bool {
     GENDER_WORDS.honorifics.contains_key(word)
 }
