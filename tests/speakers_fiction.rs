@@ -261,10 +261,20 @@ fn a_fictional_character_is_a_person_for_pronouns() {
 fn a_form_of_address_makes_a_mistyped_name_a_person() {
     // The entity model types "Madame Ferrand" a place here; the form of address makes it
     // a person the driver speaks to, who answers.
-    let d = doc(
-        "The coach stopped at the inn before noon.\n\n\
+    let d = doc("The coach stopped at the inn before noon.\n\n\
          \"The roads were bad, Madame Ferrand,\" said the driver.\n\n\
-         \"They are always bad in spring.\"",
-    );
+         \"They are always bad in spring.\"");
     assert_speaker(&d, "always bad", "Madame Ferrand");
+}
+
+#[test]
+fn two_people_calling_each_other_by_name_speak_each_others_turns() {
+    // No cue anywhere: the first quote is spoken by the one the second addresses.
+    let d = doc("The station was crowded that morning.\n\n\
+         \"Walter, you look tired tonight.\"\n\n\
+         \"I am tired, Clara. I have not slept for a week.\"\n\n\
+         \"Surely it is only the heat.\"");
+    assert_speaker(&d, "look tired", "Clara");
+    assert_speaker(&d, "not slept", "Walter");
+    assert_speaker(&d, "only the heat", "Clara");
 }

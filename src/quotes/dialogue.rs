@@ -544,6 +544,56 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
     }
 }
 
+/// Two people who call each other by name in consecutive quote paragraphs with no cue
+/// ("“Tom, old thing!”⏎⏎“Ann, at last!”"): each quote is spoken by the person the other
+/// addresses (method `dialogue-turn`). Only quotes without a speaker change.
+pub fn mutual_address(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+    let text = &doc.text;
+    let n = raw.len().min(quotes.len());
+    let start = |q: &RawQuote| q.parts.first().map_or(0, |p| p.start);
+    let end = |q: &RawQuote| q.parts.last().map_or(0, |p| p.end);
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (&raw[i], &raw[i + 1]);
+        let turn = opens_paragraph(text, start(a))
+            && opens_paragraph(text, start(b))
+            && next_paragraph(text, end(a), start(b));
+        if !turn
+            || quotes[i].method != AttributionMethod::None
+                && quotes[i + 1].method != AttributionMethod::None
+        {
+            continue;
+        }
+        let (Some(x), Some(y)) = (
+            addressee(doc, people, &a.parts),
+            addressee(doc, people, &b.parts),
+        ) else {
+            continue;
+        };
+        if x.name == y.name {
+            continue;
+        }
+        let mention_in = |p: &Person, q: &RawQuote| {
+            p.mentions
+                .iter()
+                .find(|m| q.parts.iter().any(|part| part.contains(**m)))
+                .copied()
+        };
+        for (k, speaker, said_in) in [(i, y, b), (i + 1, x, a)] {
+            if quotes[k].method != AttributionMethod::None {
+                continue;
+            }
+            let Some(m) = mention_in(speaker, said_in) else {
+                continue;
+            };
+            let q = &mut quotes[k];
+            q.speaker = Some(speaker_of(speaker, m));
+            q.cue = None;
+            q.method = AttributionMethod::DialogueTurn;
+            q.confidence = AttributionMethod::DialogueTurn.confidence();
+        }
+    }
+}
+
 /// A quote never speaks to its own speaker: a quote given by a fallback (action beat,
 /// narration, turn, previous quote) to the person it addresses by name ("“Don't, Jo.”"
 /// after a sentence about Jo) goes to the last other speaker of the exchange (within 12

@@ -202,7 +202,18 @@ impl QuoteExtractor for RuleQuotes {
         let people = People::from_document(doc);
         if std::env::var_os("QX_DEBUG_PEOPLE").is_some() {
             for p in &people.persons {
-                eprintln!("PERSON {:?} g={:?} nominal={} n={} forms={:?}", p.name, p.gender, p.nominal, p.mentions.len(), p.mentions.iter().take(6).filter_map(|m| m.slice(&doc.text)).collect::<Vec<_>>());
+                eprintln!(
+                    "PERSON {:?} g={:?} nominal={} n={} forms={:?}",
+                    p.name,
+                    p.gender,
+                    p.nominal,
+                    p.mentions.len(),
+                    p.mentions
+                        .iter()
+                        .take(6)
+                        .filter_map(|m| m.slice(&doc.text))
+                        .collect::<Vec<_>>()
+                );
             }
         }
         let turns = transcript::find(doc, &people);
@@ -294,6 +305,7 @@ impl QuoteExtractor for RuleQuotes {
         dialogue::action_beats(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::narration_subjects(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);
+        dialogue::mutual_address(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         dialogue::narration_before(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);
