@@ -70,7 +70,9 @@ pub(crate) fn addressee<'p>(
                 continue;
             }
             let alone = before.is_empty() || before.ends_with(['“', '"', '‘', '\'']);
-            let only_name = alone && after.trim_end_matches(['”', '"', '’', '\'']).len() <= 1;
+            // A name alone is a call ("Tom!", "Jo?"), but "Bingley." answers a question.
+            let rest = after.trim_end_matches(['”', '"', '’', '\'']);
+            let only_name = alone && rest.len() <= 1 && rest != ".";
             if only_name || set_off && closes && (before.ends_with(',') || after.starts_with(',')) {
                 return Some(p);
             }
@@ -871,5 +873,32 @@ pub fn name_the_unnamed(doc: &Document, people: &People, raw: &[RawQuote], quote
             s.role = people.by_name(name).and_then(|p| p.role.clone());
             s.name = name.clone();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Pipeline;
+
+    /// The span of the quote (marks included) starting at `needle`.
+    fn quote_at(d: &Document, needle: &str) -> Span {
+        let start = d.text.find(needle).expect("the quote");
+        let end = start + d.text[start..].find('”').expect("its close") + '”'.len_utf8();
+        Span::new(start, end)
+    }
+
+    #[test]
+    fn a_name_alone_calls_someone_but_not_with_a_full_stop() {
+        let d = Pipeline::default()
+            .process_text("Walter Green stood at the gate.\n\n“Walter Green!”\n\n“Walter Green.”");
+        let people = People::from_document(&d);
+        let call = quote_at(&d, "“Walter Green!");
+        let answer = quote_at(&d, "“Walter Green.");
+        assert_eq!(
+            addressee(&d, &people, &[call]).map(|p| p.name.as_str()),
+            Some("Walter Green")
+        );
+        assert!(addressee(&d, &people, &[answer]).is_none());
     }
 }
