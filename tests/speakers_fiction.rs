@@ -278,3 +278,15 @@ fn two_people_calling_each_other_by_name_speak_each_others_turns() {
     assert_speaker(&d, "not slept", "Walter");
     assert_speaker(&d, "only the heat", "Clara");
 }
+
+#[test]
+fn the_one_heard_speaks_not_the_hearer() {
+    // "He heard …" before a quote paragraph: the hearer is the subject, the speaker is
+    // the one heard (the owner of the voice, or the subject of the verb heard).
+    let d = doc("Ann Lee went into the kitchen to speak to the cook. Tom Hart waited for her on the landing. He heard Ann Lee's voice.\n\n\
+         \u{201c}I cannot stay long tonight.\u{201d}");
+    assert_speaker(&d, "cannot stay", "Ann Lee");
+    let d = doc("Ann Lee went into the kitchen. Tom Hart waited for her on the landing. He heard her speak.\n\n\
+         \u{201c}I cannot stay long tonight.\u{201d}");
+    assert_speaker(&d, "cannot stay", "Ann Lee");
+}

@@ -132,7 +132,15 @@ pub fn narration_subjects(
                 .then(|| root_subject(doc, people, resolver, sentence))
                 .flatten()
         };
-        let found = last().or_else(|| subject_person(doc, people, resolver, pos, before.len()));
+        // A hearer is no speaker: after "He heard …" only the one heard speaks.
+        let heard_last = doc
+            .sentence_index_at(before.len() - 1)
+            .is_some_and(|si| hears(doc, doc.sentences[si]));
+        let found = last().or_else(|| {
+            (!heard_last)
+                .then(|| subject_person(doc, people, resolver, pos, before.len()))
+                .flatten()
+        });
         let Some((m, p)) = found else {
             continue;
         };
@@ -247,8 +255,11 @@ fn root_subject<'p>(
         .clone()
         .take(80)
         .find(|&t| doc.syntax[t].head == t && doc.syntax[t].dep == "ROOT")?;
-    let subject = subject_of_verb(doc, doc.tokens[root].start)?;
     let text = &doc.text;
+    if HEARING_VERBS.contains(doc.syntax[root].lemma.as_str()) {
+        return heard(doc, people, resolver, range, root);
+    }
+    let subject = subject_of_verb(doc, doc.tokens[root].start)?;
     if let Some((m, p)) = people.mentions_in(subject).next() {
         let possessive = text[m.end..].starts_with(['\'', '’']);
         return (!possessive).then_some((m, p));
@@ -260,6 +271,61 @@ fn root_subject<'p>(
     resolver
         .resolve(people, word, subject.start)
         .map(|p| (subject, p))
+}
+
+/// Verbs of hearing (`data/hearing_verbs.txt`): their subject is the hearer.
+static HEARING_VERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../../data/hearing_verbs.txt")));
+
+/// Whether the sentence's main verb is a verb of hearing (its subject hears, not speaks).
+fn hears(doc: &Document, sentence: Span) -> bool {
+    if doc.syntax.len() != doc.tokens.len() {
+        return false;
+    }
+    doc.tokens_in(sentence)
+        .take(80)
+        .find(|&t| doc.syntax[t].head == t && doc.syntax[t].dep == "ROOT")
+        .is_some_and(|t| HEARING_VERBS.contains(doc.syntax[t].lemma.as_str()))
+}
+
+/// The person heard by the subject of the verb of hearing `root`: the subject of the
+/// verb heard ("heard her speak"), the owner of the voice ("heard Ann's voice"), or the
+/// person heard ("heard Ann"). A person mention or he/she resolved by agreement.
+fn heard<'p>(
+    doc: &Document,
+    people: &'p People,
+    resolver: &PronounResolver,
+    range: std::ops::Range<usize>,
+    root: usize,
+) -> Option<(Span, &'p Person)> {
+    let text = &doc.text;
+    let tokens: Vec<usize> = range.take(80).collect();
+    let child = |head: usize, deps: &[&str]| {
+        tokens.iter().copied().find(|&t| {
+            t != head && doc.syntax[t].head == head && deps.contains(&doc.syntax[t].dep.as_str())
+        })
+    };
+    let heard_token = child(root, &["ccomp", "xcomp"])
+        .and_then(|v| child(v, &["nsubj"]))
+        .or_else(|| {
+            let object = child(root, &["dobj"])?;
+            child(object, &["poss"]).or(Some(object))
+        })?;
+    let at = Span::new(doc.tokens[heard_token].start, doc.tokens[heard_token].end);
+    if let Some((m, p)) = people
+        .mentions_in(Span::new(at.start.saturating_sub(60), at.end + 2))
+        .find(|(m, _)| m.start <= at.start && at.end <= m.end + 2)
+    {
+        return Some((m, p));
+    }
+    let word = text.get(at.start..at.end)?;
+    let pronoun = match word {
+        "her" | "Her" => "she",
+        "him" | "his" | "Him" | "His" => "he",
+        "he" | "He" | "she" | "She" => word,
+        _ => return None,
+    };
+    resolver.resolve(people, pronoun, at.start).map(|p| (at, p))
 }
 
 /// A quote still without a speaker after the other steps: the subject of the narration
