@@ -290,3 +290,12 @@ fn the_one_heard_speaks_not_the_hearer() {
          \u{201c}I cannot stay long tonight.\u{201d}");
     assert_speaker(&d, "cannot stay", "Ann Lee");
 }
+
+#[test]
+fn the_last_conjoined_clause_of_the_narration_acts_before_the_quote() {
+    // The root's subject is "We"; the clause conjoined after it names who speaks next.
+    let d = doc("The lamps were lit early that evening.\n\n\
+         We waited in the hall for an hour; but at last Ann Lee came down the stairs.\n\n\
+         \u{201c}You may all go home now.\u{201d}");
+    assert_speaker(&d, "go home now", "Ann Lee");
+}

@@ -256,10 +256,17 @@ fn root_subject<'p>(
         .take(80)
         .find(|&t| doc.syntax[t].head == t && doc.syntax[t].dep == "ROOT")?;
     let text = &doc.text;
-    if HEARING_VERBS.contains(doc.syntax[root].lemma.as_str()) {
-        return heard(doc, people, resolver, range, root);
+    // The last main clause with a subject acts right before what follows ("We waited;
+    // but that evening he spoke": he): the root or a clause conjoined to it.
+    let (verb, subject) = range
+        .clone()
+        .take(80)
+        .filter(|&t| t == root || doc.syntax[t].head == root && doc.syntax[t].dep == "conj")
+        .filter_map(|t| subject_of_verb(doc, doc.tokens[t].start).map(|s| (t, s)))
+        .last()?;
+    if HEARING_VERBS.contains(doc.syntax[verb].lemma.as_str()) {
+        return heard(doc, people, resolver, range, verb);
     }
-    let subject = subject_of_verb(doc, doc.tokens[root].start)?;
     if let Some((m, p)) = people.mentions_in(subject).next() {
         let possessive = text[m.end..].starts_with(['\'', '’']);
         return (!possessive).then_some((m, p));
