@@ -299,3 +299,16 @@ fn the_last_conjoined_clause_of_the_narration_acts_before_the_quote() {
          \u{201c}You may all go home now.\u{201d}");
     assert_speaker(&d, "go home now", "Ann Lee");
 }
+
+#[test]
+fn the_owner_of_the_subject_is_as_salient_as_a_subject() {
+    // "The face of Tom Hart" / "Tom Hart's face" is the subject: Tom Hart is the topic a
+    // he carries on, not the subject of the sentence before.
+    for owner in ["The face of Tom Hart", "Tom Hart's face"] {
+        let d = doc(&format!(
+            "Ralph Dunn walked with his friend down to the river. {owner} grew pale.\n\n\
+             \u{201c}I will go no further,\u{201d} said he."
+        ));
+        assert_speaker(&d, "no further", "Tom Hart");
+    }
+}

@@ -632,7 +632,8 @@ impl People {
             subject_first: true,
         };
         for (m, p) in events {
-            let subject = super::syntax_view::is_subject_at(doc, m.start).unwrap_or(true);
+            let subject = super::syntax_view::is_subject_at(doc, m.start).unwrap_or(true)
+                || owns_the_subject(doc, m);
             let p = match p {
                 Some(p) => p,
                 None => {
@@ -653,6 +654,36 @@ impl People {
             resolver.lists[slot].push((m.end, p, subject));
         }
         resolver
+    }
+}
+
+/// Whether the mention `m` owns the subject of its clause ("Ann's heart was full", "The
+/// mind of Ann was hushed"): the topic of the sentence as much as a subject is. Needs the
+/// parse; reads the arcs of the mention's last token and two heads above it.
+fn owns_the_subject(doc: &Document, m: Span) -> bool {
+    if doc.syntax.len() != doc.tokens.len() || m.end == 0 {
+        return false;
+    }
+    let t = doc.token_index_at(m.end - 1);
+    let Some(s) = doc.syntax.get(t) else {
+        return false;
+    };
+    let subject = |k: usize| {
+        doc.syntax
+            .get(k)
+            .is_some_and(|x| x.dep.starts_with("nsubj"))
+    };
+    match s.dep.as_str() {
+        "poss" => subject(s.head),
+        "pobj" => {
+            let prep = s.head;
+            doc.syntax.get(prep).is_some_and(|p| {
+                p.dep == "prep"
+                    && doc.text.get(doc.tokens[prep].start..doc.tokens[prep].end) == Some("of")
+                    && subject(p.head)
+            })
+        }
+        _ => false,
     }
 }
 
