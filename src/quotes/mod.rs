@@ -200,22 +200,6 @@ impl QuoteExtractor for RuleQuotes {
         let work = working_document(doc);
         let doc: &Document = &work;
         let people = People::from_document(doc);
-        if std::env::var_os("QX_DEBUG_PEOPLE").is_some() {
-            for p in &people.persons {
-                eprintln!(
-                    "PERSON {:?} g={:?} nominal={} n={} forms={:?}",
-                    p.name,
-                    p.gender,
-                    p.nominal,
-                    p.mentions.len(),
-                    p.mentions
-                        .iter()
-                        .take(6)
-                        .filter_map(|m| m.slice(&doc.text))
-                        .collect::<Vec<_>>()
-                );
-            }
-        }
         let turns = transcript::find(doc, &people);
         let raw: Vec<direct::RawQuote> = direct::find(doc)
             .into_iter()
