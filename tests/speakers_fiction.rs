@@ -245,3 +245,70 @@ fn an_occupation_noun_is_a_described_character_for_he() {
     );
     assert_speaker(&d, "roads are bad", "the coachman");
 }
+
+#[test]
+fn a_fictional_character_is_a_person_for_pronouns() {
+    // The gazetteer labels the name CHARACTER; a he/she resolves to it as to a PERSON.
+    let d = doc(
+        "The old man from the farm had left a parcel on the step the night before.\n\n\
+         Walter White was sitting at the kitchen table with his back to the window.\n\n\
+         \u{201c}Bring me that parcel,\u{201d} said he.",
+    );
+    assert_speaker(&d, "Bring me", "Walter White");
+}
+
+#[test]
+fn a_form_of_address_makes_a_mistyped_name_a_person() {
+    // The entity model types "Madame Ferrand" a place here; the form of address makes it
+    // a person the driver speaks to, who answers.
+    let d = doc("The coach stopped at the inn before noon.\n\n\
+         \"The roads were bad, Madame Ferrand,\" said the driver.\n\n\
+         \"They are always bad in spring.\"");
+    assert_speaker(&d, "always bad", "Madame Ferrand");
+}
+
+#[test]
+fn two_people_calling_each_other_by_name_speak_each_others_turns() {
+    // No cue anywhere: the first quote is spoken by the one the second addresses.
+    let d = doc("The station was crowded that morning.\n\n\
+         \"Walter, you look tired tonight.\"\n\n\
+         \"I am tired, Clara. I have not slept for a week.\"\n\n\
+         \"Surely it is only the heat.\"");
+    assert_speaker(&d, "look tired", "Clara");
+    assert_speaker(&d, "not slept", "Walter");
+    assert_speaker(&d, "only the heat", "Clara");
+}
+
+#[test]
+fn the_one_heard_speaks_not_the_hearer() {
+    // "He heard …" before a quote paragraph: the hearer is the subject, the speaker is
+    // the one heard (the owner of the voice, or the subject of the verb heard).
+    let d = doc("Ann Lee went into the kitchen to speak to the cook. Tom Hart waited for her on the landing. He heard Ann Lee's voice.\n\n\
+         \u{201c}I cannot stay long tonight.\u{201d}");
+    assert_speaker(&d, "cannot stay", "Ann Lee");
+    let d = doc("Ann Lee went into the kitchen. Tom Hart waited for her on the landing. He heard her speak.\n\n\
+         \u{201c}I cannot stay long tonight.\u{201d}");
+    assert_speaker(&d, "cannot stay", "Ann Lee");
+}
+
+#[test]
+fn the_last_conjoined_clause_of_the_narration_acts_before_the_quote() {
+    // The root's subject is "We"; the clause conjoined after it names who speaks next.
+    let d = doc("The lamps were lit early that evening.\n\n\
+         We waited in the hall for an hour; but at last Ann Lee came down the stairs.\n\n\
+         \u{201c}You may all go home now.\u{201d}");
+    assert_speaker(&d, "go home now", "Ann Lee");
+}
+
+#[test]
+fn the_owner_of_the_subject_is_as_salient_as_a_subject() {
+    // "The face of Tom Hart" / "Tom Hart's face" is the subject: Tom Hart is the topic a
+    // he carries on, not the subject of the sentence before.
+    for owner in ["The face of Tom Hart", "Tom Hart's face"] {
+        let d = doc(&format!(
+            "Ralph Dunn walked with his friend down to the river. {owner} grew pale.\n\n\
+             \u{201c}I will go no further,\u{201d} said he."
+        ));
+        assert_speaker(&d, "no further", "Tom Hart");
+    }
+}

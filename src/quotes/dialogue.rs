@@ -70,7 +70,9 @@ pub(crate) fn addressee<'p>(
                 continue;
             }
             let alone = before.is_empty() || before.ends_with(['“', '"', '‘', '\'']);
-            let only_name = alone && after.trim_end_matches(['”', '"', '’', '\'']).len() <= 1;
+            // A name alone is a call ("Tom!", "Jo?"), but "Bingley." answers a question.
+            let rest = after.trim_end_matches(['”', '"', '’', '\'']);
+            let only_name = alone && rest.len() <= 1 && rest != ".";
             if only_name || set_off && closes && (before.ends_with(',') || after.starts_with(',')) {
                 return Some(p);
             }
@@ -130,7 +132,15 @@ pub fn narration_subjects(
                 .then(|| root_subject(doc, people, resolver, sentence))
                 .flatten()
         };
-        let found = last().or_else(|| subject_person(doc, people, resolver, pos, before.len()));
+        // A hearer is no speaker: after "He heard …" only the one heard speaks.
+        let heard_last = doc
+            .sentence_index_at(before.len() - 1)
+            .is_some_and(|si| hears(doc, doc.sentences[si]));
+        let found = last().or_else(|| {
+            (!heard_last)
+                .then(|| subject_person(doc, people, resolver, pos, before.len()))
+                .flatten()
+        });
         let Some((m, p)) = found else {
             continue;
         };
@@ -245,8 +255,18 @@ fn root_subject<'p>(
         .clone()
         .take(80)
         .find(|&t| doc.syntax[t].head == t && doc.syntax[t].dep == "ROOT")?;
-    let subject = subject_of_verb(doc, doc.tokens[root].start)?;
     let text = &doc.text;
+    // The last main clause with a subject acts right before what follows ("We waited;
+    // but that evening he spoke": he): the root or a clause conjoined to it.
+    let (verb, subject) = range
+        .clone()
+        .take(80)
+        .filter(|&t| t == root || doc.syntax[t].head == root && doc.syntax[t].dep == "conj")
+        .filter_map(|t| subject_of_verb(doc, doc.tokens[t].start).map(|s| (t, s)))
+        .last()?;
+    if HEARING_VERBS.contains(doc.syntax[verb].lemma.as_str()) {
+        return heard(doc, people, resolver, range, verb);
+    }
     if let Some((m, p)) = people.mentions_in(subject).next() {
         let possessive = text[m.end..].starts_with(['\'', '’']);
         return (!possessive).then_some((m, p));
@@ -258,6 +278,61 @@ fn root_subject<'p>(
     resolver
         .resolve(people, word, subject.start)
         .map(|p| (subject, p))
+}
+
+/// Verbs of hearing (`data/hearing_verbs.txt`): their subject is the hearer.
+static HEARING_VERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../../data/hearing_verbs.txt")));
+
+/// Whether the sentence's main verb is a verb of hearing (its subject hears, not speaks).
+fn hears(doc: &Document, sentence: Span) -> bool {
+    if doc.syntax.len() != doc.tokens.len() {
+        return false;
+    }
+    doc.tokens_in(sentence)
+        .take(80)
+        .find(|&t| doc.syntax[t].head == t && doc.syntax[t].dep == "ROOT")
+        .is_some_and(|t| HEARING_VERBS.contains(doc.syntax[t].lemma.as_str()))
+}
+
+/// The person heard by the subject of the verb of hearing `root`: the subject of the
+/// verb heard ("heard her speak"), the owner of the voice ("heard Ann's voice"), or the
+/// person heard ("heard Ann"). A person mention or he/she resolved by agreement.
+fn heard<'p>(
+    doc: &Document,
+    people: &'p People,
+    resolver: &PronounResolver,
+    range: std::ops::Range<usize>,
+    root: usize,
+) -> Option<(Span, &'p Person)> {
+    let text = &doc.text;
+    let tokens: Vec<usize> = range.take(80).collect();
+    let child = |head: usize, deps: &[&str]| {
+        tokens.iter().copied().find(|&t| {
+            t != head && doc.syntax[t].head == head && deps.contains(&doc.syntax[t].dep.as_str())
+        })
+    };
+    let heard_token = child(root, &["ccomp", "xcomp"])
+        .and_then(|v| child(v, &["nsubj"]))
+        .or_else(|| {
+            let object = child(root, &["dobj"])?;
+            child(object, &["poss"]).or(Some(object))
+        })?;
+    let at = Span::new(doc.tokens[heard_token].start, doc.tokens[heard_token].end);
+    if let Some((m, p)) = people
+        .mentions_in(Span::new(at.start.saturating_sub(60), at.end + 2))
+        .find(|(m, _)| m.start <= at.start && at.end <= m.end + 2)
+    {
+        return Some((m, p));
+    }
+    let word = text.get(at.start..at.end)?;
+    let pronoun = match word {
+        "her" | "Her" => "she",
+        "him" | "his" | "Him" | "His" => "he",
+        "he" | "He" | "she" | "She" => word,
+        _ => return None,
+    };
+    resolver.resolve(people, pronoun, at.start).map(|p| (at, p))
 }
 
 /// A quote still without a speaker after the other steps: the subject of the narration
@@ -544,6 +619,56 @@ pub fn alternate_turns(doc: &Document, people: &People, raw: &[RawQuote], quotes
     }
 }
 
+/// Two people who call each other by name in consecutive quote paragraphs with no cue
+/// ("“Tom, old thing!”⏎⏎“Ann, at last!”"): each quote is spoken by the person the other
+/// addresses (method `dialogue-turn`). Only quotes without a speaker change.
+pub fn mutual_address(doc: &Document, people: &People, raw: &[RawQuote], quotes: &mut [Quote]) {
+    let text = &doc.text;
+    let n = raw.len().min(quotes.len());
+    let start = |q: &RawQuote| q.parts.first().map_or(0, |p| p.start);
+    let end = |q: &RawQuote| q.parts.last().map_or(0, |p| p.end);
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (&raw[i], &raw[i + 1]);
+        let turn = opens_paragraph(text, start(a))
+            && opens_paragraph(text, start(b))
+            && next_paragraph(text, end(a), start(b));
+        if !turn
+            || quotes[i].method != AttributionMethod::None
+                && quotes[i + 1].method != AttributionMethod::None
+        {
+            continue;
+        }
+        let (Some(x), Some(y)) = (
+            addressee(doc, people, &a.parts),
+            addressee(doc, people, &b.parts),
+        ) else {
+            continue;
+        };
+        if x.name == y.name {
+            continue;
+        }
+        let mention_in = |p: &Person, q: &RawQuote| {
+            p.mentions
+                .iter()
+                .find(|m| q.parts.iter().any(|part| part.contains(**m)))
+                .copied()
+        };
+        for (k, speaker, said_in) in [(i, y, b), (i + 1, x, a)] {
+            if quotes[k].method != AttributionMethod::None {
+                continue;
+            }
+            let Some(m) = mention_in(speaker, said_in) else {
+                continue;
+            };
+            let q = &mut quotes[k];
+            q.speaker = Some(speaker_of(speaker, m));
+            q.cue = None;
+            q.method = AttributionMethod::DialogueTurn;
+            q.confidence = AttributionMethod::DialogueTurn.confidence();
+        }
+    }
+}
+
 /// A quote never speaks to its own speaker: a quote given by a fallback (action beat,
 /// narration, turn, previous quote) to the person it addresses by name ("“Don't, Jo.”"
 /// after a sentence about Jo) goes to the last other speaker of the exchange (within 12
@@ -821,5 +946,32 @@ pub fn name_the_unnamed(doc: &Document, people: &People, raw: &[RawQuote], quote
             s.role = people.by_name(name).and_then(|p| p.role.clone());
             s.name = name.clone();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Pipeline;
+
+    /// The span of the quote (marks included) starting at `needle`.
+    fn quote_at(d: &Document, needle: &str) -> Span {
+        let start = d.text.find(needle).expect("the quote");
+        let end = start + d.text[start..].find('”').expect("its close") + '”'.len_utf8();
+        Span::new(start, end)
+    }
+
+    #[test]
+    fn a_name_alone_calls_someone_but_not_with_a_full_stop() {
+        let d = Pipeline::default()
+            .process_text("Walter Green stood at the gate.\n\n“Walter Green!”\n\n“Walter Green.”");
+        let people = People::from_document(&d);
+        let call = quote_at(&d, "“Walter Green!");
+        let answer = quote_at(&d, "“Walter Green.");
+        assert_eq!(
+            addressee(&d, &people, &[call]).map(|p| p.name.as_str()),
+            Some("Walter Green")
+        );
+        assert!(addressee(&d, &people, &[answer]).is_none());
     }
 }

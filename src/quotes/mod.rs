@@ -153,17 +153,31 @@ fn hull(parts: &[Span]) -> Span {
     )
 }
 
-/// The document the quote stage reads: hard wraps undone (same offsets) and entities
-/// sorted and disjoint, so lookups can be binary searches. Borrowed when nothing changes.
+/// The document the quote stage reads: hard wraps undone (same offsets), entities
+/// sorted and disjoint, so lookups can be binary searches, and fictional characters read
+/// as persons (a character speaks and is spoken of as a person is). Borrowed when
+/// nothing changes.
 fn working_document(doc: &Document) -> Cow<'_, Document> {
     let unwrapped = unwrap_hard_wraps(&doc.text);
     let ordered = entities_are_ordered(&doc.entities);
-    if unwrapped.is_none() && ordered {
+    let as_person = |e: &crate::doc::Entity| {
+        e.label == EntityLabel::Character
+            || e.span
+                .slice(&doc.text)
+                .is_some_and(|w| speakers::address_form_names_person(&e.label, w))
+    };
+    let characters = doc.entities.iter().any(as_person);
+    if unwrapped.is_none() && ordered && !characters {
         return Cow::Borrowed(doc);
     }
     let mut work = doc.clone();
     if let Some(text) = unwrapped {
         work.text = text;
+    }
+    for e in &mut work.entities {
+        if as_person(e) {
+            e.label = EntityLabel::Person;
+        }
     }
     if !ordered {
         // Longest first at equal starts, then drop any entity overlapping a kept one.
@@ -275,6 +289,7 @@ impl QuoteExtractor for RuleQuotes {
         dialogue::action_beats(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::narration_subjects(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);
+        dialogue::mutual_address(doc, &people, &raw, &mut quotes);
         dialogue::alternate_turns(doc, &people, &raw, &mut quotes);
         dialogue::narration_before(doc, &people, &resolver, &raw, &mut quotes);
         dialogue::not_the_addressee(doc, &people, &raw, &mut quotes);

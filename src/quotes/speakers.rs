@@ -632,7 +632,8 @@ impl People {
             subject_first: true,
         };
         for (m, p) in events {
-            let subject = super::syntax_view::is_subject_at(doc, m.start).unwrap_or(true);
+            let subject = super::syntax_view::is_subject_at(doc, m.start).unwrap_or(true)
+                || owns_the_subject(doc, m);
             let p = match p {
                 Some(p) => p,
                 None => {
@@ -653,6 +654,36 @@ impl People {
             resolver.lists[slot].push((m.end, p, subject));
         }
         resolver
+    }
+}
+
+/// Whether the mention `m` owns the subject of its clause ("Ann's heart was full", "The
+/// mind of Ann was hushed"): the topic of the sentence as much as a subject is. Needs the
+/// parse; reads the arcs of the mention's last token and two heads above it.
+fn owns_the_subject(doc: &Document, m: Span) -> bool {
+    if doc.syntax.len() != doc.tokens.len() || m.end == 0 {
+        return false;
+    }
+    let t = doc.token_index_at(m.end - 1);
+    let Some(s) = doc.syntax.get(t) else {
+        return false;
+    };
+    let subject = |k: usize| {
+        doc.syntax
+            .get(k)
+            .is_some_and(|x| x.dep.starts_with("nsubj"))
+    };
+    match s.dep.as_str() {
+        "poss" => subject(s.head),
+        "pobj" => {
+            let prep = s.head;
+            doc.syntax.get(prep).is_some_and(|p| {
+                p.dep == "prep"
+                    && doc.text.get(doc.tokens[prep].start..doc.tokens[prep].end) == Some("of")
+                    && subject(p.head)
+            })
+        }
+        _ => false,
     }
 }
 
@@ -802,6 +833,29 @@ static GENDER_WORDS: LazyLock<GenderWords> = LazyLock::new(|| GenderWords {
 });
 
 /// Whether `word` is an honorific or form of address ("Mr.", "Mrs", "Dr.").
+/// Whether an entity the model labels a place, an organisation, a group or a product is
+/// a person after all: a form of address (`data/address_forms.txt`) and a capitalised
+/// word ("Aunt Juley" typed ORG, "Madame Lebrun" typed LOC). Creative works are left
+/// alone ("Miss Piggy" the show).
+pub fn address_form_names_person(label: &EntityLabel, words: &str) -> bool {
+    static FORMS: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/address_forms.txt")));
+    let mistyped = matches!(
+        label,
+        EntityLabel::Org
+            | EntityLabel::Gpe
+            | EntityLabel::Loc
+            | EntityLabel::Fac
+            | EntityLabel::Product
+            | EntityLabel::Norp
+    );
+    let mut ws = words.split_whitespace();
+    let (Some(first), Some(second)) = (ws.next(), ws.next()) else {
+        return false;
+    };
+    mistyped && FORMS.contains(first) && second.chars().next().is_some_and(char::is_uppercase)
+}
+
 pub fn is_honorific(word: &str) -> bool {
     GENDER_WORDS.honorifics.contains_key(word)
 }
