@@ -832,10 +832,9 @@ static GENDER_WORDS: LazyLock<GenderWords> = LazyLock::new(|| GenderWords {
         .collect(),
 });
 
-/// Whether `word` is an honorific or form of address ("Mr.", "Mrs", "Dr.").
 /// Whether an entity the model labels a place, an organisation, a group or a product is
 /// a person after all: a form of address (`data/address_forms.txt`) and a capitalised
-/// word ("Aunt Juley" typed ORG, "Madame Lebrun" typed LOC). Creative works are left
+/// word ("Aunt Maud" typed ORG, "Madame Ferrand" typed LOC). Creative works are left
 /// alone ("Miss Piggy" the show).
 pub fn address_form_names_person(label: &EntityLabel, words: &str) -> bool {
     static FORMS: LazyLock<HashSet<&'static str>> =
@@ -856,6 +855,7 @@ pub fn address_form_names_person(label: &EntityLabel, words: &str) -> bool {
     mistyped && FORMS.contains(first) && second.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// Whether `word` is an honorific or form of address ("Mr.", "Mrs", "Dr.").
 pub fn is_honorific(word: &str) -> bool {
     GENDER_WORDS.honorifics.contains_key(word)
 }
