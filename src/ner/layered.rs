@@ -1072,7 +1072,25 @@ impl LayeredNer {
                 model_index
                     .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
             };
-            let parsed = title_syntax::find(doc, screen_words >= 2, &named, &person_at);
+            // Titles found so far (lists and cues), for the parse's "X beat A and B".
+            let known_titles: Vec<(Span, EntityLabel)> = typed
+                .iter()
+                .filter(|c| c.label.is_title())
+                .map(|c| (c.span, c.label.clone()))
+                .chain(
+                    matches
+                        .iter()
+                        .filter(|m| m.label.is_title())
+                        .map(|m| (m.span, m.label.clone())),
+                )
+                .collect();
+            let known = |span: Span| {
+                known_titles
+                    .iter()
+                    .find(|(s, _)| s.contains(span))
+                    .map(|(_, l)| l.clone())
+            };
+            let parsed = title_syntax::find(doc, screen_words >= 2, &named, &person_at, &known);
             let from_parse = parsed.len();
             matches.extend(parsed);
             let first_parsed = matches.len() - from_parse;

@@ -628,8 +628,70 @@ pub(crate) fn dash_subtitle(text: &str, end: usize) -> Option<(usize, Option<Ent
     Some((new_end, kind))
 }
 
+/// A title-shaped span at the start of the text with no "and"/"or" inside (a list item
+/// before the list's last link).
+static ITEM_AT: LazyLock<Regex> = LazyLock::new(|| {
+    let word = r"#?(?:\p{Lu}|\p{N})[\p{L}\p{M}\p{N}]*(?:[-'’./&+][\p{L}\p{N}]+)*(?:[^\S\n]?['’]s\b)?[!?+]?";
+    let sep = r"(?:[^\S\n]*(?::|\.\.\.|…)[^\S\n]+|[^\S\n]+)";
+    let small = alternation(list(SMALL_WORDS).filter(|w| !matches!(*w, "and" | "or" | "&")));
+    compile(&format!(
+        r"^(?:{word}(?:{sep}(?:(?:{small})[^\S\n]+){{0,3}}{word})*)"
+    ))
+});
+
 /// A title-shaped span at the start of the text.
 static TITLE_AT: LazyLock<Regex> = LazyLock::new(|| compile(&format!(r"^(?:{})", TITLE.as_str())));
+
+/// The title-shaped span starting at byte `pos` and the other items of the list it opens
+/// ("were A, B and C" from A's start): nothing unless a real list (commas and a last
+/// "and"/"or") follows, or, with `single`, the one title there when no list does.
+pub(crate) fn list_from(text: &str, pos: usize, single: bool) -> Vec<Span> {
+    let title_at = |at: usize, inner_and: bool| {
+        let re: &Regex = if inner_and { &TITLE_AT } else { &ITEM_AT };
+        let m = re.find(text.get(at..)?)?;
+        clean_title(text, at, at + m.end())
+    };
+    let Some(first) = title_at(pos, false) else {
+        return Vec::new();
+    };
+    let mut items = vec![first];
+    let mut end = first.end;
+    let mut closed = false;
+    for _ in 0..12 {
+        let Some(l) = LINK.captures(&text[end..]) else {
+            break;
+        };
+        let next = end + l.get(0).map_or(0, |g| g.end());
+        let is_and = l.name("and").is_some() || l.name("and2").is_some();
+        // The last item may hold an "and" ("... and Sex and the City"), but then the
+        // split is unclear.
+        let Some(item) = title_at(next, is_and) else {
+            break;
+        };
+        let item_text = &text[item.start..item.end];
+        if is_and && (item_text.contains(" and ") || item_text.contains(" or ")) {
+            return Vec::new();
+        }
+        items.push(item);
+        end = item.end;
+        if is_and {
+            closed = true;
+            break;
+        }
+    }
+    if !closed {
+        return if single { vec![first] } else { Vec::new() };
+    }
+    // An item with an inner possessive is a name and a title ("Eastwood's Million Dollar
+    // Baby"): left out, as are long runs.
+    items
+        .into_iter()
+        .filter(|s| {
+            let t = &text[s.start..s.end];
+            !t.contains("'s ") && !t.contains("’s ") && t.split_whitespace().count() <= 8
+        })
+        .collect()
+}
 
 /// The link between two items of a list: ", ", " and ", ", and ", " or ", ", or ".
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
