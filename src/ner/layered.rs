@@ -1173,6 +1173,23 @@ impl LayeredNer {
                                 Strength::Named => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
                                 }),
+                                Strength::Dated => {
+                                    !blocked_by(&|l| {
+                                        matches!(
+                                            l,
+                                            EntityLabel::Date
+                                                | EntityLabel::Time
+                                                | EntityLabel::Money
+                                                | EntityLabel::Percent
+                                                | EntityLabel::Quantity
+                                                | EntityLabel::Cardinal
+                                                | EntityLabel::Ordinal
+                                        )
+                                    }) && !model_index.any_overlapping(m.span, |c| {
+                                        c.label == EntityLabel::Person
+                                            && doc.span_text(c.span).contains(' ')
+                                    })
+                                }
                                 Strength::Owned => !blocked_by(&|l| {
                                     blocks_open_title(l)
                                         && !matches!(

@@ -186,11 +186,14 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     };
     cues.extend([
         // "X (2004)".
-        open(
-            format!(r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]*\((?:19|20)\d\d\)"),
-            EntityLabel::Film,
-            false,
-        ),
+        Cue {
+            strength: Strength::Dated,
+            ..open(
+                format!(r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]*\((?:19|20)\d\d\)"),
+                EntityLabel::Film,
+                false,
+            )
+        },
         // "binge-watching X".
         open(
             format!(
