@@ -631,26 +631,33 @@ pub(crate) fn dash_subtitle(text: &str, end: usize) -> Option<(usize, Option<Ent
     Some((new_end, kind))
 }
 
-/// A title-shaped span at the start of the text with no "and"/"or" inside (a list item
-/// before the list's last link).
-static ITEM_AT: LazyLock<Regex> = LazyLock::new(|| {
+/// A list item: a title that may also hold prepositions and possessive determiners
+/// (`list_item_words.txt`) between its capitalised words; the list's commas and last
+/// "and" delimit it. `and`: whether "and"/"or" may be inside (the last item only).
+fn list_item(and: bool) -> String {
     let word = r"#?(?:\p{Lu}|\p{N})[\p{L}\p{M}\p{N}]*(?:[-'’./&+][\p{L}\p{N}]+)*(?:[^\S\n]?['’]s\b)?[!?+]?";
     let sep = r"(?:[^\S\n]*(?::|\.\.\.|…)[^\S\n]+|[^\S\n]+)";
-    let small = alternation(list(SMALL_WORDS).filter(|w| !matches!(*w, "and" | "or" | "&")));
-    compile(&format!(
-        r"^(?:{word}(?:{sep}(?:(?:{small})[^\S\n]+){{0,3}}{word})*)"
-    ))
-});
+    let small = alternation(
+        list(SMALL_WORDS)
+            .filter(|w| and || !matches!(*w, "and" | "or" | "&"))
+            .chain(list(include_str!(
+                "../../data/entities/list_item_words.txt"
+            ))),
+    );
+    format!(r"^(?:{word}(?:{sep}(?:(?:{small})[^\S\n]+){{0,3}}{word})*)")
+}
 
-/// A title-shaped span at the start of the text.
-static TITLE_AT: LazyLock<Regex> = LazyLock::new(|| compile(&format!(r"^(?:{})", TITLE.as_str())));
+/// A list item before the list's last link (no "and"/"or" inside).
+static ITEM_AT: LazyLock<Regex> = LazyLock::new(|| compile(&list_item(false)));
+/// A list's last item.
+static LAST_ITEM_AT: LazyLock<Regex> = LazyLock::new(|| compile(&list_item(true)));
 
 /// The title-shaped span starting at byte `pos` and the other items of the list it opens
 /// ("were A, B and C" from A's start): nothing unless a real list (commas and a last
 /// "and"/"or") follows, or, with `single`, the one title there when no list does.
 pub(crate) fn list_from(text: &str, pos: usize, single: bool) -> Vec<Span> {
     let title_at = |at: usize, inner_and: bool| {
-        let re: &Regex = if inner_and { &TITLE_AT } else { &ITEM_AT };
+        let re: &Regex = if inner_and { &LAST_ITEM_AT } else { &ITEM_AT };
         let m = re.find(text.get(at..)?)?;
         clean_title(text, at, at + m.end())
     };
@@ -719,7 +726,7 @@ pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric);
-        match TITLE_AT
+        match LAST_ITEM_AT
             .find(&text[pos..span.start])
             .filter(|_| at_word_start)
         {
@@ -761,7 +768,7 @@ pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
             break;
         };
         let next = end + l.get(0).map_or(0, |g| g.end());
-        let Some(m) = TITLE_AT.find(&text[next..]) else {
+        let Some(m) = LAST_ITEM_AT.find(&text[next..]) else {
             break;
         };
         let is_and = l.name("and").is_some() || l.name("and2").is_some();
@@ -785,7 +792,7 @@ pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
             .captures(&text[last.end..])
             .filter(|l| l.name("and").is_some() || l.name("and2").is_some())
             .and_then(|l| l.get(0))
-            .is_some_and(|g| TITLE_AT.is_match(&text[last.end + g.end()..]));
+            .is_some_and(|g| LAST_ITEM_AT.is_match(&text[last.end + g.end()..]));
         if runs_on {
             return Vec::new();
         }
