@@ -99,6 +99,9 @@ struct Cue {
     joins_and: bool,
     /// A possessive cue: "X's remake of Y" makes X the maker, not a title.
     possessive: bool,
+    /// A possessive inside the title before "The"/"A" is its maker's ("Mel Gibson's The
+    /// Passion, starring ..."): the title starts after it.
+    possessive_maker: bool,
 }
 
 static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
@@ -123,6 +126,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             subject_first: false,
             joins_and: true,
             possessive: false,
+            possessive_maker: false,
         });
         // "X is my favourite film", "X was one of the best movies".
         cues.push(Cue {
@@ -138,6 +142,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             subject_first: true,
             joins_and: false,
             possessive: false,
+            possessive_maker: false,
         });
         // "X, the 2004 film", "X, a new BBC series".
         cues.push(Cue {
@@ -152,6 +157,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             subject_first: false,
             joins_and: false,
             possessive: false,
+            possessive_maker: false,
         });
     }
     // "comedy The Matador", "period drama X": a genre says creative work, not which kind.
@@ -168,6 +174,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         subject_first: false,
         joins_and: true,
         possessive: false,
+        possessive_maker: false,
     });
     let watch = alternation(list(WATCH_VERBS));
     let film_or_show = alternation(list(FILM_CUES).chain(list(SHOW_CUES)));
@@ -183,6 +190,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         subject_first: false,
         joins_and: false,
         possessive: false,
+        possessive_maker: false,
     };
     cues.extend([
         // "X (2004)".
@@ -191,6 +199,19 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             ..open(
                 format!(r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]*\((?:19|20)\d\d\)"),
                 EntityLabel::Film,
+                false,
+            )
+        },
+        // "X, starring Y", "X, directed by Y": a credit right after a title names it as
+        // a film or a series (the vote decides which).
+        Cue {
+            strength: Strength::Dated,
+            possessive_maker: true,
+            ..open(
+                format!(
+                    r"(?P<title>{title}),?[^\S\n]+(?:starring|co-starring|directed[^\S\n]+by)[^\S\n]+\p{{Lu}}"
+                ),
+                EntityLabel::Work,
                 false,
             )
         },
@@ -504,6 +525,27 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
             if cue.subject_first && DETERMINERS.contains(word_before(text, span.start).as_str()) {
                 continue;
             }
+            if cue.possessive_maker {
+                let inner = &text[span.start..span.end];
+                if let Some(at) = ["'s The ", "’s The ", "'s A ", "’s A ", "' The ", "’ The "]
+                    .iter()
+                    .filter_map(|p| inner.rfind(p).map(|i| i + p.find(" ").unwrap_or(0)))
+                    .max()
+                {
+                    let from = span.start + at;
+                    let from = from + text[from..].len() - text[from..].trim_start().len();
+                    span = Span::new(from, span.end);
+                }
+            }
+            // "Christmas with the Kranks, starring": a small word or preposition after a
+            // capitalised word before the title leaves its start unclear.
+            let mut from = span.start.saturating_sub(80);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            if cue.possessive_maker && UNCLEAR_BEFORE.is_match(&text[from..span.start]) {
+                continue;
+            }
             if cue.possessive && text[whole.end..].trim_start().starts_with("of ") {
                 continue;
             }
@@ -630,6 +672,21 @@ pub(crate) fn dash_subtitle(text: &str, end: usize) -> Option<(usize, Option<Ent
         .map(|(kind, _)| kind.clone());
     Some((new_end, kind))
 }
+
+/// The end of a text that a title after it may continue: a capitalised word, then one or
+/// two small words or prepositions ("Christmas with the" + "Kranks").
+static UNCLEAR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    let small = alternation(
+        list(SMALL_WORDS)
+            .filter(|w| !matches!(*w, "and" | "or" | "&"))
+            .chain(list(include_str!(
+                "../../data/entities/list_item_words.txt"
+            ))),
+    );
+    compile(&format!(
+        r"\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:[^\S\n]+(?:{small})){{1,2}}[^\S\n]+$"
+    ))
+});
 
 /// A list item: a title that may also hold prepositions and possessive determiners
 /// (`list_item_words.txt`) between its capitalised words; the list's commas and last
