@@ -383,6 +383,11 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             if label.is_title() && continues {
                 continue;
             }
+            // "the daughter of activist Malcolm X": a name after a role noun is the person,
+            // not the film named after them.
+            if label.is_title() && title_syntax::role_noun_before(doc, span) {
+                continue;
+            }
             // "X - the Warrior Poet": the subtitle is part of this mention's title.
             let span = match titles::dash_subtitle(text, span.end) {
                 Some((end, _)) if label.is_title() => Span::new(span.start, end),
@@ -627,7 +632,18 @@ fn merge(text: &str, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
         // A title never loses to a name inside it ("Harry Potter and the Prisoner of
         // Azkaban" over the character, "Star Trek: Enterprise" over "Star Trek").
         // Not across a quote mark, which ends a quoted title.
+        // The model's title running from ours over a list link ("A and B", "A, B") is
+        // two titles, not a longer one.
+        let over_link = c.evidence == Evidence::Model
+            && c.span.contains(kept.span)
+            && (text[kept.span.end..c.span.end].starts_with([',', ';'])
+                || text[kept.span.end..c.span.end].starts_with(" and ")
+                || text[kept.span.end..c.span.end].starts_with(" or ")
+                || text[c.span.start..kept.span.start].ends_with(", ")
+                || text[c.span.start..kept.span.start].ends_with(" and ")
+                || text[c.span.start..kept.span.start].ends_with(" or "));
         let title_over_name = c.label.is_creative_work()
+            && !over_link
             && (kept.label.is_title()
                 || kept.label == CHARACTER
                 || kept.label == EntityLabel::Person)

@@ -665,6 +665,29 @@ fn open(head: usize, strength: Strength) -> Hit {
     }
 }
 
+/// Whether a lower-case common noun modifies the name at `span` from right before it
+/// ("activist Malcolm X", "director X"): a person's role, unless the noun names a kind of
+/// work ("comedy X", "film X").
+pub(crate) fn role_noun_before(doc: &Document, span: Span) -> bool {
+    let n = doc.tokens.len();
+    if n == 0 || doc.syntax.len() != n {
+        return false;
+    }
+    let toks = doc.tokens_in(span);
+    if toks.start == 0 || toks.is_empty() {
+        return false;
+    }
+    let k = toks.start - 1;
+    let s = &doc.syntax[k];
+    let word = doc.span_text(Span::new(doc.tokens[k].start, doc.tokens[k].end));
+    matches!(s.pos, Some(Pos::Noun))
+        && matches!(s.dep.as_str(), "compound" | "amod")
+        && toks.contains(&s.head)
+        && word.chars().next().is_some_and(char::is_lowercase)
+        && !LISTS.kinds.contains_key(s.lemma.as_str())
+        && !LISTS.kind_words.contains(s.lemma.as_str())
+}
+
 /// The titles the parse marks in `doc` (none without a parse). `screen`: the article is
 /// about film or television (acting and role cues count only there). `named`: whether the
 /// model gives a person, organisation, place or group overlapping a span.
@@ -1127,10 +1150,12 @@ pub fn find(
             {
                 continue;
             }
+            // The kind noun names every item: over any model label (it reads many
+            // titles in lists as people or places).
             out.push(RuleMatch {
                 span,
                 label: label.clone(),
-                strength: Strength::Apposed,
+                strength: Strength::Strong,
                 open_kind,
             });
         }

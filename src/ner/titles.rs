@@ -742,6 +742,16 @@ pub(crate) fn list_from(text: &str, pos: usize, single: bool) -> Vec<Span> {
         items.push(item);
         end = item.end;
         if is_and {
+            // "Jak and Daxter and Ratchet and Clank": a last item running on into
+            // another "and X" leaves the split unclear.
+            let runs_on = LINK
+                .captures(&text[end..])
+                .filter(|l| l.name("and").is_some() || l.name("and2").is_some())
+                .and_then(|l| l.get(0))
+                .is_some_and(|g| ITEM_AT.is_match(&text[end + g.end()..]));
+            if runs_on {
+                return Vec::new();
+            }
             closed = true;
             break;
         }
