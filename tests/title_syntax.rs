@@ -348,4 +348,17 @@ fn a_role_noun_makes_a_person() {
         "{:?}",
         titles(&doc)
     );
+    // A one-word title's mention in apposition to a common noun is the character.
+    let doc = run(
+        "The film Marwen opens in cinemas this week. In the film she falls in love with a rural boy, Marwen, and the director shot it in a month.",
+    );
+    let at = doc.text.rfind("Marwen").unwrap();
+    assert!(
+        doc.entities
+            .iter()
+            .filter(|e| e.span.start == at)
+            .all(|e| !e.label.is_title()),
+        "{:?}",
+        titles(&doc)
+    );
 }

@@ -677,15 +677,31 @@ pub(crate) fn role_noun_before(doc: &Document, span: Span) -> bool {
     if toks.start == 0 || toks.is_empty() {
         return false;
     }
+    let common_noun = |k: usize| {
+        let s = &doc.syntax[k];
+        let word = doc.span_text(Span::new(doc.tokens[k].start, doc.tokens[k].end));
+        matches!(s.pos, Some(Pos::Noun))
+            && word.chars().next().is_some_and(char::is_lowercase)
+            && !LISTS.kinds.contains_key(s.lemma.as_str())
+            && !LISTS.kind_words.contains(s.lemma.as_str())
+    };
     let k = toks.start - 1;
     let s = &doc.syntax[k];
-    let word = doc.span_text(Span::new(doc.tokens[k].start, doc.tokens[k].end));
-    matches!(s.pos, Some(Pos::Noun))
-        && matches!(s.dep.as_str(), "compound" | "amod")
-        && toks.contains(&s.head)
-        && word.chars().next().is_some_and(char::is_lowercase)
-        && !LISTS.kinds.contains_key(s.lemma.as_str())
-        && !LISTS.kind_words.contains(s.lemma.as_str())
+    // "activist X".
+    if matches!(s.dep.as_str(), "compound" | "amod") && toks.contains(&s.head) && common_noun(k) {
+        return true;
+    }
+    // "a rural boy, X": the name in apposition to a common noun right before it (not
+    // a name with an article: "the box-office hit, The Chorus").
+    let text = doc.span_text(span);
+    let article = ["The ", "A ", "An "].iter().any(|a| text.starts_with(a));
+    !article
+        && k >= 1
+        && doc.span_text(Span::new(doc.tokens[k].start, doc.tokens[k].end)) == ","
+        && common_noun(k - 1)
+        && toks
+            .clone()
+            .any(|t| doc.syntax[t].dep == "appos" && doc.syntax[t].head == k - 1)
 }
 
 /// The titles the parse marks in `doc` (none without a parse). `screen`: the article is

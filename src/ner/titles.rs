@@ -193,12 +193,13 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         possessive_maker: false,
     };
     cues.extend([
-        // "X (2004)".
+        // "X (2004)": books and albums are dated too, so the kind is the vote's (WORK
+        // when it is silent), now that the cue overrides the model.
         Cue {
             strength: Strength::Dated,
             ..open(
                 format!(r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]*\((?:19|20)\d\d\)"),
-                EntityLabel::Film,
+                EntityLabel::Work,
                 false,
             )
         },
@@ -982,7 +983,7 @@ mod tests {
     fn open_cues_and_inner_punctuation() {
         assert_eq!(
             titles("We saw Tin/Can (2004) twice."),
-            vec![("Tin/Can".into(), EntityLabel::Film, true)]
+            vec![("Tin/Can".into(), EntityLabel::Work, true)]
         );
         assert_eq!(
             titles("I was binge watching Pebble Is the New Stone all week"),
