@@ -1089,7 +1089,7 @@ impl LayeredNer {
                     .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
             };
             // Titles found so far (lists and cues), for the parse's "X beat A and B".
-            let known_titles: Vec<(Span, EntityLabel)> = typed
+            let mut known_titles: Vec<(Span, EntityLabel)> = typed
                 .iter()
                 .filter(|c| c.label.is_title())
                 .map(|c| (c.span, c.label.clone()))
@@ -1100,9 +1100,15 @@ impl LayeredNer {
                         .map(|m| (m.span, m.label.clone())),
                 )
                 .collect();
+            known_titles.sort_by_key(|(s, _)| (s.start, s.end));
+            // By binary search: the few titles starting at or before the span (titles
+            // seldom overlap, so a bounded look back finds the one holding it).
             let known = |span: Span| {
-                known_titles
+                let upto = known_titles.partition_point(|(s, _)| s.start <= span.start);
+                known_titles[..upto]
                     .iter()
+                    .rev()
+                    .take(8)
                     .find(|(s, _)| s.contains(span))
                     .map(|(_, l)| l.clone())
             };
