@@ -13,7 +13,10 @@
 //! - the object or passive subject of a verb of making films ("directed X", "X was
 //!   remade"), the subject of "stars" with an object ("X stars Y");
 //! - a screen role noun it modifies before a name ("X judge Y");
-//! - "kind nouns such as / including X, Y and Z" and the conjuncts of any title found.
+//! - "kind nouns such as / including X, Y and Z" and the conjuncts of any title found;
+//! - a plural kind noun subject of "be"/"include" (or after "among") naming the list after
+//!   the verb ("Among the overlooked films were X, Y and Z"), read from the surface;
+//! - the object of a verb of winning ("beat") whose subject is a title or a kind noun.
 //!
 //! Every pass is one walk over the tokens (linear in the article).
 

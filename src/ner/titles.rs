@@ -1,6 +1,6 @@
 //! Titles of creative works found from their shape and the words around them, with no
 //! list of titles: a kind noun before or after ("the film X", "X, the BBC series"), a year
-//! in brackets ("X (2004)"), quote marks, a verb of watching ("binge-watching X"), an
+//! in brackets ("X (2004)"), a credit after it ("X, starring Y"), quote marks, a verb of watching ("binge-watching X"), an
 //! acting cue ("starred in X", "plays Y in X", "X star Y") or a possessive with a series or
 //! film word ("X's second season"). A title may hold lower-case small words and inner
 //! punctuation ("Orange Is the New Black", "Nip/Tuck", "Later... With Jools Holland").
