@@ -234,3 +234,131 @@ fn plural_names_are_no_short_forms() {
     let doc = run("The reality series The Hendersons returns to the channel next week. Viewers heard Hendersons argue in every episode of the series.");
     assert!(labels(&doc, "Hendersons").is_empty(), "{:?}", titles(&doc));
 }
+
+/// titles5: a plural kind noun that is the subject of "be" or "include" (or follows
+/// "among") names the list after the verb, whatever the model reads in it.
+#[test]
+fn lists_named_by_a_plural_kind_noun() {
+    let doc = run(
+        "The jury met in Cannes for a week of screenings. Among the overlooked films were Harbour Lights, Sorrow Creek and Pale Meridian, which critics had praised.",
+    );
+    for title in ["Harbour Lights", "Sorrow Creek", "Pale Meridian"] {
+        assert_eq!(
+            labels(&doc, title),
+            vec![EntityLabel::Film],
+            "{title}: {:?}",
+            titles(&doc)
+        );
+    }
+    let doc = run(
+        "The veteran actor, whose films include Lantern Road, Pale Meridian and Sorrow Creek, said the theatre needed help. He began in film in 1990.",
+    );
+    for title in ["Lantern Road", "Pale Meridian", "Sorrow Creek"] {
+        assert_eq!(
+            labels(&doc, title),
+            vec![EntityLabel::Film],
+            "{title}: {:?}",
+            titles(&doc)
+        );
+    }
+    // A list item may hold a preposition ("The House on the Marsh").
+    let doc = run(
+        "The festival film awards were announced. Also nominated, with two awards each, are the comedy Lantern Road, The House on the Marsh and Sorrow Creek, the film critics said.",
+    );
+    for title in ["The House on the Marsh", "Sorrow Creek"] {
+        assert_eq!(
+            labels(&doc, title),
+            vec![EntityLabel::Film],
+            "{title}: {:?}",
+            titles(&doc)
+        );
+    }
+    // A chain of "and"s leaves the items unclear: nothing.
+    let doc = run(
+        "The game copies franchises such as Jak and Daxter and Ratchet and Clank on the console, and the film of it opens soon.",
+    );
+    assert!(
+        labels(&doc, "Daxter").iter().all(|l| !l.is_title()),
+        "{:?}",
+        titles(&doc)
+    );
+}
+
+/// titles5: "X beat A and B": the object of a title or kind noun subject of a verb of
+/// winning over rivals is a work of its kind, and the model's one span over "A and B" is
+/// two titles.
+#[test]
+fn rivals_of_a_title() {
+    let doc = run(
+        "At the television comedy awards the show was the big winner. The sitcom Hollow Acres beat Parkside Lane and The Night Porters to the best comedy prize, and its writer thanked the cast of every episode.",
+    );
+    for title in ["Parkside Lane", "The Night Porters"] {
+        assert_eq!(
+            labels(&doc, title),
+            vec![EntityLabel::Show],
+            "{title}: {:?}",
+            titles(&doc)
+        );
+    }
+}
+
+/// titles5: a year in brackets and a credit after a title ("X (1942)", "X, starring Y")
+/// override the model's places and one-word people; a maker's possessive is left out.
+#[test]
+fn years_and_credits_after_a_title() {
+    assert_label(
+        "The film critic chose old classics for the season. He picked Casablanca (1942) and Wings (1927), the first film to win the top prize.",
+        "Casablanca",
+        EntityLabel::Film,
+    );
+    let doc = run(
+        "The box office chart was led by a new film. Fans had waited for Closer, starring Jude Law and Julia Roberts, which took $7m at the cinema. Director Ann Vale's The Long Field, starring Tom Reed, was second.",
+    );
+    for title in ["Closer", "The Long Field"] {
+        assert_eq!(
+            labels(&doc, title),
+            vec![EntityLabel::Film],
+            "{title}: {:?}",
+            titles(&doc)
+        );
+    }
+    // The title's start is unclear after a capitalised word and a small word: nothing.
+    let doc = run(
+        "The box office chart was led by a new film. Comedy Christmas with the Kranks, starring Tim Allen, was second at the cinema.",
+    );
+    assert!(
+        labels(&doc, "Kranks").iter().all(|l| !l.is_title()),
+        "{:?}",
+        titles(&doc)
+    );
+}
+
+/// titles5: a title's other mention after a role noun is the person it is named after.
+#[test]
+fn a_role_noun_makes_a_person() {
+    let doc = run(
+        "He starred in seven films including Jungle Drum, Night Harbour and Ada Greenfield. Years later the daughter of activist Ada Greenfield praised the film.",
+    );
+    let at = doc.text.rfind("Ada Greenfield").unwrap();
+    assert!(
+        doc.entities
+            .iter()
+            .filter(|e| e.span.start == at)
+            .all(|e| !e.label.is_title()),
+        "{:?}",
+        titles(&doc)
+    );
+    // A one-word title's mention in apposition to a common noun is the character.
+    let doc = run(
+        "The film Marwen opens in cinemas this week. In the film she falls in love with a rural boy, Marwen, and the director shot it in a month.",
+    );
+    let at = doc.text.rfind("Marwen").unwrap();
+    assert!(
+        doc.entities
+            .iter()
+            .filter(|e| e.span.start == at)
+            .all(|e| !e.label.is_title()),
+        "{:?}",
+        titles(&doc)
+    );
+}

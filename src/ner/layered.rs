@@ -383,6 +383,11 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             if label.is_title() && continues {
                 continue;
             }
+            // "the daughter of activist Malcolm X": a name after a role noun is the person,
+            // not the film named after them.
+            if label.is_title() && title_syntax::role_noun_before(doc, span) {
+                continue;
+            }
             // "X - the Warrior Poet": the subtitle is part of this mention's title.
             let span = match titles::dash_subtitle(text, span.end) {
                 Some((end, _)) if label.is_title() => Span::new(span.start, end),
@@ -627,7 +632,18 @@ fn merge(text: &str, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
         // A title never loses to a name inside it ("Harry Potter and the Prisoner of
         // Azkaban" over the character, "Star Trek: Enterprise" over "Star Trek").
         // Not across a quote mark, which ends a quoted title.
+        // The model's title running from ours over a list link ("A and B", "A, B") is
+        // two titles, not a longer one.
+        let over_link = c.evidence == Evidence::Model
+            && c.span.contains(kept.span)
+            && (text[kept.span.end..c.span.end].starts_with([',', ';'])
+                || text[kept.span.end..c.span.end].starts_with(" and ")
+                || text[kept.span.end..c.span.end].starts_with(" or ")
+                || text[c.span.start..kept.span.start].ends_with(", ")
+                || text[c.span.start..kept.span.start].ends_with(" and ")
+                || text[c.span.start..kept.span.start].ends_with(" or "));
         let title_over_name = c.label.is_creative_work()
+            && !over_link
             && (kept.label.is_title()
                 || kept.label == CHARACTER
                 || kept.label == EntityLabel::Person)
@@ -1072,7 +1088,31 @@ impl LayeredNer {
                 model_index
                     .any_overlapping(span, |c| c.label == EntityLabel::Person && c.span == span)
             };
-            let parsed = title_syntax::find(doc, screen_words >= 2, &named, &person_at);
+            // Titles found so far (lists and cues), for the parse's "X beat A and B".
+            let mut known_titles: Vec<(Span, EntityLabel)> = typed
+                .iter()
+                .filter(|c| c.label.is_title())
+                .map(|c| (c.span, c.label.clone()))
+                .chain(
+                    matches
+                        .iter()
+                        .filter(|m| m.label.is_title())
+                        .map(|m| (m.span, m.label.clone())),
+                )
+                .collect();
+            known_titles.sort_by_key(|(s, _)| (s.start, s.end));
+            // By binary search: the few titles starting at or before the span (titles
+            // seldom overlap, so a bounded look back finds the one holding it).
+            let known = |span: Span| {
+                let upto = known_titles.partition_point(|(s, _)| s.start <= span.start);
+                known_titles[..upto]
+                    .iter()
+                    .rev()
+                    .take(8)
+                    .find(|(s, _)| s.contains(span))
+                    .map(|(_, l)| l.clone())
+            };
+            let parsed = title_syntax::find(doc, screen_words >= 2, &named, &person_at, &known);
             let from_parse = parsed.len();
             matches.extend(parsed);
             let first_parsed = matches.len() - from_parse;
@@ -1155,6 +1195,23 @@ impl LayeredNer {
                                 Strength::Named => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
                                 }),
+                                Strength::Dated => {
+                                    !blocked_by(&|l| {
+                                        matches!(
+                                            l,
+                                            EntityLabel::Date
+                                                | EntityLabel::Time
+                                                | EntityLabel::Money
+                                                | EntityLabel::Percent
+                                                | EntityLabel::Quantity
+                                                | EntityLabel::Cardinal
+                                                | EntityLabel::Ordinal
+                                        )
+                                    }) && !model_index.any_overlapping(m.span, |c| {
+                                        c.label == EntityLabel::Person
+                                            && doc.span_text(c.span).contains(' ')
+                                    })
+                                }
                                 Strength::Owned => !blocked_by(&|l| {
                                     blocks_open_title(l)
                                         && !matches!(

@@ -91,6 +91,11 @@ pub enum Strength {
     /// model's places (it reads titles ending in a place word as places: "Little
     /// Britain"), yields to its people and organisations ("Fox's new series").
     Owned,
+    /// A title before a year in brackets ("X (1944)") or a credit ("X, starring Y"):
+    /// yields only to the model's dates and numbers and to a person it names with two or
+    /// more words (it reads many titles there as places or one-word people: "Casablanca",
+    /// "Closer").
+    Dated,
 }
 
 fn rule(pattern: &str, label: EntityLabel, strength: Strength) -> Rule {

@@ -13,7 +13,10 @@
 //! - the object or passive subject of a verb of making films ("directed X", "X was
 //!   remade"), the subject of "stars" with an object ("X stars Y");
 //! - a screen role noun it modifies before a name ("X judge Y");
-//! - "kind nouns such as / including X, Y and Z" and the conjuncts of any title found.
+//! - "kind nouns such as / including X, Y and Z" and the conjuncts of any title found;
+//! - a plural kind noun subject of "be"/"include" (or after "among") naming the list after
+//!   the verb ("Among the overlooked films were X, Y and Z"), read from the surface;
+//! - the object of a verb of winning ("beat") whose subject is a title or a kind noun.
 //!
 //! Every pass is one walk over the tokens (linear in the article).
 
@@ -39,6 +42,7 @@ const MORE_KIND_NOUNS: &str = include_str!("../../data/entities/syntax_kind_noun
 const ROLE_IN_HEADS: &str = include_str!("../../data/entities/syntax_role_in_heads.txt");
 const OF_HEADS: &str = include_str!("../../data/entities/syntax_of_heads.txt");
 const OF_HEADS_OPEN: &str = include_str!("../../data/entities/syntax_of_heads_open.txt");
+const RIVAL_VERBS: &str = include_str!("../../data/entities/syntax_rival_verbs.txt");
 
 /// What a kind noun says about the work it names.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +69,8 @@ struct Lists {
     role_nouns: Vec<&'static str>,
     as_verbs: Vec<&'static str>,
     honorifics: Vec<&'static str>,
+    /// "beat", "pip": a title subject's object is a title of its kind.
+    rival_verbs: Vec<&'static str>,
     /// Film and show words ("Oscar", "film"): alone, never a title.
     kind_words: std::collections::HashSet<String>,
 }
@@ -101,6 +107,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         role_nouns: list(ROLE_NOUNS).collect(),
         as_verbs: list(AS_VERBS).collect(),
         honorifics: list(HONORIFICS).collect(),
+        rival_verbs: list(RIVAL_VERBS).collect(),
         kind_words: list(FILM_CUES)
             .chain(list(SHOW_CUES))
             .map(str::to_lowercase)
@@ -661,16 +668,57 @@ fn open(head: usize, strength: Strength) -> Hit {
     }
 }
 
+/// Whether a lower-case common noun modifies the name at `span` from right before it
+/// ("activist Malcolm X", "director X"): a person's role, unless the noun names a kind of
+/// work ("comedy X", "film X").
+pub(crate) fn role_noun_before(doc: &Document, span: Span) -> bool {
+    let n = doc.tokens.len();
+    if n == 0 || doc.syntax.len() != n {
+        return false;
+    }
+    let toks = doc.tokens_in(span);
+    if toks.start == 0 || toks.is_empty() {
+        return false;
+    }
+    let common_noun = |k: usize| {
+        let s = &doc.syntax[k];
+        let word = doc.span_text(Span::new(doc.tokens[k].start, doc.tokens[k].end));
+        matches!(s.pos, Some(Pos::Noun))
+            && word.chars().next().is_some_and(char::is_lowercase)
+            && !LISTS.kinds.contains_key(s.lemma.as_str())
+            && !LISTS.kind_words.contains(s.lemma.as_str())
+    };
+    let k = toks.start - 1;
+    let s = &doc.syntax[k];
+    // "activist X".
+    if matches!(s.dep.as_str(), "compound" | "amod") && toks.contains(&s.head) && common_noun(k) {
+        return true;
+    }
+    // "a rural boy, X": the name in apposition to a common noun right before it (not
+    // a name with an article: "the box-office hit, The Chorus").
+    let text = doc.span_text(span);
+    let article = ["The ", "A ", "An "].iter().any(|a| text.starts_with(a));
+    !article
+        && k >= 1
+        && doc.span_text(Span::new(doc.tokens[k].start, doc.tokens[k].end)) == ","
+        && common_noun(k - 1)
+        && toks
+            .clone()
+            .any(|t| doc.syntax[t].dep == "appos" && doc.syntax[t].head == k - 1)
+}
+
 /// The titles the parse marks in `doc` (none without a parse). `screen`: the article is
 /// about film or television (acting and role cues count only there). `named`: whether the
 /// model gives a person, organisation, place or group overlapping a span.
 /// `person`: whether the model gives exactly this span as a person (a real person an actor
 /// plays: "DiCaprio as Howard Hughes" stays a person).
+/// `known`: the label of a title already found (by a list or a cue) overlapping a span.
 pub fn find(
     doc: &Document,
     screen: bool,
     named: &dyn Fn(Span) -> Option<EntityLabel>,
     person: &dyn Fn(Span) -> bool,
+    known: &dyn Fn(Span) -> Option<EntityLabel>,
 ) -> Vec<RuleMatch> {
     let n = doc.tokens.len();
     if n == 0 || doc.syntax.len() != n {
@@ -693,6 +741,10 @@ pub fn find(
     let propn = |i: usize| matches!(v.pos(i), Some(Pos::Propn)) && v.capitalised(i);
     let mut hits: Vec<Hit> = Vec::new();
     let mut openers: Vec<RuleMatch> = Vec::new();
+    // Where a list named by a kind noun starts (byte offset) and that noun's kind.
+    let mut list_starts: Vec<(usize, &Kind)> = Vec::new();
+    // Verbs of winning over rivals ("beat").
+    let mut rivals: Vec<usize> = Vec::new();
     // Each token's sentence, and whether that sentence speaks of awards ("best", an
     // award word): one pass.
     let mut sentence = vec![0usize; n];
@@ -738,11 +790,44 @@ pub fn find(
                         || v.children[c].iter().any(|&k| v.word(k) == "such")
                         || c > 0 && v.word(c - 1) == "such";
                     if such && v.kind_ok(kind) {
+                        // The surface list from the word after "as" (the tagger reads
+                        // many titles in lists as common nouns or verbs: "Lost In ...").
+                        if c + 1 < n && v.capitalised(c + 1) && !v.doc.syntax[c + 1].sent_start {
+                            list_starts.push((v.doc.tokens[c + 1].start, kind));
+                        }
                         for &o in &v.children[c] {
                             if v.dep(o) == "pobj" && propn(o) {
                                 hits.push(from_kind(kind, o, Strength::Kind));
                             }
                         }
+                    }
+                }
+            }
+            // "Among the overlooked films were A, B and C", "whose films include A, B and
+            // C", "Other shows which won praise were A, B and C": a plural kind noun that
+            // is the subject of "be" or "include" (or follows "among" before "be") names
+            // the list right after the verb.
+            let among = dep == "pobj" && head < n && v.word(head).eq_ignore_ascii_case("among");
+            if v.doc.syntax[i].tag == "NNS"
+                && v.kind_ok(kind)
+                && (matches!(dep, "nsubj" | "nsubjpass") || among)
+            {
+                let verb = (i + 1..n.min(i + 16))
+                    .take_while(|&k| !v.doc.syntax[k].sent_start)
+                    .find(|&k| {
+                        matches!(v.lemma(k), "be" | "include")
+                            && matches!(v.pos(k), Some(Pos::Verb | Pos::Aux))
+                    });
+                if let Some(k) = verb {
+                    let subject_of = among || head == k;
+                    let first = k + 1;
+                    if subject_of
+                        && first < n
+                        && v.capitalised(first)
+                        && !v.doc.syntax[first].sent_start
+                        && v.pos(first) != Some(Pos::Punct)
+                    {
+                        list_starts.push((v.doc.tokens[first].start, kind));
                     }
                 }
             }
@@ -784,6 +869,10 @@ pub fn find(
                     open_kind: true,
                 });
             }
+        }
+        if screen && LISTS.rival_verbs.contains(&v.lemma(i)) && matches!(v.pos(i), Some(Pos::Verb))
+        {
+            rivals.push(i);
         }
         if !propn(i) || head >= n {
             continue;
@@ -989,6 +1078,61 @@ pub fn find(
         }
         k += 1;
     }
+    // "X beat A, B and C to the award", "The soap beat A": the subject is a title or a
+    // kind noun, so the capitalised object right after the verb (and the list it opens)
+    // is a work of the same kind. A participle ("X won, beating A") takes its head's
+    // subject.
+    let mut rival_titles: Vec<RuleMatch> = Vec::new();
+    for &r in &rivals {
+        let subject_of = |k: usize| {
+            v.children[k]
+                .iter()
+                .copied()
+                .find(|&c| matches!(v.dep(c), "nsubj" | "nsubjpass"))
+        };
+        let subject = subject_of(r).or_else(|| {
+            (matches!(v.dep(r), "advcl" | "xcomp" | "conj") && v.head(r) < n)
+                .then(|| subject_of(v.head(r)))
+                .flatten()
+        });
+        let Some(s) = subject else { continue };
+        let token_span = Span::new(doc.tokens[s].start, doc.tokens[s].end);
+        let kind = if let Some(kind) = v.kind(s) {
+            match kind {
+                Kind::Named(label) => Some((label.clone(), false)),
+                Kind::Genre => Some((EntityLabel::Work, true)),
+            }
+        } else if let Some(hit) = hits.iter().find(|h| h.head == s) {
+            Some((hit.label.clone(), hit.open_kind))
+        } else {
+            known(token_span).map(|label| {
+                let open = label == EntityLabel::Work;
+                (label, open)
+            })
+        };
+        let Some((label, open_kind)) = kind else {
+            continue;
+        };
+        let first = r + 1;
+        if first >= n
+            || !v.capitalised(first)
+            || v.doc.syntax[first].sent_start
+            || v.pos(first) == Some(Pos::Punct)
+        {
+            continue;
+        }
+        for span in super::titles::list_from(&doc.text, doc.tokens[first].start, true) {
+            if !doc.span_text(span).chars().any(char::is_lowercase) {
+                continue;
+            }
+            rival_titles.push(RuleMatch {
+                span,
+                label: label.clone(),
+                strength: Strength::Named,
+                open_kind,
+            });
+        }
+    }
     let mut out: Vec<RuleMatch> = Vec::new();
     for hit in hits {
         let Some(mut span) = v.title_span(hit.head) else {
@@ -1005,6 +1149,36 @@ pub fn find(
         });
     }
     out.extend(openers);
+    out.extend(rival_titles);
+    for (pos, kind) in list_starts {
+        let (label, open_kind) = match kind {
+            Kind::Named(label) => (label.clone(), false),
+            Kind::Genre => (EntityLabel::Work, true),
+        };
+        for span in super::titles::list_from(&doc.text, pos, false) {
+            // A name with an honorific or all capitals is no title ("Mr X", "BBC").
+            let text = doc.span_text(span);
+            let first_word = text
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('.')
+                .to_lowercase();
+            if LISTS.honorifics.contains(&first_word.as_str())
+                || !text.chars().any(char::is_lowercase)
+            {
+                continue;
+            }
+            // The kind noun names every item: over any model label (it reads many
+            // titles in lists as people or places).
+            out.push(RuleMatch {
+                span,
+                label: label.clone(),
+                strength: Strength::Strong,
+                open_kind,
+            });
+        }
+    }
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out.dedup_by(|a, b| a.span == b.span);
     out

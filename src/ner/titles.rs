@@ -1,6 +1,6 @@
 //! Titles of creative works found from their shape and the words around them, with no
 //! list of titles: a kind noun before or after ("the film X", "X, the BBC series"), a year
-//! in brackets ("X (2004)"), quote marks, a verb of watching ("binge-watching X"), an
+//! in brackets ("X (2004)"), a credit after it ("X, starring Y"), quote marks, a verb of watching ("binge-watching X"), an
 //! acting cue ("starred in X", "plays Y in X", "X star Y") or a possessive with a series or
 //! film word ("X's second season"). A title may hold lower-case small words and inner
 //! punctuation ("Orange Is the New Black", "Nip/Tuck", "Later... With Jools Holland").
@@ -99,6 +99,9 @@ struct Cue {
     joins_and: bool,
     /// A possessive cue: "X's remake of Y" makes X the maker, not a title.
     possessive: bool,
+    /// A possessive inside the title before "The"/"A" is its maker's ("Mel Gibson's The
+    /// Passion, starring ..."): the title starts after it.
+    possessive_maker: bool,
 }
 
 static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
@@ -123,6 +126,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             subject_first: false,
             joins_and: true,
             possessive: false,
+            possessive_maker: false,
         });
         // "X is my favourite film", "X was one of the best movies".
         cues.push(Cue {
@@ -138,6 +142,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             subject_first: true,
             joins_and: false,
             possessive: false,
+            possessive_maker: false,
         });
         // "X, the 2004 film", "X, a new BBC series".
         cues.push(Cue {
@@ -152,6 +157,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             subject_first: false,
             joins_and: false,
             possessive: false,
+            possessive_maker: false,
         });
     }
     // "comedy The Matador", "period drama X": a genre says creative work, not which kind.
@@ -168,6 +174,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         subject_first: false,
         joins_and: true,
         possessive: false,
+        possessive_maker: false,
     });
     let watch = alternation(list(WATCH_VERBS));
     let film_or_show = alternation(list(FILM_CUES).chain(list(SHOW_CUES)));
@@ -183,14 +190,32 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         subject_first: false,
         joins_and: false,
         possessive: false,
+        possessive_maker: false,
     };
     cues.extend([
-        // "X (2004)".
-        open(
-            format!(r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]*\((?:19|20)\d\d\)"),
-            EntityLabel::Film,
-            false,
-        ),
+        // "X (2004)": books and albums are dated too, so the kind is the vote's (WORK
+        // when it is silent), now that the cue overrides the model.
+        Cue {
+            strength: Strength::Dated,
+            ..open(
+                format!(r"(?P<title>{title})[^\S\n]*{CLOSE_Q}?[^\S\n]*\((?:19|20)\d\d\)"),
+                EntityLabel::Work,
+                false,
+            )
+        },
+        // "X, starring Y", "X, directed by Y": a credit right after a title names it as
+        // a film or a series (the vote decides which).
+        Cue {
+            strength: Strength::Dated,
+            possessive_maker: true,
+            ..open(
+                format!(
+                    r"(?P<title>{title}),?[^\S\n]+(?:starring|co-starring|directed[^\S\n]+by)[^\S\n]+\p{{Lu}}"
+                ),
+                EntityLabel::Work,
+                false,
+            )
+        },
         // "binge-watching X".
         open(
             format!(
@@ -501,6 +526,27 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
             if cue.subject_first && DETERMINERS.contains(word_before(text, span.start).as_str()) {
                 continue;
             }
+            if cue.possessive_maker {
+                let inner = &text[span.start..span.end];
+                if let Some(at) = ["'s The ", "’s The ", "'s A ", "’s A ", "' The ", "’ The "]
+                    .iter()
+                    .filter_map(|p| inner.rfind(p).map(|i| i + p.find(" ").unwrap_or(0)))
+                    .max()
+                {
+                    let from = span.start + at;
+                    let from = from + text[from..].len() - text[from..].trim_start().len();
+                    span = Span::new(from, span.end);
+                }
+            }
+            // "Christmas with the Kranks, starring": a small word or preposition after a
+            // capitalised word before the title leaves its start unclear.
+            let mut from = span.start.saturating_sub(80);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            if cue.possessive_maker && UNCLEAR_BEFORE.is_match(&text[from..span.start]) {
+                continue;
+            }
             if cue.possessive && text[whole.end..].trim_start().starts_with("of ") {
                 continue;
             }
@@ -628,8 +674,102 @@ pub(crate) fn dash_subtitle(text: &str, end: usize) -> Option<(usize, Option<Ent
     Some((new_end, kind))
 }
 
-/// A title-shaped span at the start of the text.
-static TITLE_AT: LazyLock<Regex> = LazyLock::new(|| compile(&format!(r"^(?:{})", TITLE.as_str())));
+/// The end of a text that a title after it may continue: a capitalised word, then one or
+/// two small words or prepositions ("Christmas with the" + "Kranks").
+static UNCLEAR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    let small = alternation(
+        list(SMALL_WORDS)
+            .filter(|w| !matches!(*w, "and" | "or" | "&"))
+            .chain(list(include_str!(
+                "../../data/entities/list_item_words.txt"
+            ))),
+    );
+    compile(&format!(
+        r"\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:[^\S\n]+(?:{small})){{1,2}}[^\S\n]+$"
+    ))
+});
+
+/// A list item: a title that may also hold prepositions and possessive determiners
+/// (`list_item_words.txt`) between its capitalised words; the list's commas and last
+/// "and" delimit it. `and`: whether "and"/"or" may be inside (the last item only).
+fn list_item(and: bool) -> String {
+    let word = r"#?(?:\p{Lu}|\p{N})[\p{L}\p{M}\p{N}]*(?:[-'’./&+][\p{L}\p{N}]+)*(?:[^\S\n]?['’]s\b)?[!?+]?";
+    let sep = r"(?:[^\S\n]*(?::|\.\.\.|…)[^\S\n]+|[^\S\n]+)";
+    let small = alternation(
+        list(SMALL_WORDS)
+            .filter(|w| and || !matches!(*w, "and" | "or" | "&"))
+            .chain(list(include_str!(
+                "../../data/entities/list_item_words.txt"
+            ))),
+    );
+    format!(r"^(?:{word}(?:{sep}(?:(?:{small})[^\S\n]+){{0,3}}{word})*)")
+}
+
+/// A list item before the list's last link (no "and"/"or" inside).
+static ITEM_AT: LazyLock<Regex> = LazyLock::new(|| compile(&list_item(false)));
+/// A list's last item.
+static LAST_ITEM_AT: LazyLock<Regex> = LazyLock::new(|| compile(&list_item(true)));
+
+/// The title-shaped span starting at byte `pos` and the other items of the list it opens
+/// ("were A, B and C" from A's start): nothing unless a real list (commas and a last
+/// "and"/"or") follows, or, with `single`, the one title there when no list does.
+pub(crate) fn list_from(text: &str, pos: usize, single: bool) -> Vec<Span> {
+    let title_at = |at: usize, inner_and: bool| {
+        let re: &Regex = if inner_and { &LAST_ITEM_AT } else { &ITEM_AT };
+        let m = re.find(text.get(at..)?)?;
+        clean_title(text, at, at + m.end())
+    };
+    let Some(first) = title_at(pos, false) else {
+        return Vec::new();
+    };
+    let mut items = vec![first];
+    let mut end = first.end;
+    let mut closed = false;
+    for _ in 0..12 {
+        let Some(l) = LINK.captures(&text[end..]) else {
+            break;
+        };
+        let next = end + l.get(0).map_or(0, |g| g.end());
+        let is_and = l.name("and").is_some() || l.name("and2").is_some();
+        // The last item may hold an "and" ("... and Sex and the City"), but then the
+        // split is unclear.
+        let Some(item) = title_at(next, is_and) else {
+            break;
+        };
+        let item_text = &text[item.start..item.end];
+        if is_and && (item_text.contains(" and ") || item_text.contains(" or ")) {
+            return Vec::new();
+        }
+        items.push(item);
+        end = item.end;
+        if is_and {
+            // "Jak and Daxter and Ratchet and Clank": a last item running on into
+            // another "and X" leaves the split unclear.
+            let runs_on = LINK
+                .captures(&text[end..])
+                .filter(|l| l.name("and").is_some() || l.name("and2").is_some())
+                .and_then(|l| l.get(0))
+                .is_some_and(|g| ITEM_AT.is_match(&text[end + g.end()..]));
+            if runs_on {
+                return Vec::new();
+            }
+            closed = true;
+            break;
+        }
+    }
+    if !closed {
+        return if single { vec![first] } else { Vec::new() };
+    }
+    // An item with an inner possessive is a name and a title ("Eastwood's Million Dollar
+    // Baby"): left out, as are long runs.
+    items
+        .into_iter()
+        .filter(|s| {
+            let t = &text[s.start..s.end];
+            !t.contains("'s ") && !t.contains("’s ") && t.split_whitespace().count() <= 8
+        })
+        .collect()
+}
 
 /// The link between two items of a list: ", ", " and ", ", and ", " or ", ", or ".
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -654,7 +794,7 @@ pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric);
-        match TITLE_AT
+        match LAST_ITEM_AT
             .find(&text[pos..span.start])
             .filter(|_| at_word_start)
         {
@@ -696,7 +836,7 @@ pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
             break;
         };
         let next = end + l.get(0).map_or(0, |g| g.end());
-        let Some(m) = TITLE_AT.find(&text[next..]) else {
+        let Some(m) = LAST_ITEM_AT.find(&text[next..]) else {
             break;
         };
         let is_and = l.name("and").is_some() || l.name("and2").is_some();
@@ -720,7 +860,7 @@ pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
             .captures(&text[last.end..])
             .filter(|l| l.name("and").is_some() || l.name("and2").is_some())
             .and_then(|l| l.get(0))
-            .is_some_and(|g| TITLE_AT.is_match(&text[last.end + g.end()..]));
+            .is_some_and(|g| LAST_ITEM_AT.is_match(&text[last.end + g.end()..]));
         if runs_on {
             return Vec::new();
         }
@@ -843,7 +983,7 @@ mod tests {
     fn open_cues_and_inner_punctuation() {
         assert_eq!(
             titles("We saw Tin/Can (2004) twice."),
-            vec![("Tin/Can".into(), EntityLabel::Film, true)]
+            vec![("Tin/Can".into(), EntityLabel::Work, true)]
         );
         assert_eq!(
             titles("I was binge watching Pebble Is the New Stone all week"),
