@@ -419,6 +419,14 @@ fn is_request_lemma(lemma: &str) -> bool {
     SET.contains(lemma)
 }
 
+/// Naming verbs whose object and "as" phrase are a description
+/// (`data/naming_as_verbs.txt`).
+fn is_naming_as_lemma(lemma: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/naming_as_verbs.txt")));
+    SET.contains(lemma)
+}
+
 /// How content was read off the parse: a naming verb ("call", "describe") reports its bare
 /// object only with quoted words, but an object with its predicate, or a request, is a
 /// complete claim without them.
@@ -451,13 +459,44 @@ fn predicate_content(
         .copied()
         .filter(|&c| c > v)
         .collect();
-    if is_naming_lemma(lemma) {
-        if let Some(d) = tree.role(v, Role::Object).filter(|&d| d > v) {
+    // "travelled to plead for …", "that calls for …": a purpose, or a demonstrative
+    // subject ("that" requires), is nobody's claim.
+    let purpose = tree
+        .children(v)
+        .iter()
+        .any(|&c| c < v && tree.dep(c) == "aux" && tok(c) == "to");
+    let demonstrative = tree
+        .role(v, Role::Subject)
+        .is_some_and(|s| matches!(tree.syntax(s).tag.as_str(), "DT" | "WDT"));
+    // "Called GSM, this is …": a participle without an auxiliary is passive naming, no
+    // claim ("has called for" keeps its auxiliary).
+    let bare_participle =
+        tree.syntax(v).tag == "VBN" && !tree.children(v).iter().any(|&c| tree.dep(c) == "aux");
+    if purpose || demonstrative || bare_participle {
+        return None;
+    }
+    if is_naming_lemma(lemma) || is_naming_as_lemma(lemma) {
+        // "the man who calls himself X" names himself, claims nothing.
+        let reflexive = |d: usize| tree.syntax(d).morph.contains("Reflex=Yes");
+        if let Some(d) = tree
+            .role(v, Role::Object)
+            .filter(|&d| d > v && !reflexive(d))
+        {
+            let is_as = |c: usize| tree.dep(c) == "prep" && tok(c) == "as";
+            // "called a whistleblower as their witness" summons someone.
+            let summons = |c: usize| tree.children(c).iter().any(|&g| is_as(g));
             let predicate = after.iter().copied().find(|&c| {
-                c > d && (tree.dep(c) == "oprd" || (tree.dep(c) == "prep" && tok(c) == "as"))
+                c > d
+                    && ((tree.dep(c) == "oprd" && is_naming_lemma(lemma) && !summons(c))
+                        || (is_as(c) && is_naming_as_lemma(lemma)))
             });
             if let Some(p) = predicate {
                 return clip(tree.edges(d).0, tree.edges(p).1);
+            }
+            // The parser often hangs "as …" on the object itself.
+            if is_naming_as_lemma(lemma) && tree.children(d).iter().any(|&c| c > d && is_as(c)) {
+                let (l, r) = tree.edges(d);
+                return clip(l, r);
             }
         }
     }
