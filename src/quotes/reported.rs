@@ -485,16 +485,34 @@ fn predicate_content(
             let is_as = |c: usize| tree.dep(c) == "prep" && tok(c) == "as";
             // "called a whistleblower as their witness" summons someone.
             let summons = |c: usize| tree.children(c).iter().any(|&g| is_as(g));
+            // "called the plan a failure": the parser gives the predicate as `oprd` or as
+            // a second object.
             let predicate = after.iter().copied().find(|&c| {
                 c > d
-                    && ((tree.dep(c) == "oprd" && is_naming_lemma(lemma) && !summons(c))
+                    && (matches!(tree.dep(c), "oprd" | "dobj")
+                        && is_naming_lemma(lemma)
+                        && !summons(c)
                         || (is_as(c) && is_naming_as_lemma(lemma)))
             });
             if let Some(p) = predicate {
                 return clip(tree.edges(d).0, tree.edges(p).1);
             }
-            // The parser often hangs "as …" on the object itself.
-            if is_naming_as_lemma(lemma) && tree.children(d).iter().any(|&c| c > d && is_as(c)) {
+            // "called him a liar": the parser makes "him" the `dative` and the predicate
+            // the object.
+            let dative = after
+                .iter()
+                .copied()
+                .find(|&c| c < d && tree.dep(c) == "dative" && !reflexive(c));
+            if let (Some(h), true) = (dative, is_naming_lemma(lemma) && !summons(d)) {
+                return clip(tree.edges(h).0, tree.edges(d).1);
+            }
+            // The parser often hangs "as …" or the predicate on the object itself.
+            let on_object = tree.children(d).iter().any(|&c| {
+                c > d
+                    && ((is_as(c) && is_naming_as_lemma(lemma))
+                        || (matches!(tree.dep(c), "oprd" | "dobj") && is_naming_lemma(lemma)))
+            });
+            if on_object {
                 let (l, r) = tree.edges(d);
                 return clip(l, r);
             }
