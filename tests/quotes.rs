@@ -310,3 +310,60 @@ fn reported_speech_on_the_parse_and_without_it() {
         plain.process_text("The council's survey shows that most residents want a second bridge.");
     assert!(d.quotes.is_empty(), "{:?}", quotes(&d));
 }
+
+/// Claims without a clause, on the parse: a naming verb with its object and predicate
+/// ("called the plan a failure", "described the vote as …") and requests ("called for …",
+/// "called on X to …", "pressed for …"); a purpose infinitive, a reflexive object and a
+/// summons are none.
+#[test]
+fn naming_predicates_and_requests_on_the_parse() {
+    // A second sentence: a one-line text is read as a headline.
+    let has = |text: &str, content: &str, speaker: &str| {
+        let d = doc(&format!("{text} The river towns met on Monday."));
+        let q = quotes(&d);
+        assert!(
+            q.iter().any(|(t, k, s, _, m)| t == content
+                && *k == QuoteKind::Indirect
+                && s.as_deref() == Some(speaker)
+                && *m == "reported-cue"),
+            "{text}: {q:?}"
+        );
+    };
+    has(
+        "Mayor Ann Lee called the bridge plan a waste of public money.",
+        "the bridge plan a waste of public money",
+        "Ann Lee",
+    );
+    has(
+        "Councillor Tom Reyes described the vote as a setback for the river towns.",
+        "the vote as a setback for the river towns",
+        "Tom Reyes",
+    );
+    has(
+        "Ann Lee has called for a full inquiry into the ferry contract.",
+        "a full inquiry into the ferry contract",
+        "Ann Lee",
+    );
+    has(
+        "Tom Reyes called on the county board to publish the ferry accounts.",
+        "the county board to publish the ferry accounts",
+        "Tom Reyes",
+    );
+    has(
+        "The teachers' union pressed for smaller classes and more reading tutors.",
+        "smaller classes and more reading tutors",
+        "The teachers' union",
+    );
+    for none in [
+        "Ann Lee travelled to the capital to plead for more money for the ferry.",
+        "The man who calls himself Captain Reyes runs the ferry every morning.",
+        "The defence lawyers called the harbour master as their first witness.",
+    ] {
+        let d = doc(&format!("{none} The river towns met on Monday."));
+        assert!(
+            d.quotes.iter().all(|q| q.kind == QuoteKind::Direct),
+            "{none}: {:?}",
+            quotes(&d)
+        );
+    }
+}

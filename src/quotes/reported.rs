@@ -411,6 +411,132 @@ fn is_hearer_lemma(lemma: &str) -> bool {
     SET.contains(lemma)
 }
 
+/// Verbs of asking in public whose "for" phrase (or "on" phrase with an infinitive) is the
+/// request (`data/request_verbs.txt`).
+fn is_request_lemma(lemma: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/request_verbs.txt")));
+    SET.contains(lemma)
+}
+
+/// Naming verbs whose object and "as" phrase are a description
+/// (`data/naming_as_verbs.txt`).
+fn is_naming_as_lemma(lemma: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| word_list(include_str!("../../data/naming_as_verbs.txt")));
+    SET.contains(lemma)
+}
+
+/// How content was read off the parse: a naming verb ("call", "describe") reports its bare
+/// object only with quoted words, but an object with its predicate, or a request, is a
+/// complete claim without them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A clause, an object or an infinitive.
+    Words,
+    /// `called the plan a failure`, `described the probe as a review`, `called for a
+    /// recount`, `called on Congress to act`.
+    Predicate,
+}
+
+/// What a naming verb predicates of its object (`called the plan a failure`: `dobj` +
+/// `oprd`; `described the probe as a review`: `dobj` + "as") or what a verb of asking asks
+/// for (`called for a recount`, `called for X to resign`, `called on Congress to act`).
+/// O(children of `v`).
+fn predicate_content(
+    doc: &Document,
+    tree: &Tree,
+    v: usize,
+    lemma: &str,
+    within: std::ops::Range<usize>,
+) -> Option<Span> {
+    let (first, last) = (within.start, within.end - 1);
+    let clip = |l: usize, r: usize| token_content(doc, l.max(first), r.min(last));
+    let tok = |i: usize| lower(&doc.text[doc.tokens[i].start..doc.tokens[i].end]);
+    let after: Vec<usize> = tree
+        .children(v)
+        .iter()
+        .copied()
+        .filter(|&c| c > v)
+        .collect();
+    // "travelled to plead for …", "that calls for …": a purpose, or a demonstrative
+    // subject ("that" requires), is nobody's claim.
+    let purpose = tree
+        .children(v)
+        .iter()
+        .any(|&c| c < v && tree.dep(c) == "aux" && tok(c) == "to");
+    let demonstrative = tree
+        .role(v, Role::Subject)
+        .is_some_and(|s| matches!(tree.syntax(s).tag.as_str(), "DT" | "WDT"));
+    // "Called GSM, this is …": a participle without an auxiliary is passive naming, no
+    // claim ("has called for" keeps its auxiliary).
+    let bare_participle =
+        tree.syntax(v).tag == "VBN" && !tree.children(v).iter().any(|&c| tree.dep(c) == "aux");
+    if purpose || demonstrative || bare_participle {
+        return None;
+    }
+    if is_naming_lemma(lemma) || is_naming_as_lemma(lemma) {
+        // "the man who calls himself X" names himself, claims nothing.
+        let reflexive = |d: usize| tree.syntax(d).morph.contains("Reflex=Yes");
+        if let Some(d) = tree
+            .role(v, Role::Object)
+            .filter(|&d| d > v && !reflexive(d))
+        {
+            let is_as = |c: usize| tree.dep(c) == "prep" && tok(c) == "as";
+            // "called a whistleblower as their witness" summons someone.
+            let summons = |c: usize| tree.children(c).iter().any(|&g| is_as(g));
+            // "called the plan a failure": the parser gives the predicate as `oprd` or as
+            // a second object.
+            let predicate = after.iter().copied().find(|&c| {
+                c > d
+                    && (matches!(tree.dep(c), "oprd" | "dobj")
+                        && is_naming_lemma(lemma)
+                        && !summons(c)
+                        || (is_as(c) && is_naming_as_lemma(lemma)))
+            });
+            if let Some(p) = predicate {
+                return clip(tree.edges(d).0, tree.edges(p).1);
+            }
+            // "called him a liar": the parser makes "him" the `dative` and the predicate
+            // the object.
+            let dative = after
+                .iter()
+                .copied()
+                .find(|&c| c < d && tree.dep(c) == "dative" && !reflexive(c));
+            if let (Some(h), true) = (dative, is_naming_lemma(lemma) && !summons(d)) {
+                return clip(tree.edges(h).0, tree.edges(d).1);
+            }
+            // The parser often hangs "as …" or the predicate on the object itself.
+            let on_object = tree.children(d).iter().any(|&c| {
+                c > d
+                    && ((is_as(c) && is_naming_as_lemma(lemma))
+                        || (matches!(tree.dep(c), "oprd" | "dobj") && is_naming_lemma(lemma)))
+            });
+            if on_object {
+                let (l, r) = tree.edges(d);
+                return clip(l, r);
+            }
+        }
+    }
+    if !is_request_lemma(lemma) || tree.role(v, Role::Object).is_some_and(|d| d > v) {
+        return None;
+    }
+    for &c in after.iter().filter(|&&c| tree.dep(c) == "prep") {
+        let Some(o) = tree.role(c, Role::PrepObject) else {
+            continue;
+        };
+        // "called for X to resign": the parser often hangs the infinitive on the verb.
+        let infinitive = tree.role(v, Role::Infinitive).filter(|&x| x > c);
+        let end = infinitive.map_or(tree.edges(o).1, |x| tree.edges(x).1.max(tree.edges(o).1));
+        match tok(c).as_str() {
+            "for" => return clip(tree.edges(o).0, end),
+            "on" | "upon" if infinitive.is_some() => return clip(tree.edges(o).0, end),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// What cue verb `v` reports, on the parse, within the sentence's tokens `within`:
 /// - its clausal complement (`ccomp`, with "that"): `X said (that) …`, `…, X said.`;
 /// - the clause it is inserted in (`parataxis` or `ccomp` after a comma): `A, X said, B.`
@@ -424,7 +550,7 @@ fn parsed_content(
     lemma: &str,
     strong: bool,
     within: std::ops::Range<usize>,
-) -> Option<(Vec<Span>, AttributionMethod)> {
+) -> Option<(Vec<Span>, AttributionMethod, Shape)> {
     let (first, last) = (within.start, within.end - 1);
     let clip = |l: usize, r: usize| token_content(doc, l.max(first), r.min(last));
     let tok = |i: usize| &doc.text[doc.tokens[i].start..doc.tokens[i].end];
@@ -443,7 +569,7 @@ fn parsed_content(
         } else {
             AttributionMethod::ReportedCue
         };
-        return Some((vec![content], method));
+        return Some((vec![content], method, Shape::Words));
     }
     let (vl, vr) = tree.edges(v);
     if let Some(h) = tree.head(v) {
@@ -459,8 +585,15 @@ fn parsed_content(
             if vr < hr.min(last) {
                 parts.extend(clip(vr + 1, hr));
             }
-            return (!parts.is_empty()).then_some((parts, AttributionMethod::ReportedAfter));
+            return (!parts.is_empty()).then_some((
+                parts,
+                AttributionMethod::ReportedAfter,
+                Shape::Words,
+            ));
         }
+    }
+    if let Some(content) = predicate_content(doc, tree, v, lemma, within.clone()) {
+        return Some((vec![content], participle_or_cue(tree, v), Shape::Predicate));
     }
     // "Drivers should expect delays": a weaker verb under a modal reports nothing said.
     let modal = tree.children(v).iter().any(|&c| tree.syntax(c).tag == "MD");
@@ -481,12 +614,16 @@ fn parsed_content(
         }
         _ => None,
     }?;
-    let method = if syn.tag == "VBG" && tree.dep(v) == "advcl" {
+    Some((vec![content], participle_or_cue(tree, v), Shape::Words))
+}
+
+/// `…, calling …` (a participle `advcl`) or a plain cue.
+fn participle_or_cue(tree: &Tree, v: usize) -> AttributionMethod {
+    if tree.syntax(v).tag == "VBG" && tree.dep(v) == "advcl" {
         AttributionMethod::ReportedParticiple
     } else {
         AttributionMethod::ReportedCue
-    };
-    Some((vec![content], method))
+    }
 }
 
 /// Reported speech in one sentence, on the dependency parse: a verb of the cue lexicon
@@ -537,10 +674,15 @@ fn in_sentence_parsed(
                     let (l, r) = tree.edges(c);
                     token_content(doc, l.max(first), r.min(last - 1))
                 })
-                .map(|c| (vec![c], AttributionMethod::ReportedCue)),
+                .map(|c| (vec![c], AttributionMethod::ReportedCue, Shape::Words)),
+            // "pushed for a recount": a verb of asking outside the lexicon.
+            None if is_request_lemma(&syn.lemma) => {
+                predicate_content(doc, tree, v, &syn.lemma, first..last)
+                    .map(|c| (vec![c], participle_or_cue(tree, v), Shape::Predicate))
+            }
             None => None,
         };
-        let Some((parts, method)) = found else {
+        let Some((parts, method, shape)) = found else {
             continue;
         };
         let lemma = cue.map_or(syn.lemma.as_str(), |c| c.lemma.as_str());
@@ -549,7 +691,7 @@ fn in_sentence_parsed(
         };
         let quoted = parts.iter().any(|p| marks.any_in(*p));
         // "called the show “…”": naming verbs report only quoted words.
-        if is_naming_lemma(lemma) && !quoted {
+        if is_naming_lemma(lemma) && !quoted && shape == Shape::Words {
             continue;
         }
         out.push(Reported {
