@@ -263,7 +263,7 @@ fn root_subject<'p>(
         .take(80)
         .filter(|&t| t == root || doc.syntax[t].head == root && doc.syntax[t].dep == "conj")
         .filter_map(|t| subject_of_verb(doc, doc.tokens[t].start).map(|s| (t, s)))
-        .last()?;
+        .next_back()?;
     if HEARING_VERBS.contains(doc.syntax[verb].lemma.as_str()) {
         return heard(doc, people, resolver, range, verb);
     }
