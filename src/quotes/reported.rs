@@ -675,7 +675,7 @@ fn in_sentence_parsed(
                     token_content(doc, l.max(first), r.min(last - 1))
                 })
                 .map(|c| (vec![c], AttributionMethod::ReportedCue, Shape::Words)),
-            // "pushed for a recount": a verb of asking outside the lexicon.
+            // "pressed for a recount": a verb of asking outside the lexicon.
             None if is_request_lemma(&syn.lemma) => {
                 predicate_content(doc, tree, v, &syn.lemma, first..last)
                     .map(|c| (vec![c], participle_or_cue(tree, v), Shape::Predicate))
