@@ -383,7 +383,7 @@ fn propagate(doc: &Document, typed: &[Candidate], model: &[Candidate]) -> Vec<Ca
             if label.is_title() && continues {
                 continue;
             }
-            // "the daughter of activist Malcolm X": a name after a role noun is the person,
+            // "the daughter of activist Ada Greenfield": a name after a role noun is the person,
             // not the film named after them.
             if label.is_title() && title_syntax::role_noun_before(doc, span) {
                 continue;
@@ -634,14 +634,13 @@ fn merge(text: &str, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
         // Not across a quote mark, which ends a quoted title.
         // The model's title running from ours over a list link ("A and B", "A, B") is
         // two titles, not a longer one.
-        let over_link = c.evidence == Evidence::Model
-            && c.span.contains(kept.span)
-            && (text[kept.span.end..c.span.end].starts_with([',', ';'])
-                || text[kept.span.end..c.span.end].starts_with(" and ")
-                || text[kept.span.end..c.span.end].starts_with(" or ")
-                || text[c.span.start..kept.span.start].ends_with(", ")
-                || text[c.span.start..kept.span.start].ends_with(" and ")
-                || text[c.span.start..kept.span.start].ends_with(" or "));
+        let over_link = c.evidence == Evidence::Model && c.span.contains(kept.span) && {
+            let after = &text[kept.span.end..c.span.end];
+            let before = &text[c.span.start..kept.span.start];
+            after.starts_with([',', ';'])
+                || [" and ", " or "].iter().any(|w| after.starts_with(w))
+                || [", ", " and ", " or "].iter().any(|w| before.ends_with(w))
+        };
         let title_over_name = c.label.is_creative_work()
             && !over_link
             && (kept.label.is_title()
@@ -678,6 +677,20 @@ const NOT_A_TITLE: &[EntityLabel] = &[
     EntityLabel::Language,
     EntityLabel::Fac,
 ];
+
+/// Dates, times and numbers: model labels no title cue overrides ("Wings (1927)").
+fn is_measure(label: &EntityLabel) -> bool {
+    matches!(
+        label,
+        EntityLabel::Date
+            | EntityLabel::Time
+            | EntityLabel::Money
+            | EntityLabel::Percent
+            | EntityLabel::Quantity
+            | EntityLabel::Cardinal
+            | EntityLabel::Ordinal
+    )
+}
 
 /// Model labels that a title cue with an open kind does not override ("watching Arsenal"):
 /// those a weak rule respects, plus people, organisations and laws.
@@ -1175,19 +1188,9 @@ impl LayeredNer {
                                 Strength::Kind => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l) && *l != EntityLabel::Fac
                                 }),
-                                Strength::Apposed => !blocked_by(&|l| {
-                                    matches!(
-                                        l,
-                                        EntityLabel::Person
-                                            | EntityLabel::Date
-                                            | EntityLabel::Time
-                                            | EntityLabel::Money
-                                            | EntityLabel::Percent
-                                            | EntityLabel::Quantity
-                                            | EntityLabel::Cardinal
-                                            | EntityLabel::Ordinal
-                                    )
-                                }),
+                                Strength::Apposed => {
+                                    !blocked_by(&|l| *l == EntityLabel::Person || is_measure(l))
+                                }
                                 Strength::Credit => !blocked_by(&|l| {
                                     NOT_A_TITLE.contains(l)
                                         || matches!(l, EntityLabel::Org | EntityLabel::Law)
@@ -1196,21 +1199,11 @@ impl LayeredNer {
                                     NOT_A_TITLE.contains(l) || *l == EntityLabel::Person
                                 }),
                                 Strength::Dated => {
-                                    !blocked_by(&|l| {
-                                        matches!(
-                                            l,
-                                            EntityLabel::Date
-                                                | EntityLabel::Time
-                                                | EntityLabel::Money
-                                                | EntityLabel::Percent
-                                                | EntityLabel::Quantity
-                                                | EntityLabel::Cardinal
-                                                | EntityLabel::Ordinal
-                                        )
-                                    }) && !model_index.any_overlapping(m.span, |c| {
-                                        c.label == EntityLabel::Person
-                                            && doc.span_text(c.span).contains(' ')
-                                    })
+                                    !blocked_by(&is_measure)
+                                        && !model_index.any_overlapping(m.span, |c| {
+                                            c.label == EntityLabel::Person
+                                                && doc.span_text(c.span).contains(' ')
+                                        })
                                 }
                                 Strength::Owned => !blocked_by(&|l| {
                                     blocks_open_title(l)
