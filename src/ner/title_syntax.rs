@@ -669,7 +669,7 @@ fn open(head: usize, strength: Strength) -> Hit {
 }
 
 /// Whether a lower-case common noun modifies the name at `span` from right before it
-/// ("activist Malcolm X", "director X"): a person's role, unless the noun names a kind of
+/// ("activist Ada Greenfield", "director X"): a person's role, unless the noun names a kind of
 /// work ("comedy X", "film X").
 pub(crate) fn role_noun_before(doc: &Document, span: Span) -> bool {
     let n = doc.tokens.len();

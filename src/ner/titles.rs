@@ -99,8 +99,8 @@ struct Cue {
     joins_and: bool,
     /// A possessive cue: "X's remake of Y" makes X the maker, not a title.
     possessive: bool,
-    /// A possessive inside the title before "The"/"A" is its maker's ("Mel Gibson's The
-    /// Passion, starring ..."): the title starts after it.
+    /// A possessive inside the title before "The"/"A" is its maker's ("Ann Vale's The
+    /// Long Field, starring ..."): the title starts after it.
     possessive_maker: bool,
 }
 
@@ -538,7 +538,7 @@ pub fn find(text: &str, screen: bool, sentence_of: &dyn Fn(usize) -> Span) -> Ve
                     span = Span::new(from, span.end);
                 }
             }
-            // "Christmas with the Kranks, starring": a small word or preposition after a
+            // "Dinner with the Pikes, starring": a small word or preposition after a
             // capitalised word before the title leaves its start unclear.
             let mut from = span.start.saturating_sub(80);
             while !text.is_char_boundary(from) {
@@ -675,19 +675,25 @@ pub(crate) fn dash_subtitle(text: &str, end: usize) -> Option<(usize, Option<Ent
 }
 
 /// The end of a text that a title after it may continue: a capitalised word, then one or
-/// two small words or prepositions ("Christmas with the" + "Kranks").
+/// two small words or prepositions ("Dinner with the" + "Pikes").
 static UNCLEAR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    let small = alternation(
-        list(SMALL_WORDS)
-            .filter(|w| !matches!(*w, "and" | "or" | "&"))
-            .chain(list(include_str!(
-                "../../data/entities/list_item_words.txt"
-            ))),
-    );
+    let small = inner_small_words(false);
     compile(&format!(
         r"\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:[^\S\n]+(?:{small})){{1,2}}[^\S\n]+$"
     ))
 });
+
+/// The lower-case words a list item may hold between its capitalised words, as a regex
+/// alternation: small words and `list_item_words.txt`, "and"/"or"/"&" only with `and`.
+fn inner_small_words(and: bool) -> String {
+    alternation(
+        list(SMALL_WORDS)
+            .filter(|w| and || !matches!(*w, "and" | "or" | "&"))
+            .chain(list(include_str!(
+                "../../data/entities/list_item_words.txt"
+            ))),
+    )
+}
 
 /// A list item: a title that may also hold prepositions and possessive determiners
 /// (`list_item_words.txt`) between its capitalised words; the list's commas and last
@@ -695,13 +701,7 @@ static UNCLEAR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 fn list_item(and: bool) -> String {
     let word = r"#?(?:\p{Lu}|\p{N})[\p{L}\p{M}\p{N}]*(?:[-'’./&+][\p{L}\p{N}]+)*(?:[^\S\n]?['’]s\b)?[!?+]?";
     let sep = r"(?:[^\S\n]*(?::|\.\.\.|…)[^\S\n]+|[^\S\n]+)";
-    let small = alternation(
-        list(SMALL_WORDS)
-            .filter(|w| and || !matches!(*w, "and" | "or" | "&"))
-            .chain(list(include_str!(
-                "../../data/entities/list_item_words.txt"
-            ))),
-    );
+    let small = inner_small_words(and);
     format!(r"^(?:{word}(?:{sep}(?:(?:{small})[^\S\n]+){{0,3}}{word})*)")
 }
 
@@ -743,7 +743,7 @@ pub(crate) fn list_from(text: &str, pos: usize, single: bool) -> Vec<Span> {
         items.push(item);
         end = item.end;
         if is_and {
-            // "Jak and Daxter and Ratchet and Clank": a last item running on into
+            // "Mole and Otter and Stoat and Weasel": a last item running on into
             // another "and X" leaves the split unclear.
             let runs_on = LINK
                 .captures(&text[end..])
@@ -760,8 +760,8 @@ pub(crate) fn list_from(text: &str, pos: usize, single: bool) -> Vec<Span> {
     if !closed {
         return if single { vec![first] } else { Vec::new() };
     }
-    // An item with an inner possessive is a name and a title ("Eastwood's Million Dollar
-    // Baby"): left out, as are long runs.
+    // An item with an inner possessive is a name and a title ("Ann Vale's Long
+    // Field"): left out, as are long runs.
     items
         .into_iter()
         .filter(|s| {
@@ -779,7 +779,7 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
 /// The other titles of a list that holds the title at `span` ("films such as A, B and
 /// C"): a list is title-shaped items joined by commas and a last "and"/"or", and a list
 /// holding one title is a list of titles. `(span, items in the list)`. Items with an inner
-/// possessive ("Eastwood's Million Dollar Baby") are left out: a name and a title.
+/// possessive ("Ann Vale's Long Field") are left out: a name and a title.
 pub fn list_siblings(text: &str, span: Span) -> Vec<(Span, usize)> {
     // Items before the title: title-shaped runs in the stretch of line before it.
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
