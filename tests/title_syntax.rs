@@ -28,6 +28,18 @@ fn titles(doc: &Document) -> Vec<(String, EntityLabel)> {
         .collect()
 }
 
+/// Each of `forms` has exactly one mention, labelled `label`.
+fn assert_labels(doc: &Document, forms: &[&str], label: EntityLabel) {
+    for form in forms {
+        assert_eq!(
+            labels(doc, form),
+            vec![label.clone()],
+            "{form}: {:?}",
+            titles(doc)
+        );
+    }
+}
+
 fn assert_label(text: &str, span_text: &str, label: EntityLabel) {
     let doc = run(text);
     let got = labels(&doc, span_text);
@@ -67,14 +79,11 @@ fn lists_after_a_kind_noun() {
     let doc = run(
         "He went on to direct television series such as Night Watchers, Coldharbour Road and Blue Lantern before moving to film. His first film opens in May.",
     );
-    for title in ["Night Watchers", "Coldharbour Road", "Blue Lantern"] {
-        assert_eq!(
-            labels(&doc, title),
-            vec![EntityLabel::Show],
-            "{title}: {:?}",
-            titles(&doc)
-        );
-    }
+    assert_labels(
+        &doc,
+        &["Night Watchers", "Coldharbour Road", "Blue Lantern"],
+        EntityLabel::Show,
+    );
 }
 
 #[test]
@@ -242,43 +251,34 @@ fn lists_named_by_a_plural_kind_noun() {
     let doc = run(
         "The jury met in Cannes for a week of screenings. Among the overlooked films were Harbour Lights, Sorrow Creek and Pale Meridian, which critics had praised.",
     );
-    for title in ["Harbour Lights", "Sorrow Creek", "Pale Meridian"] {
-        assert_eq!(
-            labels(&doc, title),
-            vec![EntityLabel::Film],
-            "{title}: {:?}",
-            titles(&doc)
-        );
-    }
+    assert_labels(
+        &doc,
+        &["Harbour Lights", "Sorrow Creek", "Pale Meridian"],
+        EntityLabel::Film,
+    );
     let doc = run(
         "The veteran actor, whose films include Lantern Road, Pale Meridian and Sorrow Creek, said the theatre needed help. He began in film in 1990.",
     );
-    for title in ["Lantern Road", "Pale Meridian", "Sorrow Creek"] {
-        assert_eq!(
-            labels(&doc, title),
-            vec![EntityLabel::Film],
-            "{title}: {:?}",
-            titles(&doc)
-        );
-    }
+    assert_labels(
+        &doc,
+        &["Lantern Road", "Pale Meridian", "Sorrow Creek"],
+        EntityLabel::Film,
+    );
     // A list item may hold a preposition ("The House on the Marsh").
     let doc = run(
         "The festival film awards were announced. Also nominated, with two awards each, are the comedy Lantern Road, The House on the Marsh and Sorrow Creek, the film critics said.",
     );
-    for title in ["The House on the Marsh", "Sorrow Creek"] {
-        assert_eq!(
-            labels(&doc, title),
-            vec![EntityLabel::Film],
-            "{title}: {:?}",
-            titles(&doc)
-        );
-    }
+    assert_labels(
+        &doc,
+        &["The House on the Marsh", "Sorrow Creek"],
+        EntityLabel::Film,
+    );
     // A chain of "and"s leaves the items unclear: nothing.
     let doc = run(
-        "The game copies franchises such as Jak and Daxter and Ratchet and Clank on the console, and the film of it opens soon.",
+        "The game copies franchises such as Mole and Otter and Stoat and Weasel on the console, and the film of it opens soon.",
     );
     assert!(
-        labels(&doc, "Daxter").iter().all(|l| !l.is_title()),
+        labels(&doc, "Otter").iter().all(|l| !l.is_title()),
         "{:?}",
         titles(&doc)
     );
@@ -292,14 +292,11 @@ fn rivals_of_a_title() {
     let doc = run(
         "At the television comedy awards the show was the big winner. The sitcom Hollow Acres beat Parkside Lane and The Night Porters to the best comedy prize, and its writer thanked the cast of every episode.",
     );
-    for title in ["Parkside Lane", "The Night Porters"] {
-        assert_eq!(
-            labels(&doc, title),
-            vec![EntityLabel::Show],
-            "{title}: {:?}",
-            titles(&doc)
-        );
-    }
+    assert_labels(
+        &doc,
+        &["Parkside Lane", "The Night Porters"],
+        EntityLabel::Show,
+    );
 }
 
 /// titles5: a year in brackets and a credit after a title ("X (1942)", "X, starring Y")
@@ -307,27 +304,20 @@ fn rivals_of_a_title() {
 #[test]
 fn years_and_credits_after_a_title() {
     assert_label(
-        "The film critic chose old classics for the season. He picked Casablanca (1942) and Wings (1927), the first film to win the top prize.",
-        "Casablanca",
+        "The film critic chose old classics for the season. He picked Port Sahra (1942) and Wings (1927), the first film to win the top prize.",
+        "Port Sahra",
         EntityLabel::Film,
     );
     let doc = run(
-        "The box office chart was led by a new film. Fans had waited for Closer, starring Jude Law and Julia Roberts, which took $7m at the cinema. Director Ann Vale's The Long Field, starring Tom Reed, was second.",
+        "The box office chart was led by a new film. Fans had waited for Nearer, starring Tom Reed and Mia Holt, which took $7m at the cinema. Director Ann Vale's The Long Field, starring Tom Reed, was second.",
     );
-    for title in ["Closer", "The Long Field"] {
-        assert_eq!(
-            labels(&doc, title),
-            vec![EntityLabel::Film],
-            "{title}: {:?}",
-            titles(&doc)
-        );
-    }
+    assert_labels(&doc, &["Nearer", "The Long Field"], EntityLabel::Film);
     // The title's start is unclear after a capitalised word and a small word: nothing.
     let doc = run(
-        "The box office chart was led by a new film. Comedy Christmas with the Kranks, starring Tim Allen, was second at the cinema.",
+        "The box office chart was led by a new film. Comedy Dinner with the Pikes, starring Tom Reed, was second at the cinema.",
     );
     assert!(
-        labels(&doc, "Kranks").iter().all(|l| !l.is_title()),
+        labels(&doc, "Pikes").iter().all(|l| !l.is_title()),
         "{:?}",
         titles(&doc)
     );
